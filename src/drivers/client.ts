@@ -1,0 +1,52 @@
+/**
+ * The client every driver entry returns: raw SQL, the validated schema and its snapshot, and
+ * connection ownership (a client closes only what it opened itself).
+ */
+import type { Row } from "../dialects/types.js";
+import { type Schema, serializeSchema } from "../schema/index.js";
+import type { Snapshot } from "../schema/snapshot.js";
+import type { Driver } from "./types.js";
+
+export interface VibormClient<S extends Schema = Schema> {
+  /** Runs a statement; resolves to the number of rows it changed (0 where the driver cannot say). */
+  $executeRaw(sql: string, params?: unknown[]): Promise<number>;
+  /** Runs a query; resolves to its rows. */
+  $queryRaw<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Closes the connection or pool the client opened itself; one the user passed in stays open. */
+  $close(): Promise<void>;
+  /** The schema as given to `createClient`. */
+  readonly $schema: S;
+  /** The schema's dialect-neutral snapshot, validated once at creation. */
+  readonly $snapshot: Snapshot;
+  /** The database driver underneath, for the migration client. */
+  readonly $driver: Driver;
+}
+
+/**
+ * Builds a client over a driver. Validates the schema first, so an invalid schema fails here with
+ * `INVALID_SCHEMA` before any connection is used.
+ *
+ * @example const client = createClient({ schema, driver: myDriver });
+ */
+export function createClient<S extends Schema>(options: { schema: S; driver: Driver }): VibormClient<S> {
+  const { schema, driver } = options;
+  const snapshot = serializeSchema(schema);
+  let closed: Promise<void> | undefined;
+  return {
+    $schema: schema,
+    $snapshot: snapshot,
+    $driver: driver,
+    async $executeRaw(sql, params) {
+      const result = await driver.query(sql, params);
+      return result.rowsAffected ?? 0;
+    },
+    async $queryRaw<T extends Row = Row>(sql: string, params?: unknown[]) {
+      const result = await driver.query(sql, params);
+      return result.rows as T[];
+    },
+    $close() {
+      closed ??= driver.close();
+      return closed;
+    },
+  };
+}

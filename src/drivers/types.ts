@@ -1,0 +1,43 @@
+/**
+ * The driver seam: one database client behind one small interface. A driver runs SQL and says
+ * which dialect it speaks and which atomic primitive it offers; it never builds DDL.
+ */
+import type { DialectName, Row, Statement } from "../dialects/types.js";
+
+export interface QueryResult {
+  rows: Row[];
+  /** Rows changed by an INSERT/UPDATE/DELETE, where the driver reports it. */
+  rowsAffected?: number;
+}
+
+/** A pinned connection: everything run through it happens on one session, in order. */
+export interface Session {
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+}
+
+/**
+ * The atomic primitive a driver really offers.
+ * - `session`: a pinned connection on which the caller may open a transaction (pg, pglite,
+ *   better-sqlite3, mysql2, planetscale).
+ * - `batch`: several statements run all-or-nothing in one round trip, no reads in between
+ *   (D1 binding and HTTP, Neon `sql.transaction([...])`).
+ */
+export type AtomicCapability =
+  | { kind: "session"; withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> }
+  | { kind: "batch"; batch(statements: Statement[]): Promise<QueryResult[]> };
+
+export interface Driver {
+  /** The subpath the driver comes from, e.g. "pg", "d1-http". */
+  name: string;
+  dialect: DialectName;
+  /** Runs one statement (outside any transaction). Errors are `QueryFailedError` with the driver's error as `cause`. */
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /**
+   * Runs several read statements in as few round trips as the driver allows (one multi-statement
+   * query, one batch, one HTTP call), returning one row list per statement, in order.
+   */
+  queryAll(statements: Statement[]): Promise<Row[][]>;
+  atomic: AtomicCapability;
+  /** Closes what the driver opened itself; a pool or connection the user passed in stays open. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,166 @@
+/**
+ * @module viborm errors: one base class with a stable `code` and the facts in `meta`.
+ *
+ * This module is a leaf: every layer imports it and it imports nothing.
+ */
+
+/** Every stable error code the system raises. */
+export type ErrorCode =
+  | "INVALID_SCHEMA"
+  | "INVALID_ARGUMENT"
+  | "DESTRUCTIVE_REJECTED"
+  | "UNSUPPORTED_OPERATION"
+  | "MIGRATION_FAILED"
+  | "CHECKSUM_MISMATCH"
+  | "LOCK_TIMEOUT"
+  | "OUT_OF_ORDER"
+  | "MIGRATION_NOT_FOUND"
+  | "MIGRATION_CONFLICT"
+  | "INVALID_MIGRATION"
+  | "STORAGE_REQUIRED"
+  | "STORAGE_READ_ONLY"
+  | "INVALID_STORAGE_KEY"
+  | "QUERY_FAILED"
+  | "CONFIG_ERROR";
+
+/** What `meta` holds, per code. */
+export interface ErrorMeta {
+  INVALID_SCHEMA: { model?: string; field?: string; problem: string };
+  INVALID_ARGUMENT: { argument: string; value?: unknown };
+  DESTRUCTIVE_REJECTED: { changes: unknown[] };
+  UNSUPPORTED_OPERATION: { dialect: string; operation: string; table?: string; detail?: string };
+  MIGRATION_FAILED: {
+    migration?: string;
+    applied: string[];
+    failed: { migration?: string; statementIndex: number; sql: string } | null;
+    notExecuted: string[];
+    compensated?: string[];
+    notCompensated?: { sql: string; reason: string }[];
+  };
+  CHECKSUM_MISMATCH: { migrations: { id: string; expected: string; actual: string }[] };
+  LOCK_TIMEOUT: { lock: string; timeoutMs: number };
+  OUT_OF_ORDER: { migrations: string[]; lastApplied: string };
+  MIGRATION_NOT_FOUND: { target: string };
+  MIGRATION_CONFLICT: { migrations: string[]; tables: string[] };
+  INVALID_MIGRATION: { migration?: string; file?: string; problem: string };
+  STORAGE_REQUIRED: { operation: string };
+  STORAGE_READ_ONLY: { key: string; operation: "put" | "delete" };
+  INVALID_STORAGE_KEY: { key: string; problem: string };
+  QUERY_FAILED: { sql: string; driver?: string };
+  CONFIG_ERROR: { path?: string; problem: string };
+}
+
+/** The base of every error viborm raises. Check it with {@link isVibormError} (by `code`). */
+export class VibormError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly code: C;
+  readonly meta: ErrorMeta[C];
+
+  constructor(code: C, message: string, meta: ErrorMeta[C], options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.meta = meta;
+  }
+
+  /** The machine-readable form, for `--json` output and logs. */
+  toJSON(): { name: string; code: C; message: string; meta: ErrorMeta[C] } {
+    return { name: this.name, code: this.code, message: this.message, meta: this.meta };
+  }
+}
+
+/** The schema given to `createClient` is not valid. */
+export class InvalidSchemaError extends VibormError<"INVALID_SCHEMA"> {
+  constructor(message: string, meta: ErrorMeta["INVALID_SCHEMA"]) {
+    super("INVALID_SCHEMA", message, meta);
+  }
+}
+
+/** An argument to a public function is out of its domain. */
+export class InvalidArgumentError extends VibormError<"INVALID_ARGUMENT"> {
+  constructor(message: string, meta: ErrorMeta["INVALID_ARGUMENT"]) {
+    super("INVALID_ARGUMENT", message, meta);
+  }
+}
+
+/** Destructive or ambiguous changes were not accepted; nothing ran or was written. */
+export class DestructiveChangeError extends VibormError<"DESTRUCTIVE_REJECTED"> {
+  constructor(message: string, meta: ErrorMeta["DESTRUCTIVE_REJECTED"]) {
+    super("DESTRUCTIVE_REJECTED", message, meta);
+  }
+}
+
+/** The dialect cannot express an operation. */
+export class UnsupportedOperationError extends VibormError<"UNSUPPORTED_OPERATION"> {
+  constructor(message: string, meta: ErrorMeta["UNSUPPORTED_OPERATION"]) {
+    super("UNSUPPORTED_OPERATION", message, meta);
+  }
+}
+
+/** A migration or push failed; `meta` says what ran, what failed and what was undone. */
+export class MigrationFailedError extends VibormError<"MIGRATION_FAILED"> {
+  constructor(message: string, meta: ErrorMeta["MIGRATION_FAILED"], options?: { cause?: unknown }) {
+    super("MIGRATION_FAILED", message, meta, options);
+  }
+}
+
+/** An applied migration's files changed since it was applied. */
+export class ChecksumMismatchError extends VibormError<"CHECKSUM_MISMATCH"> {
+  constructor(message: string, meta: ErrorMeta["CHECKSUM_MISMATCH"]) {
+    super("CHECKSUM_MISMATCH", message, meta);
+  }
+}
+
+/** The migration lock could not be taken in time. */
+export class LockTimeoutError extends VibormError<"LOCK_TIMEOUT"> {
+  constructor(message: string, meta: ErrorMeta["LOCK_TIMEOUT"], options?: { cause?: unknown }) {
+    super("LOCK_TIMEOUT", message, meta, options);
+  }
+}
+
+/** Pending migrations sort before the last applied one. */
+export class OutOfOrderError extends VibormError<"OUT_OF_ORDER"> {
+  constructor(message: string, meta: ErrorMeta["OUT_OF_ORDER"]) {
+    super("OUT_OF_ORDER", message, meta);
+  }
+}
+
+/** A migration folder or its metadata is malformed. */
+export class InvalidMigrationError extends VibormError<"INVALID_MIGRATION"> {
+  constructor(message: string, meta: ErrorMeta["INVALID_MIGRATION"], options?: { cause?: unknown }) {
+    super("INVALID_MIGRATION", message, meta, options);
+  }
+}
+
+/** A file-based operation was called without a storage driver. */
+export class StorageRequiredError extends VibormError<"STORAGE_REQUIRED"> {
+  constructor(message: string, meta: ErrorMeta["STORAGE_REQUIRED"]) {
+    super("STORAGE_REQUIRED", message, meta);
+  }
+}
+
+/** A write was attempted on a read-only storage driver. */
+export class StorageReadOnlyError extends VibormError<"STORAGE_READ_ONLY"> {
+  constructor(message: string, meta: ErrorMeta["STORAGE_READ_ONLY"]) {
+    super("STORAGE_READ_ONLY", message, meta);
+  }
+}
+
+/** A database query failed; the driver's error is the `cause`. */
+export class QueryFailedError extends VibormError<"QUERY_FAILED"> {
+  constructor(message: string, meta: ErrorMeta["QUERY_FAILED"], options?: { cause?: unknown }) {
+    super("QUERY_FAILED", message, meta, options);
+  }
+}
+
+/**
+ * True when `error` is a viborm error (optionally of one `code`). Checks by shape, not
+ * `instanceof`, so it holds across two loaded copies of the package.
+ *
+ * @example if (isVibormError(e, "DESTRUCTIVE_REJECTED")) console.log(e.meta.changes);
+ */
+export function isVibormError<C extends ErrorCode>(error: unknown, code?: C): error is VibormError<C> {
+  if (!(error instanceof Error)) return false;
+  const candidate = error as Partial<VibormError>;
+  if (typeof candidate.code !== "string" || typeof candidate.meta !== "object") return false;
+  return code === undefined || candidate.code === code;
+}
