@@ -125,3 +125,27 @@ export interface ForeignKey {
 export function emptySnapshot(): Snapshot {
   return { version: SNAPSHOT_VERSION, tables: [], enums: [] };
 }
+
+/**
+ * The snapshot in canonical order: tables, enums, uniques, indexes and foreign keys sorted by name,
+ * columns left in declaration order. Serialisers and introspection readers both end with it, so
+ * equal schemas compare equal with a deep equality.
+ */
+export function canonicalize(snapshot: Snapshot): Snapshot {
+  return {
+    version: SNAPSHOT_VERSION,
+    tables: sortByName(snapshot.tables).map((table) => ({
+      ...table,
+      uniques: sortByName(table.uniques),
+      indexes: sortByName(table.indexes),
+      foreignKeys: sortByName(table.foreignKeys),
+    })),
+    enums: sortByName(snapshot.enums),
+  };
+}
+
+// internal
+
+function sortByName<T extends { name: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
