@@ -17,6 +17,11 @@ export interface Statement {
   inverse?: Statement[] | null;
   /** Why `inverse` is null, for the error a failed MySQL migration reports. */
   irreversible?: string;
+  /**
+   * The statement is a check: any row it returns is a violation and aborts the unit
+   * (e.g. SQLite's `PRAGMA foreign_key_check` after a table rebuild).
+   */
+  expectNoRows?: boolean;
 }
 
 /** A row as drivers return it: column name → value. */

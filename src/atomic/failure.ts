@@ -1,0 +1,76 @@
+/**
+ * Shared pieces of the strategies: running one statement with its check, and describing a failure.
+ */
+import type { Statement } from "../dialects/types.js";
+import type { Session } from "../drivers/types.js";
+import { LockTimeoutError, MigrationFailedError, QueryFailedError } from "../errors.js";
+import type { AtomicUnit } from "./types.js";
+
+/** Runs one statement on a session; a check statement that returns rows is a failure. */
+export async function runStatement(session: Session, statement: Statement): Promise<void> {
+  const result = await session.query(statement.sql, statement.params);
+  if (statement.expectNoRows && result.rows.length > 0) {
+    throw new QueryFailedError(
+      `Check failed: ${statement.sql} returned ${result.rows.length} violation(s), e.g. ${JSON.stringify(result.rows[0])}`,
+      { sql: statement.sql },
+    );
+  }
+}
+
+/** The error for a unit whose statement `index` failed, after everything it ran was undone. */
+export function unitFailed(
+  unit: AtomicUnit,
+  index: number,
+  cause: unknown,
+  extra: { compensated?: string[]; notCompensated?: { sql: string; reason: string }[]; kept?: string[] } = {},
+): MigrationFailedError {
+  const all = [...unit.statements, ...unit.tracking];
+  const failed = all[index];
+  const label = unit.label === "push" ? "push" : `migration ${unit.label}`;
+  const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+  const undone =
+    extra.notCompensated && extra.notCompensated.length > 0
+      ? ` ${extra.notCompensated.length} finished statement(s) could not be undone: see meta.notCompensated.`
+      : extra.kept && extra.kept.length > 0
+        ? ` It is not transactional: the ${extra.kept.length} statement(s) before it stay applied.`
+        : " Nothing was changed.";
+  return new MigrationFailedError(
+    `The ${label} failed at statement ${index + 1} of ${all.length}: ${reason}.${undone}`,
+    {
+      migration: unit.label === "push" ? undefined : unit.label,
+      applied: extra.kept ?? [],
+      failed: failed ? { migration: unit.label, statementIndex: index, sql: failed.sql } : null,
+      notExecuted: all.slice(index + 1).map((statement) => statement.sql),
+      ...(extra.compensated ? { compensated: extra.compensated } : {}),
+      ...(extra.notCompensated ? { notCompensated: extra.notCompensated } : {}),
+    },
+    { cause },
+  );
+}
+
+/** The driver's own error code (SQLSTATE, errno name…) behind a wrapped error. */
+export function driverErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (!(current instanceof QueryFailedError) && typeof current === "object") {
+      const code = (current as { code?: unknown }).code;
+      if (typeof code === "string") return code;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The error for a lock not taken within the timeout. */
+export function lockTimedOut(lock: string, timeoutMs: number, cause?: unknown): LockTimeoutError {
+  return new LockTimeoutError(
+    `Could not take the migration lock "${lock}" within ${timeoutMs} ms: another process is migrating this database; retry when it is done or raise lockTimeoutMs.`,
+    { lock, timeoutMs },
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/** Waits `ms` without blocking the event loop. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

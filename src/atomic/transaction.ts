@@ -1,0 +1,120 @@
+/**
+ * All-or-nothing by a transaction on one pinned connection (PostgreSQL, PGlite, SQLite): DDL is
+ * transactional there, so a failure rolls everything back, the tracking write included.
+ */
+import type { Dialect } from "../dialects/types.js";
+import type { AtomicCapability, Session } from "../drivers/types.js";
+import { LockTimeoutError } from "../errors.js";
+import { driverErrorCode, lockTimedOut, runStatement, sleep, unitFailed } from "./failure.js";
+import type { AtomicOutcome, AtomicStrategy, AtomicUnit, StrategyOptions } from "./types.js";
+
+type SessionCapability = Extract<AtomicCapability, { kind: "session" }>;
+
+/** PostgreSQL's lock_not_available, raised when `lock_timeout` expires. */
+const PG_LOCK_NOT_AVAILABLE = "55P03";
+
+export function createTransactionStrategy(
+  atomic: SessionCapability,
+  dialect: Dialect,
+  options: StrategyOptions,
+): AtomicStrategy {
+  return {
+    kind: "transaction",
+    run: (unit) =>
+      atomic.withSession((session) =>
+        unit.transactional === false ? runOutsideTransaction(session, unit) : runInTransaction(session, dialect, options, unit),
+      ),
+  };
+}
+
+// internal
+
+async function runInTransaction(
+  session: Session,
+  dialect: Dialect,
+  options: StrategyOptions,
+  unit: AtomicUnit,
+): Promise<AtomicOutcome> {
+  await begin(session, dialect, options);
+  let index = 0;
+  const all = [...unit.statements, ...unit.tracking];
+  try {
+    if (dialect.lock) {
+      try {
+        for (const statement of dialect.lock.acquire(options.lockKey, options.lockTimeoutMs)) {
+          await session.query(statement.sql, statement.params);
+        }
+      } catch (error) {
+        if (driverErrorCode(error) === PG_LOCK_NOT_AVAILABLE) throw lockTimedOut(options.lockKey, options.lockTimeoutMs, error);
+        throw error;
+      }
+    }
+    if (unit.precheck) {
+      const { rows } = await session.query(unit.precheck.statement.sql, unit.precheck.statement.params);
+      if (!unit.precheck.shouldRun(rows)) {
+        await session.query("ROLLBACK");
+        return { status: "skipped" };
+      }
+    }
+    for (; index < all.length; index++) {
+      await runStatement(session, all[index]!);
+    }
+    await session.query("COMMIT");
+    return { status: "done" };
+  } catch (error) {
+    await rollbackQuietly(session, error);
+    if (error instanceof LockTimeoutError) throw error;
+    throw unitFailed(unit, index, error);
+  }
+}
+
+/**
+ * SQLite takes the write lock at `BEGIN IMMEDIATE`; with busy_timeout 0 a busy database fails at
+ * once, so we retry asynchronously (never blocking the event loop) until the lock timeout.
+ */
+async function begin(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
+  if (dialect.name !== "sqlite") {
+    await session.query("BEGIN");
+    return;
+  }
+  const deadline = Date.now() + options.lockTimeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await session.query("BEGIN IMMEDIATE");
+      return;
+    } catch (error) {
+      const code = driverErrorCode(error);
+      if (code !== "SQLITE_BUSY" && code !== "SQLITE_LOCKED") throw error;
+      if (Date.now() >= deadline) throw lockTimedOut(options.lockKey, options.lockTimeoutMs, error);
+      await sleep(Math.min(5 * 2 ** attempt, 100));
+    }
+  }
+}
+
+async function runOutsideTransaction(session: Session, unit: AtomicUnit): Promise<AtomicOutcome> {
+  if (unit.precheck) {
+    const { rows } = await session.query(unit.precheck.statement.sql, unit.precheck.statement.params);
+    if (!unit.precheck.shouldRun(rows)) return { status: "skipped" };
+  }
+  const all = [...unit.statements, ...unit.tracking];
+  for (let index = 0; index < all.length; index++) {
+    try {
+      await runStatement(session, all[index]!);
+    } catch (error) {
+      throw unitFailed(unit, index, error, { kept: all.slice(0, index).map((statement) => statement.sql) });
+    }
+  }
+  return { status: "done" };
+}
+
+async function rollbackQuietly(session: Session, original: unknown): Promise<void> {
+  try {
+    await session.query("ROLLBACK");
+  } catch (rollbackError) {
+    // The original failure is what the user needs; a failed ROLLBACK (e.g. the connection died,
+    // which rolls back anyway) is attached to it rather than replacing it.
+    if (original instanceof Error && original.cause === undefined) {
+      Object.defineProperty(original, "rollbackError", { value: rollbackError });
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { TrackingRecord } from "../dialects/types.js";
+import { ChecksumMismatchError, OutOfOrderError } from "../errors.js";
+import { type RuntimeContext, requireStorage } from "./context.js";
+import { loadMigrations, type StoredMigration } from "./journal.js";
+import { readStatements } from "./sql-files.js";
+import { findMigration } from "./target.js";
+import { ensureTracking, readTracking, trackingInsert, trackingPrecheck } from "./tracking.js";
+import type { ApplyOptions, ApplyResult, Migration } from "./types.js";
+
+/**
+ * Applies pending migrations in id order, each in its own atomic unit together with its tracking
+ * row (one unit per migration, so a PostgreSQL enum value added by one can be used by the next).
+ * Refuses, before running anything, on a changed applied migration or an out-of-order pending one.
+ */
+export async function apply(context: RuntimeContext, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const storage = requireStorage(context, "apply");
+  const stored = await loadMigrations(storage);
+  const target = options.to === undefined ? undefined : findMigration(stored, options.to);
+  // A dry run must not create the tracking table; a real one creates it and reads in one trip.
+  const records = options.dryRun ? await readTracking(context) : await ensureTracking(context);
+  checkIntegrity(stored, records);
+  const appliedIds = new Set(records.map((record) => record.id));
+  const pending = stored.filter((s) => !appliedIds.has(s.migration.id));
+  const toRun = target ? pending.filter((s) => s.migration.id <= target.migration.id) : pending;
+  checkOrder(toRun, records, options.allowOutOfOrder === true);
+  if (options.dryRun) return { applied: [], pending: pending.map((s) => s.migration) };
+
+  const applied: Migration[] = [];
+  for (const migration of toRun) {
+    const done = await applyOne(context, migration);
+    if (done) applied.push(migration.migration);
+  }
+  const ran = new Set(toRun.map((s) => s.migration.id));
+  return { applied, pending: pending.filter((s) => !ran.has(s.migration.id)).map((s) => s.migration) };
+}
+
+/** Applied migrations whose files changed since: refuse before anything runs. */
+export function checkIntegrity(stored: StoredMigration[], records: TrackingRecord[]): void {
+  const byId = new Map(stored.map((s) => [s.migration.id, s]));
+  const mismatches = records.flatMap((record) => {
+    const files = byId.get(record.id);
+    return files && files.migration.checksum !== record.checksum
+      ? [{ id: record.id, expected: record.checksum, actual: files.migration.checksum }]
+      : [];
+  });
+  if (mismatches.length === 0) return;
+  throw new ChecksumMismatchError(
+    `Migration ${mismatches.map((m) => m.id).join(", ")} changed after it was applied (checksum mismatch); restore its files, or write a new migration for the change.`,
+    { migrations: mismatches },
+  );
+}
+
+// internal
+
+async function applyOne(context: RuntimeContext, stored: StoredMigration): Promise<boolean> {
+  const { migration } = stored;
+  const started = Date.now();
+  context.emit({ type: "migration:start", direction: "up", migration });
+  const outcome = await context.strategy.run({
+    label: migration.id,
+    statements: readStatements(context, stored, "up"),
+    tracking: [trackingInsert(context, migration)],
+    precheck: trackingPrecheck(context, migration.id, "absent"),
+    transactional: migration.transactional,
+  });
+  if (outcome.status === "skipped") {
+    context.emit({ type: "migration:skipped", migration, reason: "applied-concurrently" });
+    return false;
+  }
+  context.emit({ type: "migration:done", direction: "up", migration, ms: Date.now() - started });
+  return true;
+}
+
+function checkOrder(toRun: StoredMigration[], records: TrackingRecord[], allowed: boolean): void {
+  if (allowed || records.length === 0) return;
+  const lastApplied = records.reduce((max, record) => (record.id > max ? record.id : max), records[0]!.id);
+  const early = toRun.filter((s) => s.migration.id < lastApplied).map((s) => s.migration.id);
+  if (early.length === 0) return;
+  throw new OutOfOrderError(
+    `Migration ${early.join(", ")} sorts before ${lastApplied}, which is already applied (a merged branch?); pass allowOutOfOrder: true to apply it anyway, or regenerate it.`,
+    { migrations: early, lastApplied },
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Everything one migration client works with, resolved once from the user's client and options.
+ */
+import { selectStrategy } from "../atomic/select.js";
+import type { AtomicStrategy } from "../atomic/types.js";
+import { getDialect } from "../dialects/index.js";
+import type { Dialect } from "../dialects/types.js";
+import type { VibormClient } from "../drivers/client.js";
+import type { Driver } from "../drivers/types.js";
+import { InvalidArgumentError, StorageRequiredError } from "../errors.js";
+import type { Snapshot } from "../schema/snapshot.js";
+import type { MigrationStorageDriver } from "../storage/types.js";
+import {
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_TRACKING_TABLE,
+  type MigrationClientOptions,
+  type MigrationEvent,
+} from "./types.js";
+
+export interface RuntimeContext {
+  driver: Driver;
+  dialect: Dialect;
+  strategy: AtomicStrategy;
+  /** The schema the user declared. */
+  desired: Snapshot;
+  tableName: string;
+  storage: MigrationStorageDriver | undefined;
+  now: () => Date;
+  emit: (event: MigrationEvent) => void;
+}
+
+export function createContext(client: VibormClient, options: MigrationClientOptions): RuntimeContext {
+  const driver = client?.$driver;
+  if (!driver || typeof driver.query !== "function" || !client.$snapshot) {
+    throw new InvalidArgumentError(
+      "createMigrationClient needs a client made by viborm's createClient (e.g. from viborm/pg).",
+      { argument: "client" },
+    );
+  }
+  const tableName = options.tableName ?? DEFAULT_TRACKING_TABLE;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName)) {
+    throw new InvalidArgumentError(
+      `tableName "${tableName}" is not a plain identifier (letters, digits, underscores; at most 63).`,
+      { argument: "tableName", value: tableName },
+    );
+  }
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
+    throw new InvalidArgumentError("lockTimeoutMs must be a non-negative number of milliseconds.", {
+      argument: "lockTimeoutMs",
+      value: lockTimeoutMs,
+    });
+  }
+  const dialect = getDialect(driver.dialect);
+  return {
+    driver,
+    dialect,
+    strategy: selectStrategy(driver, dialect, { lockKey: `viborm:${tableName}`, lockTimeoutMs }),
+    desired: client.$snapshot,
+    tableName,
+    storage: options.storageDriver,
+    now: options.now ?? (() => new Date()),
+    emit: (event) => options.onEvent?.(event),
+  };
+}
+
+/** The storage driver, or `STORAGE_REQUIRED` for an operation that needs one. */
+export function requireStorage(context: RuntimeContext, operation: string): MigrationStorageDriver {
+  if (context.storage) return context.storage;
+  throw new StorageRequiredError(
+    `${operation}() needs migration files: pass storageDriver to createMigrationClient (push works without one).`,
+    { operation },
+  );
+}

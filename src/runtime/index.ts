@@ -1,0 +1,16 @@
+/**
+ * @module viborm/migrations: the migration client (push, generate, apply, status, rollback, reset).
+ */
+export { createMigrationClient } from "./client.js";
+export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_TRACKING_TABLE } from "./types.js";
+export type * from "./types.js";
+export type { MigrationStorageDriver } from "../storage/types.js";
+export type {
+  AmbiguousChange,
+  AmbiguousDecision,
+  Change,
+  DestructiveChange,
+  DestructiveDecision,
+  Operation,
+  ResolveFn,
+} from "../diff/operations.js";

@@ -1,0 +1,232 @@
+/**
+ * The migrations in storage: each folder `<id>/` holds `up.sql`, `down.sql` and `migration.json`.
+ * There is no shared index file: merging two branches' migrations is copying their folders.
+ */
+import { applyOperations } from "../diff/index.js";
+import type { Operation } from "../diff/operations.js";
+import type { DialectName, Statement } from "../dialects/types.js";
+import { InvalidMigrationError, VibormError } from "../errors.js";
+import { emptySnapshot, type Snapshot } from "../schema/snapshot.js";
+import type { MigrationStorageDriver } from "../storage/types.js";
+import { migrationChecksum } from "./checksum.js";
+import type { Migration } from "./types.js";
+
+export const UP_FILE = "up.sql";
+export const DOWN_FILE = "down.sql";
+export const META_FILE = "migration.json";
+export const META_VERSION = 1;
+
+/** A directive on the first lines of `up.sql` that runs the migration outside a transaction. */
+export const NO_TRANSACTION_DIRECTIVE = "-- viborm:no-transaction";
+
+/** What `migration.json` holds. */
+export interface MigrationMeta {
+  version: typeof META_VERSION;
+  id: string;
+  name: string;
+  dialect: DialectName;
+  /** The migrations that were the newest (no child) when this one was generated. */
+  parents: string[];
+  /** The dialect-neutral operations `up.sql` was generated from; folding them gives the schema state. */
+  operations: Operation[];
+  /** Inverses of each generated statement, for dialects whose DDL cannot be rolled back (MySQL). */
+  inverses?: { up: InverseEntry[]; down: InverseEntry[] };
+  warnings: string[];
+}
+
+export interface InverseEntry {
+  sql: string;
+  inverse: Statement[] | null;
+  irreversible?: string;
+}
+
+export interface StoredMigration {
+  migration: Migration;
+  up: string;
+  down: string;
+  meta: MigrationMeta;
+}
+
+const ID_PATTERN = /^\d{14}_[a-z0-9][a-z0-9-]*$/;
+
+/** Reads and checks every migration folder; files are fetched in parallel. Sorted by id. */
+export async function loadMigrations(storage: MigrationStorageDriver): Promise<StoredMigration[]> {
+  const keys = await storage.list();
+  const folders = new Map<string, Set<string>>();
+  for (const key of keys) {
+    const slash = key.indexOf("/");
+    if (slash < 0) continue; // a loose file at the root (a README) is not a migration
+    const folder = key.slice(0, slash);
+    const files = folders.get(folder) ?? new Set<string>();
+    files.add(key.slice(slash + 1));
+    folders.set(folder, files);
+  }
+  const ids = [...folders.keys()].sort();
+  const loaded = await Promise.all(ids.map((id) => loadOne(storage, id, folders.get(id)!)));
+  return loaded;
+}
+
+/** The schema the migrations produce, folded in id order (never read from a mutable snapshot file). */
+export function foldState(migrations: StoredMigration[]): Snapshot {
+  let state = emptySnapshot();
+  for (const stored of migrations) {
+    try {
+      state = applyOperations(state, stored.meta.operations);
+    } catch (error) {
+      const siblings = migrations.filter(
+        (other) => other !== stored && other.meta.parents.join() === stored.meta.parents.join(),
+      );
+      if (siblings.length > 0) {
+        throw new VibormError(
+          "MIGRATION_CONFLICT",
+          `Migrations ${[...siblings.map((s) => s.migration.id), stored.migration.id].join(" and ")} were generated from the same parent and collide (${(error as Error).message}); delete one and generate again.`,
+          { migrations: [...siblings.map((s) => s.migration.id), stored.migration.id], tables: touchedTables(stored.meta.operations) },
+          { cause: error },
+        );
+      }
+      throw new InvalidMigrationError(
+        `Migration ${stored.migration.id}'s ${META_FILE} does not fit the migrations before it: ${(error as Error).message}.`,
+        { migration: stored.migration.id, file: `${stored.migration.id}/${META_FILE}`, problem: "operations do not fold" },
+        { cause: error },
+      );
+    }
+  }
+  return state;
+}
+
+/** Ids that no other migration names as a parent: the heads a new migration is generated on top of. */
+export function heads(migrations: StoredMigration[]): string[] {
+  const parents = new Set(migrations.flatMap((stored) => stored.meta.parents));
+  return migrations.map((stored) => stored.migration.id).filter((id) => !parents.has(id));
+}
+
+/**
+ * Pairs of migrations made on separate branches (neither descends from the other, and no later
+ * migration merged them) that touch a table in common.
+ */
+export function branchConflicts(migrations: StoredMigration[]): { migrations: [string, string]; tables: string[] }[] {
+  const byId = new Map(migrations.map((stored) => [stored.migration.id, stored]));
+  const ancestors = new Map<string, Set<string>>();
+  const ancestorsOf = (id: string): Set<string> => {
+    const known = ancestors.get(id);
+    if (known) return known;
+    const result = new Set<string>();
+    ancestors.set(id, result);
+    for (const parent of byId.get(id)?.meta.parents ?? []) {
+      result.add(parent);
+      for (const further of ancestorsOf(parent)) result.add(further);
+    }
+    return result;
+  };
+  const headIds = heads(migrations);
+  const conflicts: { migrations: [string, string]; tables: string[] }[] = [];
+  for (let i = 0; i < migrations.length; i++) {
+    for (let j = i + 1; j < migrations.length; j++) {
+      const a = migrations[i]!;
+      const b = migrations[j]!;
+      const idA = a.migration.id;
+      const idB = b.migration.id;
+      if (ancestorsOf(idB).has(idA) || ancestorsOf(idA).has(idB)) continue;
+      const merged = headIds.some((head) => head !== idA && head !== idB && ancestorsOf(head).has(idA) && ancestorsOf(head).has(idB));
+      if (merged) continue;
+      const tablesB = new Set(touchedTables(b.meta.operations));
+      const common = touchedTables(a.meta.operations).filter((table) => tablesB.has(table));
+      if (common.length > 0) conflicts.push({ migrations: [idA, idB], tables: common });
+    }
+  }
+  return conflicts;
+}
+
+/** Serialises a migration's metadata file (stable key order, trailing newline). */
+export function metaToJson(meta: MigrationMeta): string {
+  return `${JSON.stringify(meta, null, 2)}\n`;
+}
+
+// internal
+
+async function loadOne(storage: MigrationStorageDriver, id: string, files: Set<string>): Promise<StoredMigration> {
+  if (!ID_PATTERN.test(id)) {
+    throw new InvalidMigrationError(
+      `Folder "${id}" in migration storage is not a migration (expected <14-digit timestamp>_<kebab-name>); move it out of the migrations folder.`,
+      { migration: id, file: id, problem: "bad folder name" },
+    );
+  }
+  for (const file of [UP_FILE, DOWN_FILE, META_FILE]) {
+    if (!files.has(file)) {
+      throw new InvalidMigrationError(`Migration ${id} has no ${file}; restore it or delete the folder.`, {
+        migration: id,
+        file: `${id}/${file}`,
+        problem: "missing file",
+      });
+    }
+  }
+  const [up, down, metaText] = await Promise.all([
+    storage.get(`${id}/${UP_FILE}`),
+    storage.get(`${id}/${DOWN_FILE}`),
+    storage.get(`${id}/${META_FILE}`),
+  ]);
+  if (up === null || down === null || metaText === null) {
+    throw new InvalidMigrationError(`Migration ${id} lost a file while it was being read; try again.`, {
+      migration: id,
+      file: id,
+      problem: "file vanished",
+    });
+  }
+  const meta = parseMeta(id, metaText);
+  const transactional = !up.trimStart().toLowerCase().startsWith(NO_TRANSACTION_DIRECTIVE);
+  return {
+    migration: { id, name: meta.name, checksum: await migrationChecksum(up, down), transactional },
+    up,
+    down,
+    meta,
+  };
+}
+
+function parseMeta(id: string, text: string): MigrationMeta {
+  const file = `${id}/${META_FILE}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidMigrationError(
+      `${file} is not valid JSON (${(error as Error).message}); restore it from version control.`,
+      { migration: id, file, problem: "invalid JSON" },
+      { cause: error },
+    );
+  }
+  const meta = value as Partial<MigrationMeta> | null;
+  const problem =
+    typeof meta !== "object" || meta === null
+      ? "not an object"
+      : meta.version !== META_VERSION
+        ? `unknown version ${String(meta.version)}`
+        : meta.id !== id
+          ? `its id "${String(meta.id)}" does not match the folder`
+          : typeof meta.name !== "string"
+            ? "name missing"
+            : !Array.isArray(meta.parents) || !meta.parents.every((p) => typeof p === "string")
+              ? "parents must be a list of ids"
+              : !Array.isArray(meta.operations) || !meta.operations.every(isOperationLike)
+                ? "operations must be a list of operations"
+                : null;
+  if (problem) {
+    throw new InvalidMigrationError(`${file} is malformed: ${problem}.`, { migration: id, file, problem });
+  }
+  return { warnings: [], ...(meta as MigrationMeta) };
+}
+
+function isOperationLike(value: unknown): boolean {
+  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
+}
+
+function touchedTables(operations: Operation[]): string[] {
+  const tables = new Set<string>();
+  for (const op of operations) {
+    if ("table" in op) tables.add(typeof op.table === "string" ? op.table : op.table.name);
+    if (op.kind === "renameTable") {
+      tables.add(op.from);
+      tables.add(op.to);
+    }
+  }
+  return [...tables].sort();
+}

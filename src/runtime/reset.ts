@@ -1,0 +1,33 @@
+import { PROGRESS_TABLE } from "../atomic/compensating.js";
+import { diff } from "../diff/index.js";
+import { emptySnapshot } from "../schema/snapshot.js";
+import { apply } from "./apply.js";
+import { type RuntimeContext, requireStorage } from "./context.js";
+import { introspect } from "./introspect.js";
+import { loadMigrations } from "./journal.js";
+import { planStatements } from "./plan.js";
+import type { ResetOptions, ResetResult } from "./types.js";
+
+/**
+ * Drops every table and enum type the database holds (system objects excepted), the tracking
+ * table with them, as one atomic unit; then applies every migration from the start.
+ * The migration files are read and checked first, so a broken folder stops it before any drop.
+ */
+export async function reset(context: RuntimeContext, options: ResetOptions = {}): Promise<ResetResult> {
+  const storage = requireStorage(context, "reset");
+  const stored = await loadMigrations(storage);
+  const live = await introspect(context);
+  const { operations } = diff(live, emptySnapshot());
+  const { statements } = planStatements(context.dialect, live, operations);
+  const dropped = [...live.tables.map((table) => table.name), ...live.enums.map((e) => e.name)];
+  if (options.dryRun) return { dropped, applied: stored.map((s) => s.migration) };
+  const q = context.dialect.quote;
+  const bookkeeping = [context.tableName, PROGRESS_TABLE].map((table) => ({
+    sql: `DROP TABLE IF EXISTS ${q(table)}`,
+    // Dropping bookkeeping needs no undo: the next apply re-creates it.
+    inverse: [],
+  }));
+  await context.strategy.run({ label: "reset", statements: [...statements, ...bookkeeping], tracking: [] });
+  const { applied } = await apply(context, { allowOutOfOrder: true });
+  return { dropped, applied };
+}

@@ -1,0 +1,25 @@
+import { type RuntimeContext, requireStorage } from "./context.js";
+import { loadMigrations } from "./journal.js";
+import { readTracking } from "./tracking.js";
+import type { MigrationStatus } from "./types.js";
+
+/**
+ * Every migration in storage or in the tracking table, by id, with its state. Reads only: a
+ * database never migrated reports everything pending and gains no table.
+ */
+export async function status(context: RuntimeContext): Promise<MigrationStatus[]> {
+  const storage = requireStorage(context, "status");
+  const [stored, records] = await Promise.all([loadMigrations(storage), readTracking(context)]);
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const fromFiles: MigrationStatus[] = stored.map(({ migration }) => {
+    const record = byId.get(migration.id);
+    if (!record) return { id: migration.id, name: migration.name, state: "pending" };
+    const state = record.checksum === migration.checksum ? "applied" : "modified";
+    return { id: migration.id, name: migration.name, state, appliedAt: record.appliedAt };
+  });
+  const inStorage = new Set(stored.map((s) => s.migration.id));
+  const missing: MigrationStatus[] = records
+    .filter((record) => !inStorage.has(record.id))
+    .map((record) => ({ id: record.id, name: record.name, state: "missing", appliedAt: record.appliedAt }));
+  return [...fromFiles, ...missing].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -1,0 +1,133 @@
+/**
+ * Public types of the migration client.
+ */
+import type { Change, Operation, ResolveFn } from "../diff/operations.js";
+import type { MigrationStorageDriver } from "../storage/types.js";
+
+/** The default name of the tracking table. */
+export const DEFAULT_TRACKING_TABLE = "_viborm_migrations";
+
+/** How long `apply`, `rollback` and `reset` wait for another process's migration lock. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
+
+export interface MigrationClientOptions {
+  /** Where migration folders live. Needed by everything but `push` (`STORAGE_REQUIRED`). */
+  storageDriver?: MigrationStorageDriver;
+  /** @default "_viborm_migrations" */
+  tableName?: string;
+  /** @default 30000 */
+  lockTimeoutMs?: number;
+  /** The clock, for migration ids and `appliedAt` (tests pass a fixed one). @default () => new Date() */
+  now?: () => Date;
+  /** Progress reports (the core never prints); the CLI renders them. */
+  onEvent?: (event: MigrationEvent) => void;
+}
+
+/** One migration as stored: the folder `<id>/` with `up.sql`, `down.sql` and `migration.json`. */
+export interface Migration {
+  /** `<yyyymmddhhmmss>_<name>`: unique, sorts in creation order. */
+  id: string;
+  /** Kebab-case, e.g. `add-users`. */
+  name: string;
+  /** SHA-256 (hex) of the stored `up.sql` and `down.sql`. */
+  checksum: string;
+  /** False when `up.sql` starts with the `-- viborm:no-transaction` directive. */
+  transactional: boolean;
+}
+
+export type MigrationState = "applied" | "pending" | "modified" | "missing";
+
+export interface MigrationStatus {
+  id: string;
+  name: string;
+  state: MigrationState;
+  /** ISO-8601, for applied, modified and missing migrations. */
+  appliedAt?: string;
+}
+
+export type MigrationEvent =
+  | { type: "migration:start"; direction: "up" | "down"; migration: Migration }
+  | { type: "migration:done"; direction: "up" | "down"; migration: Migration; ms: number }
+  | { type: "migration:skipped"; migration: Migration; reason: "applied-concurrently" }
+  | { type: "push:start"; statements: number }
+  | { type: "push:done"; statements: number; ms: number };
+
+export interface PushOptions {
+  /** Decides destructive and ambiguous changes; without it they fail with `DESTRUCTIVE_REJECTED`. */
+  resolve?: ResolveFn;
+  /** Proceed with destructive changes; a possible rename is treated as add + drop. @default false */
+  force?: boolean;
+  /** Plan and return the statements; touch nothing. @default false */
+  dryRun?: boolean;
+}
+
+export interface PushResult {
+  operations: Operation[];
+  /** The SQL that ran (or would run, with `dryRun`). */
+  statements: string[];
+  /** The changes that needed a decision, as decided. */
+  changes: Change[];
+  applied: boolean;
+}
+
+export interface GenerateOptions {
+  /** The migration's name (made kebab-case); derived from the changes when omitted. */
+  name?: string;
+  resolve?: ResolveFn;
+  force?: boolean;
+  /** Return what would be written; write nothing. @default false */
+  dryRun?: boolean;
+}
+
+export interface GenerateResult {
+  /** The new migration, or `null` when the schema has not changed. */
+  migration: Migration | null;
+  up: string[];
+  down: string[];
+  warnings: string[];
+}
+
+export interface ApplyOptions {
+  /** Apply up to and including this migration (id or name). */
+  to?: string;
+  dryRun?: boolean;
+  /** Apply pending migrations that sort before the last applied one (a merged branch). @default false */
+  allowOutOfOrder?: boolean;
+}
+
+export interface ApplyResult {
+  applied: Migration[];
+  /** What is still pending after the call (with `dryRun`, everything that was pending). */
+  pending: Migration[];
+}
+
+export interface RollbackOptions {
+  /** How many applied migrations to roll back, newest first. @default 1 */
+  steps?: number;
+  /** Roll back every migration applied after this one (id or name); it stays applied. */
+  to?: string;
+  dryRun?: boolean;
+}
+
+export interface RollbackResult {
+  rolledBack: Migration[];
+}
+
+export interface ResetOptions {
+  dryRun?: boolean;
+}
+
+export interface ResetResult {
+  /** Tables (and PostgreSQL enum types) dropped. */
+  dropped: string[];
+  applied: Migration[];
+}
+
+export interface MigrationClient {
+  push(options?: PushOptions): Promise<PushResult>;
+  generate(options?: GenerateOptions): Promise<GenerateResult>;
+  apply(options?: ApplyOptions): Promise<ApplyResult>;
+  status(): Promise<MigrationStatus[]>;
+  rollback(options?: RollbackOptions): Promise<RollbackResult>;
+  reset(options?: ResetOptions): Promise<ResetResult>;
+}
