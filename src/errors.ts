@@ -20,6 +20,7 @@ export type ErrorCode =
   | "STORAGE_REQUIRED"
   | "STORAGE_READ_ONLY"
   | "INVALID_STORAGE_KEY"
+  | "STORAGE_FAILED"
   | "QUERY_FAILED"
   | "CONFIG_ERROR";
 
@@ -46,6 +47,7 @@ export interface ErrorMeta {
   STORAGE_REQUIRED: { operation: string };
   STORAGE_READ_ONLY: { key: string; operation: "put" | "delete" };
   INVALID_STORAGE_KEY: { key: string; problem: string };
+  STORAGE_FAILED: { key: string; operation: "get" | "put" | "delete" | "list"; driver: string };
   QUERY_FAILED: { sql: string; driver?: string };
   CONFIG_ERROR: { path?: string; problem: string };
 }
@@ -142,6 +144,20 @@ export class StorageRequiredError extends VibormError<"STORAGE_REQUIRED"> {
 export class StorageReadOnlyError extends VibormError<"STORAGE_READ_ONLY"> {
   constructor(message: string, meta: ErrorMeta["STORAGE_READ_ONLY"]) {
     super("STORAGE_READ_ONLY", message, meta);
+  }
+}
+
+/** A storage key is not a relative, `/`-separated file key (see `src/storage/keys.ts`). */
+export class InvalidStorageKeyError extends VibormError<"INVALID_STORAGE_KEY"> {
+  constructor(message: string, meta: ErrorMeta["INVALID_STORAGE_KEY"]) {
+    super("INVALID_STORAGE_KEY", message, meta);
+  }
+}
+
+/** The storage behind a storage driver failed (file system, KV, R2…); its error is the `cause`. */
+export class StorageFailedError extends VibormError<"STORAGE_FAILED"> {
+  constructor(message: string, meta: ErrorMeta["STORAGE_FAILED"], options?: { cause?: unknown }) {
+    super("STORAGE_FAILED", message, meta, options);
   }
 }
 
