@@ -27,8 +27,8 @@ export type ErrorCode =
 /** What `meta` holds, per code. */
 export interface ErrorMeta {
   INVALID_SCHEMA: { model?: string; field?: string; problem: string };
-  INVALID_ARGUMENT: { argument: string; value?: unknown };
-  DESTRUCTIVE_REJECTED: { changes: unknown[] };
+  INVALID_ARGUMENT: { argument: string; value?: unknown; problem?: string };
+  DESTRUCTIVE_REJECTED: { changes: UndecidedChange[] };
   UNSUPPORTED_OPERATION: { dialect: string; operation: string; table?: string; detail?: string };
   MIGRATION_FAILED: {
     migration?: string;
@@ -50,6 +50,23 @@ export interface ErrorMeta {
   STORAGE_FAILED: { key: string; operation: "get" | "put" | "delete" | "list"; driver: string };
   QUERY_FAILED: { sql: string; driver?: string };
   CONFIG_ERROR: { path?: string; problem: string };
+}
+
+/**
+ * One change listed by `DESTRUCTIVE_REJECTED`: the diff's `Change` (see src/diff/operations.ts,
+ * repeated structurally because this module imports nothing) with why it stopped the plan.
+ */
+export interface UndecidedChange {
+  type: "destructive" | "ambiguous";
+  kind: string;
+  table: string;
+  column?: string;
+  enum?: string;
+  from?: string;
+  to?: string;
+  description: string;
+  /** "undecided": no `resolve` and no `force`; "rejected": `resolve` answered "reject". */
+  decision: "undecided" | "rejected";
 }
 
 /** The base of every error viborm raises. Check it with {@link isVibormError} (by `code`). */

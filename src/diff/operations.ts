@@ -55,8 +55,11 @@ export interface DestructiveChange {
     | "addNotNullColumn"
     | "addUnique"
     | "changePrimaryKey";
+  /** For enum changes (`removeEnumValue`, `dropEnum`), the enum's name (also in `enum`). */
   table: string;
   column?: string;
+  /** The enum a `removeEnumValue` or `dropEnum` change is about. */
+  enum?: string;
   description: string;
 }
 
@@ -75,7 +78,12 @@ export type AmbiguousDecision = "rename" | "addAndDrop" | "reject";
 /**
  * The user's decision callback, shared by push and generate: called once per change that can
  * lose data (answer "proceed" | "reject") or may be a rename (answer "rename" | "addAndDrop" | "reject").
+ * Answering `undefined` leaves the change undecided, for `force` to decide (or to fail without it).
  */
 export type ResolveFn = (
   change: Change,
-) => DestructiveDecision | AmbiguousDecision | Promise<DestructiveDecision | AmbiguousDecision>;
+) =>
+  | DestructiveDecision
+  | AmbiguousDecision
+  | undefined
+  | Promise<DestructiveDecision | AmbiguousDecision | undefined>;
