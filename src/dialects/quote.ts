@@ -38,6 +38,18 @@ export function quoteStringLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/**
+ * A MySQL/MariaDB string literal: single quotes, embedded `'` doubled and backslashes doubled, since
+ * the server reads a backslash as an escape (its default `sql_mode`, without `NO_BACKSLASH_ESCAPES`,
+ * which is also what the mysql2 client assumes when it escapes parameters).
+ *
+ * @example quoteMysqlStringLiteral("it's a\\b") // → 'it''s a\\b' (the text holds one backslash, the SQL two)
+ */
+export function quoteMysqlStringLiteral(value: string): string {
+  rejectNul(value, "string literal");
+  return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+}
+
 // internal
 
 /** A NUL byte ends the statement text in C clients and servers: refuse it rather than send half a statement. */

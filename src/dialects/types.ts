@@ -18,6 +18,11 @@ export interface Statement {
   /** Why `inverse` is null, for the error a failed MySQL migration reports. */
   irreversible?: string;
   /**
+   * Set when `inverse` restores the schema but not the data this statement destroys (a dropped
+   * column or table comes back empty): says what is lost, for the report of a compensated failure.
+   */
+  lossy?: string;
+  /**
    * The statement is a check: any row it returns is a violation and aborts the unit
    * (e.g. SQLite's `PRAGMA foreign_key_check` after a table rebuild).
    */
