@@ -1,0 +1,93 @@
+/**
+ * The model builder: `s.model({...})` with `.map()`, `.index()`, `.unique()` and a compound `.id()`.
+ */
+import type { AnyRelationField } from "./relations.js";
+import type { AnyScalarField } from "./scalars.js";
+
+/** A model's fields: scalar and relation builders by field name. */
+export type FieldRecord = Record<string, AnyScalarField | AnyRelationField>;
+
+/** The names of a model's scalar fields. */
+export type ScalarKeys<F> = { [K in keyof F]: F[K] extends AnyScalarField ? K : never }[keyof F] & string;
+
+/** Options of `model.index()`. */
+export interface IndexOptions {
+  /** The index name. @default "<table>_<columns>_idx" */
+  name?: string;
+  /** A unique index. @default false */
+  unique?: boolean;
+  /** The access method, e.g. "btree", "hash", "gin" (PostgreSQL). @default the database's default */
+  type?: string;
+  /** A partial-index predicate in SQL, naming database columns. */
+  where?: string;
+}
+
+/** An index as `.index()` recorded it (field names, not yet columns). */
+export interface IndexSpec extends IndexOptions {
+  fields: readonly string[];
+}
+
+/** A unique constraint as `.unique()` recorded it. */
+export interface UniqueSpec {
+  fields: readonly string[];
+  /** @default "<table>_<columns>_key" */
+  name?: string;
+}
+
+/** Everything a model builder records; read it with `model["~"]`. */
+export interface ModelState<F extends FieldRecord = FieldRecord> {
+  readonly type: "model";
+  readonly fields: F;
+  /** The table name given with `.map()`; the model's key in the schema when absent. */
+  readonly table: string | undefined;
+  readonly indexes: readonly IndexSpec[];
+  readonly uniques: readonly UniqueSpec[];
+  /** A compound primary key from `.id([...])`. */
+  readonly id: readonly string[] | undefined;
+}
+
+/** A model builder. */
+export interface Model<F extends FieldRecord = FieldRecord> {
+  /** The recorded state, for the serializer and a query client. */
+  readonly "~": ModelState<F>;
+  /** The table name. @default the model's key in the schema object */
+  map(table: string): Model<F>;
+  /** Adds an index over one field or several, in order. */
+  index(fields: ScalarKeys<F> | readonly ScalarKeys<F>[], options?: IndexOptions): Model<F>;
+  /** Adds a unique constraint over one field or several. */
+  unique(fields: ScalarKeys<F> | readonly ScalarKeys<F>[], options?: { name?: string }): Model<F>;
+  /** Sets a compound primary key (instead of a field's `.id()`). */
+  id(fields: readonly ScalarKeys<F>[]): Model<F>;
+}
+
+/** Any model builder. */
+export interface AnyModel {
+  readonly "~": ModelState;
+}
+
+/**
+ * Declares a model. Its name is its key in the schema object, which is also its table name unless
+ * `.map()` says otherwise.
+ *
+ * @example const tag = s.model({ id: s.int().id().increment(), label: s.string().unique() });
+ */
+export function model<F extends FieldRecord>(fields: F): Model<F> {
+  return build({ type: "model", fields, table: undefined, indexes: [], uniques: [], id: undefined });
+}
+
+// internal
+
+function build<F extends FieldRecord>(state: ModelState<F>): Model<F> {
+  const next = (patch: Partial<ModelState<F>>) => build<F>({ ...state, ...patch });
+  return {
+    "~": state,
+    map: (table) => next({ table }),
+    index: (fields, options) => next({ indexes: [...state.indexes, { ...options, fields: toList(fields) }] }),
+    unique: (fields, options) => next({ uniques: [...state.uniques, { ...options, fields: toList(fields) }] }),
+    id: (fields) => next({ id: toList(fields) }),
+  };
+}
+
+function toList(fields: string | readonly string[]): readonly string[] {
+  return typeof fields === "string" ? [fields] : [...fields];
+}
