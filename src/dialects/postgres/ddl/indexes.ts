@@ -1,0 +1,37 @@
+/**
+ * DDL for indexes. A partial index's predicate is also kept in the index's comment, because
+ * PostgreSQL stores the predicate rewritten (`"deletedAt" IS NULL` comes back as
+ * `("deletedAt" IS NULL)`): introspection reads the user's text back from the comment, so the
+ * predicate round-trips exactly. The comment lives and dies with the index.
+ */
+import type { Index } from "../../../schema/snapshot.js";
+import { quoteDoubleQuoted as q, quoteStringLiteral } from "../../quote.js";
+import type { Statement } from "../../types.js";
+import { identifierList } from "./constraints.js";
+
+/** The comment on a partial index: this prefix, then the predicate as the user wrote it. */
+export const WHERE_COMMENT_PREFIX = "viborm:where:";
+
+/**
+ * `CREATE [UNIQUE] INDEX … [USING method] (…) [WHERE …]`, and the comment holding the predicate.
+ * The predicate is SQL the user wrote in the schema, and is used as such.
+ */
+export function createIndexStatements(table: string, index: Index): Statement[] {
+  const method = index.type ? ` USING ${q(index.type.toLowerCase())}` : "";
+  const where = index.where !== undefined ? ` WHERE ${index.where}` : "";
+  const statements: Statement[] = [
+    {
+      sql: `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${q(index.name)} ON ${q(table)}${method} ${identifierList(index.columns)}${where}`,
+    },
+  ];
+  if (index.where !== undefined) {
+    statements.push({
+      sql: `COMMENT ON INDEX ${q(index.name)} IS ${quoteStringLiteral(WHERE_COMMENT_PREFIX + index.where)}`,
+    });
+  }
+  return statements;
+}
+
+export function dropIndexStatements(index: Index): Statement[] {
+  return [{ sql: `DROP INDEX ${q(index.name)}` }];
+}

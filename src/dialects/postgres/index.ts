@@ -1,0 +1,30 @@
+/**
+ * The PostgreSQL dialect: `timestamp(3) with time zone` for dates, `jsonb`, named enum types,
+ * arrays, identity columns, transactional DDL, catalog-wide introspection from `pg_catalog`, and a
+ * transaction-scoped advisory lock.
+ */
+import { quoteDoubleQuoted } from "../quote.js";
+import type { Dialect } from "../types.js";
+import { postgresDdl } from "./ddl.js";
+import { postgresIntrospectionQueries, readPostgres } from "./introspect.js";
+import { postgresLock } from "./lock.js";
+import { normalizePostgres } from "./normalize.js";
+import { postgresTracking } from "./tracking.js";
+
+/**
+ * The PostgreSQL dialect (also PGlite and Neon).
+ *
+ * @example postgresDialect.ddl({ kind: "createEnum", enum: { name: "Role", values: ["USER"] } }, context)
+ */
+export const postgresDialect: Dialect = {
+  name: "postgres",
+  transactionalDdl: true,
+  quote: quoteDoubleQuoted,
+  normalize: normalizePostgres,
+  ddl: postgresDdl,
+  introspection: { queries: postgresIntrospectionQueries, read: readPostgres },
+  tracking: postgresTracking,
+  lock: postgresLock,
+};
+
+export { columnType } from "./type-map.js";
