@@ -82,8 +82,4 @@ export type AmbiguousDecision = "rename" | "addAndDrop" | "reject";
  */
 export type ResolveFn = (
   change: Change,
-) =>
-  | DestructiveDecision
-  | AmbiguousDecision
-  | undefined
-  | Promise<DestructiveDecision | AmbiguousDecision | undefined>;
+) => DestructiveDecision | AmbiguousDecision | undefined | Promise<DestructiveDecision | AmbiguousDecision | undefined>;

@@ -1,0 +1,365 @@
+/**
+ * The inverse direction of the diff: operations applied to a snapshot give the schema after them.
+ * Migrations are folded this way, and dialects get the `before`/`after` of each operation from it.
+ *
+ * An operation that does not fit the snapshot throws `INVALID_ARGUMENT`: a missing or existing
+ * object, a carried definition that differs from the current one (drops and alters carry the
+ * previous definition, so inverses are exact), or a dependency a database would refuse to break
+ * (dropping a table, column or key that a foreign key or index still uses).
+ */
+import { InvalidArgumentError } from "../errors.js";
+import type { Column, Enum, Snapshot, Table } from "../schema/snapshot.js";
+import { canonicalize, SNAPSHOT_VERSION } from "../schema/snapshot.js";
+import { assertNever } from "../util/assert-never.js";
+import {
+  columnSignature,
+  columnsEqual,
+  findTable,
+  foreignKeysEqual,
+  indexesEqual,
+  keySignatures,
+  primaryKeysEqual,
+  sameList,
+  tablesEqual,
+  uniquesEqual,
+} from "./compare.js";
+import type { Operation, OperationOf } from "./operations.js";
+
+/** How strictly {@link applyOperationWith} checks an operation. */
+export interface ApplyChecks {
+  /** Also refuse what breaks a dependency (a referenced table, an indexed column…). @default true */
+  references: boolean;
+}
+
+/**
+ * The snapshot after one operation, in canonical order. Throws `INVALID_ARGUMENT` when the
+ * operation does not fit (see the module comment).
+ *
+ * @example const after = applyOperation(before, { kind: "addColumn", table: "users", column });
+ */
+export function applyOperation(snapshot: Snapshot, operation: Operation): Snapshot {
+  return applyOperationWith(snapshot, operation, { references: true });
+}
+
+/**
+ * The snapshot after every operation, in order (a migration folded onto the state before it).
+ *
+ * @example const state = applyOperations(emptySnapshot(), migration.operations);
+ */
+export function applyOperations(snapshot: Snapshot, operations: readonly Operation[]): Snapshot {
+  let state = canonicalize(snapshot);
+  for (const operation of operations) state = applyOperation(state, operation);
+  return state;
+}
+
+/**
+ * {@link applyOperation} with a choice of checks. The diff simulates its own plan with
+ * `references: false`, so a live schema a database tolerates (say, an index over an expression)
+ * never makes planning fail.
+ */
+export function applyOperationWith(snapshot: Snapshot, operation: Operation, checks: ApplyChecks): Snapshot {
+  const next = applyTableOperation(snapshot, operation, checks) ?? applyOtherOperation(snapshot, operation, checks);
+  return canonicalize(next);
+}
+
+/** Throws the `INVALID_ARGUMENT` error of an operation that does not fit. */
+export function misfit(operation: Operation, problem: string): never {
+  throw new InvalidArgumentError(`Cannot apply ${operation.kind}: ${problem}.`, {
+    argument: "operation",
+    value: operation,
+    problem,
+  });
+}
+
+// internal
+
+function applyTableOperation(s: Snapshot, op: Operation, checks: ApplyChecks): Snapshot | null {
+  switch (op.kind) {
+    case "createTable": {
+      if (findTable(s, op.table.name)) misfit(op, `table ${op.table.name} already exists`);
+      const table = structuredClone(op.table);
+      if (checks.references) checkNewTable({ ...s, tables: [...s.tables, table] }, table, op);
+      return { ...s, tables: [...s.tables, table] };
+    }
+    case "dropTable": {
+      const current = needTable(s, op.table.name, op);
+      if (!tablesEqual(current, canonicalTable(op.table)))
+        misfit(op, `table ${current.name} differs from the one given`);
+      if (checks.references) checkUnreferenced(s, current.name, null, op);
+      return { ...s, tables: s.tables.filter((table) => table.name !== current.name) };
+    }
+    case "renameTable":
+      needTable(s, op.from, op);
+      if (findTable(s, op.to)) misfit(op, `table ${op.to} already exists`);
+      return renameTableInSnapshot(s, op.from, op.to);
+    case "renameColumn": {
+      const table = needTable(s, op.table, op);
+      needColumn(table, op.from, op);
+      if (table.columns.some((c) => c.name === op.to)) misfit(op, `column ${op.table}.${op.to} already exists`);
+      return renameColumnInSnapshot(s, op.table, op.from, op.to);
+    }
+    case "addColumn":
+    case "dropColumn":
+    case "alterColumn":
+      return applyColumnOperation(s, op, checks);
+    default:
+      return null;
+  }
+}
+
+function applyColumnOperation(
+  s: Snapshot,
+  op: OperationOf<"addColumn" | "dropColumn" | "alterColumn">,
+  checks: ApplyChecks,
+): Snapshot {
+  const table = needTable(s, op.table, op);
+  if (op.kind === "addColumn") {
+    if (table.columns.some((c) => c.name === op.column.name)) {
+      misfit(op, `column ${op.table}.${op.column.name} already exists`);
+    }
+    return replaceTable(s, { ...table, columns: [...table.columns, structuredClone(op.column)] });
+  }
+  if (op.kind === "dropColumn") {
+    const current = needColumn(table, op.column.name, op);
+    if (!columnsEqual(current, op.column)) misfit(op, `column ${op.table}.${current.name} differs from the one given`);
+    if (checks.references) checkColumnUnused(s, table, current.name, op);
+    return replaceTable(s, { ...table, columns: table.columns.filter((c) => c.name !== current.name) });
+  }
+  if (op.from.name !== op.to.name) misfit(op, "alterColumn cannot rename; use renameColumn");
+  const current = needColumn(table, op.from.name, op);
+  if (!columnsEqual(current, op.from)) misfit(op, `column ${op.table}.${current.name} differs from the one given`);
+  const to = structuredClone(op.to);
+  return replaceTable(s, { ...table, columns: table.columns.map((c) => (c.name === to.name ? to : c)) });
+}
+
+function applyOtherOperation(s: Snapshot, op: Operation, checks: ApplyChecks): Snapshot {
+  switch (op.kind) {
+    case "addPrimaryKey": {
+      const table = needTable(s, op.table, op);
+      if (table.primaryKey) misfit(op, `table ${op.table} already has a primary key`);
+      if (checks.references) needColumns(table, op.primaryKey.columns, op);
+      return replaceTable(s, { ...table, primaryKey: structuredClone(op.primaryKey) });
+    }
+    case "dropPrimaryKey": {
+      const table = needTable(s, op.table, op);
+      if (!table.primaryKey || !primaryKeysEqual(table.primaryKey, op.primaryKey)) {
+        misfit(op, `table ${op.table} has no primary key on (${op.primaryKey.columns.join(", ")})`);
+      }
+      if (checks.references) checkKeyUnreferenced(s, table, "primaryKey", op);
+      return replaceTable(s, { ...table, primaryKey: null });
+    }
+    case "addUnique":
+    case "createIndex": {
+      const table = needTable(s, op.table, op);
+      const item = op.kind === "addUnique" ? op.unique : op.index;
+      checkNameFree(table, item.name, op);
+      if (checks.references) needColumns(table, item.columns, op);
+      return op.kind === "addUnique"
+        ? replaceTable(s, { ...table, uniques: [...table.uniques, structuredClone(op.unique)] })
+        : replaceTable(s, { ...table, indexes: [...table.indexes, structuredClone(op.index)] });
+    }
+    case "dropUnique":
+    case "dropIndex":
+      return dropUniqueOrIndex(s, op, checks);
+    case "addForeignKey":
+    case "dropForeignKey":
+      return applyForeignKey(s, op, checks);
+    case "createEnum":
+    case "dropEnum":
+    case "alterEnum":
+      return applyEnumOperation(s, op, checks);
+    case "createTable":
+    case "dropTable":
+    case "renameTable":
+    case "renameColumn":
+    case "addColumn":
+    case "dropColumn":
+    case "alterColumn":
+      return applyTableOperation(s, op, checks)!;
+    default:
+      return assertNever(op, "operation");
+  }
+}
+
+function dropUniqueOrIndex(s: Snapshot, op: OperationOf<"dropUnique" | "dropIndex">, checks: ApplyChecks): Snapshot {
+  const table = needTable(s, op.table, op);
+  if (op.kind === "dropUnique") {
+    const current = table.uniques.find((u) => u.name === op.unique.name);
+    if (!current || !uniquesEqual(current, op.unique))
+      misfit(op, `table ${op.table} has no unique ${op.unique.name} as given`);
+    if (checks.references) checkKeyUnreferenced(s, table, `unique:${current.name}`, op);
+    return replaceTable(s, { ...table, uniques: table.uniques.filter((u) => u.name !== current.name) });
+  }
+  const current = table.indexes.find((i) => i.name === op.index.name);
+  if (!current || !indexesEqual(current, op.index))
+    misfit(op, `table ${op.table} has no index ${op.index.name} as given`);
+  if (checks.references && current.unique) checkKeyUnreferenced(s, table, `index:${current.name}`, op);
+  return replaceTable(s, { ...table, indexes: table.indexes.filter((i) => i.name !== current.name) });
+}
+
+function applyForeignKey(
+  s: Snapshot,
+  op: OperationOf<"addForeignKey" | "dropForeignKey">,
+  checks: ApplyChecks,
+): Snapshot {
+  const table = needTable(s, op.table, op);
+  const fk = op.foreignKey;
+  if (op.kind === "addForeignKey") {
+    if (table.foreignKeys.some((f) => f.name === fk.name))
+      misfit(op, `foreign key ${op.table}.${fk.name} already exists`);
+    if (checks.references) checkForeignKeyTargets(s, table, fk, op);
+    return replaceTable(s, { ...table, foreignKeys: [...table.foreignKeys, structuredClone(fk)] });
+  }
+  const current = table.foreignKeys.find((f) => f.name === fk.name);
+  if (!current || !foreignKeysEqual(current, fk))
+    misfit(op, `table ${op.table} has no foreign key ${fk.name} as given`);
+  return replaceTable(s, { ...table, foreignKeys: table.foreignKeys.filter((f) => f.name !== fk.name) });
+}
+
+function applyEnumOperation(
+  s: Snapshot,
+  op: OperationOf<"createEnum" | "dropEnum" | "alterEnum">,
+  checks: ApplyChecks,
+) {
+  if (op.kind === "createEnum") {
+    if (s.enums.some((e) => e.name === op.enum.name)) misfit(op, `enum ${op.enum.name} already exists`);
+    return { ...s, enums: [...s.enums, structuredClone(op.enum)] };
+  }
+  const name = op.kind === "dropEnum" ? op.enum.name : op.name;
+  const current = s.enums.find((e) => e.name === name);
+  if (!current) misfit(op, `enum ${name} does not exist`);
+  const given = op.kind === "dropEnum" ? op.enum.values : op.from;
+  if (!sameList(current.values, given)) misfit(op, `enum ${name} has values (${current.values.join(", ")})`);
+  if (op.kind === "dropEnum") {
+    const user = checks.references ? enumUser(s, name) : null;
+    if (user) misfit(op, `enum ${name} is still used by ${user}`);
+    return { ...s, enums: s.enums.filter((e) => e.name !== name) };
+  }
+  const values = [...op.to];
+  const enums: Enum[] = s.enums.map((e) => (e.name === name ? { name, values } : e));
+  // Columns repeat their enum's values (for dialects that inline them), so they follow the enum.
+  const retype = (column: Column): Column =>
+    column.type.kind === "enum" && column.type.name === name ? { ...column, type: { ...column.type, values } } : column;
+  return { ...s, enums, tables: s.tables.map((t) => ({ ...t, columns: t.columns.map(retype) })) };
+}
+
+/** Databases carry a table rename into every foreign key that points at the table. */
+function renameTableInSnapshot(s: Snapshot, from: string, to: string): Snapshot {
+  const tables = s.tables.map((table) => ({
+    ...table,
+    name: table.name === from ? to : table.name,
+    foreignKeys: table.foreignKeys.map((fk) => (fk.referencedTable === from ? { ...fk, referencedTable: to } : fk)),
+  }));
+  return { ...s, tables };
+}
+
+/**
+ * Databases carry a column rename into the keys, indexes and foreign keys (both sides) that use it.
+ * A partial index predicate is SQL text and stays as written.
+ */
+function renameColumnInSnapshot(s: Snapshot, tableName: string, from: string, to: string): Snapshot {
+  const swap = (columns: string[]) => columns.map((c) => (c === from ? to : c));
+  const tables = s.tables.map((table) => {
+    const foreignKeys = table.foreignKeys.map((fk) => ({
+      ...fk,
+      columns: table.name === tableName ? swap(fk.columns) : fk.columns,
+      referencedColumns: fk.referencedTable === tableName ? swap(fk.referencedColumns) : fk.referencedColumns,
+    }));
+    if (table.name !== tableName) return { ...table, foreignKeys };
+    return {
+      ...table,
+      columns: table.columns.map((c) => (c.name === from ? { ...c, name: to } : c)),
+      primaryKey: table.primaryKey ? { ...table.primaryKey, columns: swap(table.primaryKey.columns) } : null,
+      uniques: table.uniques.map((u) => ({ ...u, columns: swap(u.columns) })),
+      indexes: table.indexes.map((i) => ({ ...i, columns: swap(i.columns) })),
+      foreignKeys,
+    };
+  });
+  return { ...s, tables };
+}
+
+function checkNewTable(s: Snapshot, table: Table, op: Operation): void {
+  const names = new Set(table.columns.map((c) => c.name));
+  if (names.size !== table.columns.length) misfit(op, `table ${table.name} repeats a column name`);
+  if (table.primaryKey) needColumns(table, table.primaryKey.columns, op);
+  for (const item of [...table.uniques, ...table.indexes]) needColumns(table, item.columns, op);
+  for (const fk of table.foreignKeys) checkForeignKeyTargets(s, table, fk, op);
+}
+
+function checkForeignKeyTargets(s: Snapshot, table: Table, fk: Table["foreignKeys"][number], op: Operation): void {
+  needColumns(table, fk.columns, op);
+  const target = findTable(s, fk.referencedTable);
+  if (!target) misfit(op, `foreign key ${fk.name} references missing table ${fk.referencedTable}`);
+  needColumns(target, fk.referencedColumns, op);
+  if (fk.columns.length !== fk.referencedColumns.length) misfit(op, `foreign key ${fk.name} has mismatched columns`);
+}
+
+function checkUnreferenced(s: Snapshot, tableName: string, column: string | null, op: Operation): void {
+  for (const table of s.tables) {
+    for (const fk of table.foreignKeys) {
+      if (fk.referencedTable !== tableName || (column === null && table.name === tableName)) continue;
+      if (column === null || fk.referencedColumns.includes(column)) {
+        misfit(op, `${column ?? tableName} is still referenced by foreign key ${fk.name} on ${table.name}`);
+      }
+    }
+  }
+}
+
+function checkColumnUnused(s: Snapshot, table: Table, column: string, op: Operation): void {
+  const users = [
+    ...(table.primaryKey?.columns.includes(column) ? ["the primary key"] : []),
+    ...table.uniques.filter((u) => u.columns.includes(column)).map((u) => `unique ${u.name}`),
+    ...table.indexes.filter((i) => i.columns.includes(column)).map((i) => `index ${i.name}`),
+    ...table.foreignKeys.filter((f) => f.columns.includes(column)).map((f) => `foreign key ${f.name}`),
+  ];
+  if (users.length > 0) misfit(op, `column ${table.name}.${column} is still used by ${users.join(", ")}`);
+  checkUnreferenced(s, table.name, column, op);
+}
+
+/** A key an FK depends on may go only while another key over the same columns stays. */
+function checkKeyUnreferenced(s: Snapshot, table: Table, label: string, op: Operation): void {
+  const keys = keySignatures(table);
+  for (const [signature, labels] of keys) {
+    if (!labels.includes(label) || labels.length > 1) continue;
+    for (const other of s.tables) {
+      const fk = other.foreignKeys.find(
+        (f) => f.referencedTable === table.name && columnSignature(f.referencedColumns) === signature,
+      );
+      if (fk) misfit(op, `the key is still referenced by foreign key ${fk.name} on ${other.name}`);
+    }
+  }
+}
+
+function checkNameFree(table: Table, name: string, op: Operation): void {
+  if (table.uniques.some((u) => u.name === name) || table.indexes.some((i) => i.name === name)) {
+    misfit(op, `table ${table.name} already has a unique or index named ${name}`);
+  }
+}
+
+function enumUser(s: Snapshot, name: string): string | null {
+  for (const table of s.tables) {
+    const column = table.columns.find((c) => c.type.kind === "enum" && c.type.name === name);
+    if (column) return `${table.name}.${column.name}`;
+  }
+  return null;
+}
+
+function needTable(s: Snapshot, name: string, op: Operation): Table {
+  return findTable(s, name) ?? misfit(op, `table ${name} does not exist`);
+}
+
+function needColumn(table: Table, name: string, op: Operation): Column {
+  return table.columns.find((c) => c.name === name) ?? misfit(op, `column ${table.name}.${name} does not exist`);
+}
+
+function needColumns(table: Table, names: readonly string[], op: Operation): void {
+  for (const name of names) needColumn(table, name, op);
+}
+
+function replaceTable(s: Snapshot, table: Table): Snapshot {
+  return { ...s, tables: s.tables.map((t) => (t.name === table.name ? table : t)) };
+}
+
+function canonicalTable(table: Table): Table {
+  return canonicalize({ version: SNAPSHOT_VERSION, tables: [table], enums: [] }).tables[0]!;
+}
