@@ -1,0 +1,155 @@
+/**
+ * @module viborm/pg: a viborm client over node-postgres (`pg`), from a connection URL or a pool you own.
+ */
+import pg from "pg";
+import type { Row, Statement } from "../dialects/types.js";
+import { QueryFailedError } from "../errors.js";
+import type { Schema } from "../schema/index.js";
+import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import type { Driver, QueryResult, Session } from "./types.js";
+
+/** The result of one statement, as node-postgres returns it. */
+export interface PgResultLike {
+  rows: Row[];
+  rowCount: number | null;
+}
+
+/** A connection checked out of a pool (the part of `pg.PoolClient` viborm uses). */
+export interface PgPoolClientLike {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  /** Returns the connection to the pool; `true` (or an error) destroys it instead. */
+  release(destroy?: boolean | Error): void;
+}
+
+/** A node-postgres pool (the part of `pg.Pool` viborm uses). */
+export interface PgPoolLike {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  connect(): Promise<PgPoolClientLike>;
+  end(): Promise<void>;
+}
+
+/** Where the driver's connections come from: a URL (the driver opens and closes a pool) or your own pool. */
+export type PgDriverOptions =
+  | {
+      /** A `postgres://` connection string; the pool opened for it is closed by `close()`. */
+      databaseUrl: string;
+      pool?: undefined;
+    }
+  | {
+      /** A pool you own: viborm never ends it. */
+      pool: PgPoolLike;
+      databaseUrl?: undefined;
+    };
+
+/** `createClient` options for `viborm/pg`: the schema, and a URL or a pool. */
+export type PgClientOptions<S extends Schema> = { schema: S } & PgDriverOptions;
+
+/**
+ * A viborm client on PostgreSQL through node-postgres.
+ *
+ * @example
+ * import { createClient } from "viborm/pg";
+ * const client = createClient({ schema, databaseUrl: process.env.DATABASE_URL });
+ */
+export function createClient<S extends Schema>(options: PgClientOptions<S>): VibormClient<S> {
+  const { schema, ...driverOptions } = options;
+  return createVibormClient({ schema, driver: createPgDriver(driverOptions as PgDriverOptions) });
+}
+
+/**
+ * The node-postgres driver: one pool; `queryAll` sends parameterless statements as one
+ * multi-statement query (one round trip); `atomic` pins one pooled connection per session.
+ *
+ * @example const driver = createPgDriver({ pool: new pg.Pool({ connectionString }) });
+ */
+export function createPgDriver(options: PgDriverOptions): Driver {
+  const owned = options.pool === undefined;
+  const pool: PgPoolLike = options.pool ?? openPool(options.databaseUrl);
+  let closed: Promise<void> | undefined;
+  return {
+    name: "pg",
+    dialect: "postgres",
+    query: (sql, params) => run(pool, sql, params),
+    queryAll: (statements) => queryAll(pool, statements),
+    atomic: {
+      kind: "session",
+      async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+        const connection = await wrap("connect", () => pool.connect());
+        let failed = false;
+        try {
+          return await fn({ query: (sql, params) => run(connection, sql, params) });
+        } catch (error) {
+          failed = true;
+          throw error;
+        } finally {
+          // After a failure the session may hold an open transaction or session state: drop the
+          // connection rather than hand it back to the pool in an unknown state.
+          connection.release(failed);
+        }
+      },
+    },
+    close() {
+      closed ??= owned ? pool.end() : Promise.resolve();
+      return closed;
+    },
+  };
+}
+
+// internal
+
+function openPool(databaseUrl: string | undefined): PgPoolLike {
+  if (!databaseUrl) throw new TypeError("viborm/pg needs either databaseUrl or pool.");
+  const pool = new pg.Pool({ connectionString: databaseUrl });
+  // An idle connection the server closes (restart, pg_terminate_backend) is reported on the pool;
+  // unhandled, that event would end the process. The pool replaces the connection on next use.
+  pool.on("error", () => {});
+  return pool;
+}
+
+type Queryable = Pick<PgPoolLike, "query">;
+
+async function run(target: Queryable, sql: string, params?: unknown[]): Promise<QueryResult> {
+  const raw = await wrap(sql, () => target.query(sql, params && params.length > 0 ? params : undefined));
+  const results = asResults(raw);
+  const last = results[results.length - 1];
+  return { rows: last?.rows ?? [], rowsAffected: last?.rowCount ?? undefined };
+}
+
+/**
+ * Parameterless statements go as one simple-protocol query holding them all (node-postgres then
+ * returns one result per statement); statements with parameters run one after another on one connection.
+ */
+async function queryAll(pool: PgPoolLike, statements: Statement[]): Promise<Row[][]> {
+  if (statements.length === 0) return [];
+  if (statements.every((statement) => !statement.params || statement.params.length === 0)) {
+    const sql = statements.map((statement) => statement.sql.replace(/;\s*$/, "")).join("\n;\n");
+    const results = asResults(await wrap(sql, () => pool.query(sql)));
+    if (results.length === statements.length) return results.map((result) => result.rows ?? []);
+    throw new QueryFailedError(
+      `Expected ${statements.length} results from one multi-statement query, got ${results.length}: a statement holds more than one.`,
+      { sql, driver: "pg" },
+    );
+  }
+  const connection = await wrap("connect", () => pool.connect());
+  try {
+    const rows: Row[][] = [];
+    for (const statement of statements) rows.push((await run(connection, statement.sql, statement.params)).rows);
+    return rows;
+  } finally {
+    connection.release();
+  }
+}
+
+function asResults(raw: unknown): PgResultLike[] {
+  if (Array.isArray(raw)) return raw as PgResultLike[];
+  return raw ? [raw as PgResultLike] : [];
+}
+
+async function wrap<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new QueryFailedError(`PostgreSQL query failed: ${message}`, { sql, driver: "pg" }, { cause: error });
+  }
+}

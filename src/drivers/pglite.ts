@@ -1,0 +1,132 @@
+/**
+ * @module viborm/pglite: a viborm client over PGlite, PostgreSQL compiled to WebAssembly and run
+ * in-process (in memory, or persisted to a directory).
+ */
+import { PGlite } from "@electric-sql/pglite";
+import type { Row, Statement } from "../dialects/types.js";
+import { QueryFailedError } from "../errors.js";
+import type { Schema } from "../schema/index.js";
+import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import type { Driver, QueryResult, Session } from "./types.js";
+
+/** One statement's result, as PGlite returns it. */
+export interface PgliteResultLike {
+  rows: Row[];
+  affectedRows?: number;
+}
+
+/** What runs queries inside a PGlite transaction (the part of PGlite's `Transaction` viborm uses). */
+export interface PgliteQueryable {
+  query(sql: string, params?: unknown[]): Promise<PgliteResultLike>;
+  exec(sql: string): Promise<PgliteResultLike[]>;
+}
+
+/** A PGlite database (the part of `PGlite` viborm uses). */
+export interface PgliteLike extends PgliteQueryable {
+  transaction<T>(fn: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Where the database comes from: opened by the driver (in memory or in `dataDir`), or your own PGlite. */
+export type PgliteDriverOptions =
+  | {
+      /**
+       * Directory (or `idb://name` in a browser) the database persists to; omit it for an
+       * in-memory database that disappears with the client. The driver closes what it opens.
+       */
+      dataDir?: string;
+      client?: undefined;
+    }
+  | {
+      /** A PGlite you own: viborm never closes it. */
+      client: PgliteLike;
+      dataDir?: undefined;
+    };
+
+/** `createClient` options for `viborm/pglite`: the schema, and a data directory or a PGlite. */
+export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriverOptions;
+
+/**
+ * A viborm client on PGlite.
+ *
+ * @example
+ * import { createClient } from "viborm/pglite";
+ * const client = createClient({ schema }); // in memory
+ */
+export function createClient<S extends Schema>(options: PgliteClientOptions<S>): VibormClient<S> {
+  const { schema, ...driverOptions } = options;
+  return createVibormClient({ schema, driver: createPgliteDriver(driverOptions as PgliteDriverOptions) });
+}
+
+/**
+ * The PGlite driver. PGlite has a single connection; a session holds PGlite's transaction mutex,
+ * so no other query (through viborm or not) runs between the session's statements.
+ *
+ * @example const driver = createPgliteDriver({ client: await PGlite.create() });
+ */
+export function createPgliteDriver(options: PgliteDriverOptions = {}): Driver {
+  const owned = options.client === undefined;
+  const db: PgliteLike = options.client ?? new PGlite(options.dataDir);
+  let closed: Promise<void> | undefined;
+  return {
+    name: "pglite",
+    dialect: "postgres",
+    query: (sql, params) => run(db, sql, params),
+    queryAll: (statements) => queryAll(db, statements),
+    atomic: {
+      kind: "session",
+      withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+        return db.transaction(async (tx) => {
+          // PGlite's transaction() opens one with BEGIN; ending it at once leaves the mutex held and
+          // the connection in autocommit, a plain pinned session on which the caller runs its own
+          // BEGIN … COMMIT. PGlite's closing COMMIT then finds nothing to commit, which is harmless.
+          await wrap("COMMIT", () => tx.query("COMMIT"));
+          return fn({ query: (sql, params) => run(tx, sql, params) });
+        });
+      },
+    },
+    close() {
+      closed ??= owned ? db.close() : Promise.resolve();
+      return closed;
+    },
+  };
+}
+
+// internal
+
+async function run(target: PgliteQueryable, sql: string, params?: unknown[]): Promise<QueryResult> {
+  if (params && params.length > 0) {
+    const result = await wrap(sql, () => target.query(sql, params));
+    return { rows: result.rows, rowsAffected: result.affectedRows };
+  }
+  // exec() runs a text with several statements too (the simple protocol), as pg's query() does.
+  const results = await wrap(sql, () => target.exec(sql));
+  const last = results[results.length - 1];
+  return { rows: last?.rows ?? [], rowsAffected: last?.affectedRows };
+}
+
+/** Parameterless statements as one `exec` (one result per statement); others one by one. */
+async function queryAll(db: PgliteLike, statements: Statement[]): Promise<Row[][]> {
+  if (statements.length === 0) return [];
+  if (statements.every((statement) => !statement.params || statement.params.length === 0)) {
+    const sql = statements.map((statement) => statement.sql.replace(/;\s*$/, "")).join("\n;\n");
+    const results = await wrap(sql, () => db.exec(sql));
+    if (results.length === statements.length) return results.map((result) => result.rows);
+    throw new QueryFailedError(
+      `Expected ${statements.length} results from one multi-statement query, got ${results.length}: a statement holds more than one.`,
+      { sql, driver: "pglite" },
+    );
+  }
+  const rows: Row[][] = [];
+  for (const statement of statements) rows.push((await run(db, statement.sql, statement.params)).rows);
+  return rows;
+}
+
+async function wrap<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new QueryFailedError(`PGlite query failed: ${message}`, { sql, driver: "pglite" }, { cause: error });
+  }
+}
