@@ -24,7 +24,11 @@ export const post = s.model({
   title: s.string(),
   views: s.bigInt().default(0n),
   authorId: s.string(),
-  author: s.manyToOne(() => user).fields("authorId").references("id").onDelete("cascade"),
+  author: s
+    .manyToOne(() => user)
+    .fields("authorId")
+    .references("id")
+    .onDelete("cascade"),
   tags: s.manyToMany(() => tag),
 });
 

@@ -10,6 +10,18 @@ export type FieldRecord = Record<string, AnyScalarField | AnyRelationField>;
 /** The names of a model's scalar fields. */
 export type ScalarKeys<F> = { [K in keyof F]: F[K] extends AnyScalarField ? K : never }[keyof F] & string;
 
+/**
+ * Types a relation whose `.fields()` names something other than this model's scalar fields as
+ * wanting exactly those, so the mistake is a type error at the relation.
+ */
+export type CheckRelationFields<F> = {
+  [K in keyof F]: F[K] extends { readonly "~types"?: { fields: infer N } }
+    ? [N] extends [ScalarKeys<F>]
+      ? unknown
+      : { readonly "~types"?: { fields: ScalarKeys<F> } }
+    : unknown;
+};
+
 /** Options of `model.index()`. */
 export interface IndexOptions {
   /** The index name. @default "<table>_<columns>_idx" */
@@ -71,8 +83,8 @@ export interface AnyModel {
  *
  * @example const tag = s.model({ id: s.int().id().increment(), label: s.string().unique() });
  */
-export function model<F extends FieldRecord>(fields: F): Model<F> {
-  return build({ type: "model", fields, table: undefined, indexes: [], uniques: [], id: undefined });
+export function model<F extends FieldRecord>(fields: F & CheckRelationFields<F>): Model<F> {
+  return build<F>({ type: "model", fields: fields as F, table: undefined, indexes: [], uniques: [], id: undefined });
 }
 
 // internal

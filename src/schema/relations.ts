@@ -50,7 +50,12 @@ export interface ToOneRelation<K extends "oneToOne" | "manyToOne", G, N extends 
   extends RelationField<K, G, N> {
   /** The field(s) on this model holding the foreign key. */
   fields<const M extends string>(fields: FieldNames<M>): ToOneRelation<K, G, M>;
-  /** The field(s) on the target the foreign key references. @default the target's primary key */
+  /**
+   * The field(s) on the target the foreign key references. @default the target's primary key
+   *
+   * Checked when the schema is serialised, not by the type: typing it against the target would make
+   * self-relations and mutually-referencing models circular types.
+   */
   references(fields: FieldNames): ToOneRelation<K, G, N>;
   /** What the database does to this row when the referenced row is deleted. @default "noAction" */
   onDelete(action: ReferentialAction): ToOneRelation<K, G, N>;
@@ -79,18 +84,20 @@ export interface AnyRelationField {
 }
 
 /** A target thunk. `any` would hide mistakes; `unknown` return keeps inference lazy. */
-type Thunk = () => unknown;
+type Thunk = (...args: never[]) => unknown;
 
 /** The relation constructors of `s`. */
 export const relations = {
   /** One record on each side; the side with `.fields()` holds the foreign key (made unique). */
-  oneToOne: <G extends Thunk>(target: G): ToOneRelation<"oneToOne", G> => relation(initial("oneToOne", target)),
+  oneToOne: <G extends Thunk>(target: G): ToOneRelation<"oneToOne", G> =>
+    relation(initial("oneToOne", target as Thunk)),
   /** This model holds the foreign key (`.fields()`) to one target record. */
-  manyToOne: <G extends Thunk>(target: G): ToOneRelation<"manyToOne", G> => relation(initial("manyToOne", target)),
+  manyToOne: <G extends Thunk>(target: G): ToOneRelation<"manyToOne", G> =>
+    relation(initial("manyToOne", target as Thunk)),
   /** The inverse of a `manyToOne` declared on the target; makes no column. */
-  oneToMany: <G extends Thunk>(target: G): ToManyRelation<G> => relation(initial("oneToMany", target)),
+  oneToMany: <G extends Thunk>(target: G): ToManyRelation<G> => relation(initial("oneToMany", target as Thunk)),
   /** Many on both sides, through a junction table made automatically. */
-  manyToMany: <G extends Thunk>(target: G): ManyToManyRelation<G> => relation(initial("manyToMany", target)),
+  manyToMany: <G extends Thunk>(target: G): ManyToManyRelation<G> => relation(initial("manyToMany", target as Thunk)),
 };
 
 // internal

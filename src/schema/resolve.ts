@@ -215,6 +215,14 @@ function resolveRelations(model: ResolvedModel, byModel: Map<unknown, ResolvedMo
   for (const [key, field] of Object.entries(model.state.fields)) {
     const state = (field as { "~": ScalarState | RelationState })["~"];
     if (state.type !== "relation") continue;
+    if (typeof state.target !== "function") {
+      fail(
+        model.name,
+        key,
+        "unknownRelationTarget",
+        `takes a thunk returning its target model, e.g. s.${state.kind}(() => other).`,
+      );
+    }
     let value: unknown;
     try {
       value = state.target();
