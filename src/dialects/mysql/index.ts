@@ -1,0 +1,33 @@
+/**
+ * @module The MySQL/MariaDB dialect: type mapping, DDL with an inverse for every statement,
+ * catalog-wide introspection, tracking-table and lock SQL. Pure: no I/O, no driver.
+ *
+ * Written for MariaDB 10.5+ and MySQL 8.0.13+ (expression defaults, RENAME COLUMN); where the two
+ * differ (defaults as reported, JSON storage, SET DEFAULT) the code says so.
+ */
+import { quoteBacktick } from "../quote.js";
+import type { Dialect } from "../types.js";
+import { mysqlDdl } from "./ddl.js";
+import { mysqlIntrospectionQueries, readMysqlSchema } from "./introspect.js";
+import { mysqlLock } from "./lock.js";
+import { normalizeMysql } from "./normalize.js";
+import { mysqlTracking } from "./tracking.js";
+
+/**
+ * The MySQL/MariaDB dialect. DDL commits implicitly there, so `transactionalDdl` is false and the
+ * runtime undoes a failed unit with the statements' inverses.
+ *
+ * @example const statements = mysqlDialect.ddl(operation, { before, after });
+ */
+export const mysqlDialect: Dialect = {
+  name: "mysql",
+  transactionalDdl: false,
+  quote: quoteBacktick,
+  normalize: normalizeMysql,
+  ddl: mysqlDdl,
+  introspection: { queries: mysqlIntrospectionQueries, read: readMysqlSchema },
+  tracking: mysqlTracking,
+  lock: mysqlLock,
+};
+
+export { mysqlColumnType } from "./type-map.js";
