@@ -1,0 +1,33 @@
+/**
+ * @module The SQLite dialect (better-sqlite3 and Cloudflare D1): type mapping, DDL with table
+ * rebuilds that keep every row, one-query introspection of `sqlite_master`, tracking SQL.
+ * Everything it writes is D1-safe: no `PRAGMA foreign_keys`, no TEMP tables, no pragma functions.
+ */
+import { quoteDoubleQuoted } from "../quote.js";
+import type { Dialect } from "../types.js";
+import { sqliteDdl } from "./ddl.js";
+import { readSqliteIntrospection, sqliteIntrospectionQueries } from "./introspect.js";
+import { sqliteLock } from "./lock.js";
+import { normalizeSqlite } from "./normalize.js";
+import { sqliteTracking } from "./tracking.js";
+
+/**
+ * The SQLite dialect.
+ *
+ * @example const statements = sqliteDialect.ddl({ kind: "createTable", table }, { before, after });
+ */
+export const sqliteDialect: Dialect = {
+  name: "sqlite",
+  transactionalDdl: true,
+  quote: quoteDoubleQuoted,
+  normalize: normalizeSqlite,
+  ddl: sqliteDdl,
+  introspection: {
+    queries: sqliteIntrospectionQueries,
+    read: readSqliteIntrospection,
+  },
+  tracking: sqliteTracking,
+  lock: sqliteLock,
+};
+
+export { sqliteColumnType } from "./type-map.js";

@@ -1,0 +1,121 @@
+/**
+ * The SQL text of SQLite schema objects: CREATE TABLE (columns, primary key, foreign keys, enum
+ * CHECKs) and CREATE INDEX (indexes and uniques). DDL, the table rebuild and `normalize` all render
+ * through here, so what normalize predicts is exactly what the database stores.
+ */
+import { UnsupportedOperationError } from "../../errors.js";
+import type { Column, ForeignKey, Index, ReferentialAction, Table, Unique } from "../../schema/snapshot.js";
+import { assertNever } from "../../util/assert-never.js";
+import { quoteDoubleQuoted as quote, quoteStringLiteral } from "../quote.js";
+import { defaultSql } from "./defaults.js";
+import { sqliteColumnType } from "./type-map.js";
+
+/**
+ * `CREATE TABLE` for a table, its primary key and foreign keys inline (SQLite cannot add them
+ * later). Indexes and uniques are separate statements ({@link indexSql}, {@link uniqueSql}).
+ * `as` creates it under another name (a table rebuild); a self-reference then follows the new name.
+ */
+export function createTableSql(table: Table, as = table.name): string {
+  const autoIncrement = autoIncrementColumn(table);
+  const lines = table.columns.map((column) => columnDefinition(column, column === autoIncrement));
+  if (table.primaryKey && table.primaryKey.columns.length > 0 && !autoIncrement) {
+    lines.push(`PRIMARY KEY (${table.primaryKey.columns.map(quote).join(", ")})`);
+  }
+  for (const foreignKey of table.foreignKeys) {
+    const target = foreignKey.referencedTable === table.name ? as : foreignKey.referencedTable;
+    lines.push(foreignKeySql(foreignKey, target));
+  }
+  return `CREATE TABLE ${quote(as)} (\n  ${lines.join(",\n  ")}\n)`;
+}
+
+/**
+ * One column definition: name, declared type, `PRIMARY KEY AUTOINCREMENT` for the rowid alias,
+ * NOT NULL, DEFAULT, and for an enum a CHECK named after the enum, so introspection recovers
+ * the enum's name from it.
+ *
+ * @example columnDefinition(role, false) // → `"role" TEXT NOT NULL DEFAULT 'USER' CONSTRAINT "Role" CHECK ("role" IN ('USER', 'ADMIN'))`
+ */
+export function columnDefinition(column: Column, rowidAlias: boolean): string {
+  const parts = [quote(column.name), sqliteColumnType(column)];
+  if (rowidAlias) parts.push("PRIMARY KEY AUTOINCREMENT");
+  if (!column.nullable || rowidAlias) parts.push("NOT NULL");
+  const value = defaultSql(column);
+  if (value !== null) parts.push(`DEFAULT ${value}`);
+  if (column.type.kind === "enum" && !column.array) {
+    const values = column.type.values.map(quoteStringLiteral).join(", ");
+    parts.push(`CONSTRAINT ${quote(column.type.name)} CHECK (${quote(column.name)} IN (${values}))`);
+  }
+  return parts.join(" ");
+}
+
+/** `CREATE [UNIQUE] INDEX … [WHERE …]`. SQLite has one index type, so `type` is not written. */
+export function indexSql(table: string, index: Index): string {
+  const unique = index.unique ? "UNIQUE " : "";
+  const where = index.where ? ` WHERE ${index.where}` : "";
+  return `CREATE ${unique}INDEX ${quote(index.name)} ON ${quote(table)} (${indexColumns(index.columns)})${where}`;
+}
+
+/** A unique as a named `CREATE UNIQUE INDEX`: unlike a table constraint it keeps its name and needs no rebuild. */
+export function uniqueSql(table: string, unique: Unique): string {
+  return `CREATE UNIQUE INDEX ${quote(unique.name)} ON ${quote(table)} (${indexColumns(unique.columns)})`;
+}
+
+/** Every index and unique of a table, as statements' SQL. */
+export function tableIndexesSql(table: Table): string[] {
+  return [
+    ...table.uniques.map((unique) => uniqueSql(table.name, unique)),
+    ...table.indexes.map((index) => indexSql(table.name, index)),
+  ];
+}
+
+/**
+ * The column SQLite makes its auto-increment rowid alias, or `undefined`. Only a single-column
+ * integer primary key can be one: anything else cannot be expressed, and fails loudly.
+ */
+export function autoIncrementColumn(table: Table): Column | undefined {
+  const columns = table.columns.filter((column) => column.autoIncrement);
+  if (columns.length === 0) return undefined;
+  const column = columns[0]!;
+  const key = table.primaryKey?.columns ?? [];
+  const integer = column.type.kind === "int" || column.type.kind === "bigInt";
+  if (columns.length > 1 || key.length !== 1 || key[0] !== column.name || !integer || column.array) {
+    throw new UnsupportedOperationError(
+      `SQLite auto-increments only a single-column integer primary key; ${table.name}.${column.name} is not one: make it the only id column or drop increment().`,
+      { dialect: "sqlite", operation: "autoIncrement", table: table.name, detail: column.name },
+    );
+  }
+  return column;
+}
+
+/** The SQL keyword(s) for a referential action. */
+export function actionSql(action: ReferentialAction): string {
+  switch (action) {
+    case "cascade":
+      return "CASCADE";
+    case "restrict":
+      return "RESTRICT";
+    case "noAction":
+      return "NO ACTION";
+    case "setNull":
+      return "SET NULL";
+    case "setDefault":
+      return "SET DEFAULT";
+    default:
+      return assertNever(action, "referential action");
+  }
+}
+
+// internal
+
+function foreignKeySql(foreignKey: ForeignKey, target: string): string {
+  return (
+    `CONSTRAINT ${quote(foreignKey.name)} FOREIGN KEY (${foreignKey.columns.map(quote).join(", ")}) ` +
+    `REFERENCES ${quote(target)} (${foreignKey.referencedColumns.map(quote).join(", ")}) ` +
+    `ON DELETE ${actionSql(foreignKey.onDelete)} ON UPDATE ${actionSql(foreignKey.onUpdate)}`
+  );
+}
+
+/** Index columns are names; an entry with parentheses is an expression read back from a hand-made index. */
+function indexColumns(columns: string[]): string {
+  return columns.map((column) => (column.includes("(") ? column : quote(column))).join(", ");
+}
