@@ -125,11 +125,13 @@ describe("createFsStorageDriver", () => {
     expect(await driver.list()).toEqual(["taken/file.sql"]);
   });
 
-  it("treats a folder as no file: get is null, delete does nothing", async () => {
+  it("treats a folder, or a path below a file, as no file: get is null, delete does nothing", async () => {
     const dir = freshDir();
     const driver = createFsStorageDriver(dir);
     await driver.put("f/inner.sql", "x");
     expect(await driver.get("f")).toBeNull();
+    expect(await driver.get("f/inner.sql/below.sql")).toBeNull();
+    await driver.delete("f/inner.sql/below.sql");
     await driver.delete("f");
     expect(await driver.list()).toEqual(["f/inner.sql"]);
   });
