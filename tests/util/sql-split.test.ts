@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type SqlDialect, splitSqlStatements } from "../../src/util/sql-split.js";
 
@@ -311,5 +312,29 @@ END`;
 
   it("does not treat DELIMITER lines as directives", () => {
     expect(split("DELIMITER //\nSELECT 1;")).toEqual(["DELIMITER //\nSELECT 1"]);
+  });
+});
+
+describe.each(DIALECTS)("splitSqlStatements (%s): generated scripts", (dialect) => {
+  const shared = ["'a;b'", "'it''s; ok'", '"n;m"', "/* c; d */", "-- line; comment\n", "(1; 2)", "x1", "42", "t.col"];
+  const own: Record<SqlDialect, string[]> = {
+    postgres: ["$$a; b$$", "$tag$ x; $$ y; $tag$", "E'q\\'; r'", "/* outer /* inner; */ still; */", "a$b"],
+    mysql: ["'q\\'; r'", '"s\\"; t"', "`i;j`", "# hash; comment\n", "/*!40101 SELECT 1 */"],
+    sqlite: ["[a;b]", "`i;j`", "'q\\'", "$param"],
+  };
+  const atom = fc.constantFrom(...shared, ...own[dialect]);
+  // Each statement starts and ends with code, so nothing it holds is taken for a leading comment
+  // and a closing line comment cannot swallow the separator.
+  const statement = fc.array(atom, { maxLength: 6 }).map((atoms) => ["SELECT", ...atoms, "1"].join(" "));
+  const separator = fc.constantFrom(";", ";\n", " ;\r\n\r\n", ";\n-- note; here\n", ";\n/* block; */\n", ";;\n");
+
+  it("gives back exactly the statements a script was joined from", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(statement, separator), { minLength: 1, maxLength: 6 }), (parts) => {
+        const script = parts.map(([sql, end]) => sql + end).join("");
+        expect(splitSqlStatements(script, dialect)).toEqual(parts.map(([sql]) => sql));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
