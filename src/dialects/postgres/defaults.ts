@@ -28,7 +28,8 @@ export function defaultSql(column: Typed & Pick<Column, "default">): string | nu
     case "uuid":
       return "gen_random_uuid()::text";
     case "sql":
-      return value.expression;
+      // Parenthesised: a column DEFAULT takes only a restricted expression (no AND, IS NULL…) bare.
+      return `(${value.expression})`;
     case "literal":
       return literalSql(value.value, column);
   }
@@ -51,7 +52,7 @@ export function readDefault(
   if (UUID.test(core) && column.type.kind === "string" && !column.array)
     return { default: { kind: "uuid" }, serial: false };
   const text = constantText(core);
-  if (text === null) return { default: { kind: "sql", expression: expression.trim() }, serial: false };
+  if (text === null) return { default: { kind: "sql", expression: stripParens(expression.trim()) }, serial: false };
   const value = canonicalLiteral(text, column);
   return { default: { kind: "literal", value }, serial: false };
 }
@@ -61,7 +62,10 @@ export function readDefault(
  * the user's schema or from the catalog. Idempotent.
  */
 export function canonicalDefault(value: ColumnDefault | null, column: Typed): ColumnDefault | null {
-  if (value === null || value.kind !== "literal") return value;
+  if (value === null) return null;
+  // PostgreSQL parenthesises some expressions it prints; one pair around the whole is not part of it.
+  if (value.kind === "sql") return { kind: "sql", expression: stripParens(value.expression.trim()) };
+  if (value.kind !== "literal") return value;
   return { kind: "literal", value: canonicalLiteral(value.value, column) };
 }
 
@@ -156,7 +160,7 @@ function canonicalLiteral(raw: string | number | boolean, column: Typed): string
     case "decimal":
       return canonicalDecimal(text);
     case "boolean":
-      return typeof raw === "boolean" ? raw : /^(?:t|true|y|yes|on|1)$/i.test(text.trim()) ? true : raw;
+      return typeof raw === "boolean" ? raw : (BOOLEAN_TEXT[text.trim().toLowerCase()] ?? raw);
     case "dateTime":
       return canonicalTimestamp(text);
     case "date":
@@ -172,6 +176,22 @@ function canonicalLiteral(raw: string | number | boolean, column: Typed): string
       return text;
   }
 }
+
+/** PostgreSQL's spellings of a boolean. */
+const BOOLEAN_TEXT: Record<string, boolean> = {
+  t: true,
+  true: true,
+  y: true,
+  yes: true,
+  on: true,
+  "1": true,
+  f: false,
+  false: false,
+  n: false,
+  no: false,
+  off: false,
+  "0": false,
+};
 
 /** `"+007.50"` → `"7.5"`, `"-0"` → `"0"`; anything not a plain decimal is kept. */
 function canonicalDecimal(text: string): string {

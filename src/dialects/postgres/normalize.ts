@@ -50,7 +50,7 @@ export function truncateIdentifier(name: string, maxBytes = MAX_IDENTIFIER_BYTES
 // internal
 
 function normalizeTable(table: Table, enums: ReadonlyMap<string, string[]>): Table {
-  const names = (list: readonly string[]) => list.map(truncateIdentifier);
+  const names = (list: readonly string[]) => list.map((name) => truncateIdentifier(name));
   return {
     name: truncateIdentifier(table.name),
     columns: table.columns.map((column) => normalizeColumn(column, enums)),
