@@ -84,9 +84,14 @@ export function plan(from: Snapshot, operations: Operation[]): { statements: Sta
   return { statements, after: before };
 }
 
-/** Creates every enum and table of `target` on an empty database (tables in FK order). */
+/**
+ * Creates every enum and table of `target` on an empty database, tables in foreign-key order;
+ * a cycle is broken as the diff does: the table is created without the foreign keys to tables not
+ * there yet, which are added afterwards.
+ */
 export async function create(driver: Driver, target: Snapshot): Promise<void> {
   const operations: Operation[] = target.enums.map((value) => ({ kind: "createEnum", enum: value }));
+  const later: Operation[] = [];
   const done = new Set<string>();
   const pending = [...target.tables];
   while (pending.length > 0) {
@@ -94,11 +99,23 @@ export async function create(driver: Driver, target: Snapshot): Promise<void> {
       candidate.foreignKeys.every((fk) => fk.referencedTable === candidate.name || done.has(fk.referencedTable)),
     );
     const [next] = pending.splice(ready === -1 ? 0 : ready, 1);
-    operations.push({ kind: "createTable", table: next! });
+    const waiting = next!.foreignKeys.filter(
+      (fk) => fk.referencedTable !== next!.name && !done.has(fk.referencedTable),
+    );
+    const foreignKeys = next!.foreignKeys.filter((fk) => !waiting.includes(fk));
+    operations.push({ kind: "createTable", table: { ...next!, foreignKeys } });
+    later.push(...waiting.map((foreignKey): Operation => ({ kind: "addForeignKey", table: next!.name, foreignKey })));
     done.add(next!.name);
   }
   const empty: Snapshot = { version: SNAPSHOT_VERSION, tables: [], enums: [] };
-  await execute(driver, plan(empty, operations).statements);
+  await execute(driver, plan(empty, [...operations, ...later]).statements);
+}
+
+/** Inserts rows into several tables in one transaction with deferred foreign keys (any order, cycles). */
+export async function load(driver: Driver, data: Record<string, Record<string, unknown>[]>): Promise<void> {
+  const statements: Statement[] = [{ sql: "PRAGMA defer_foreign_keys = ON" }];
+  for (const [name, list] of Object.entries(data)) statements.push(...list.map((row) => insertStatement(name, row)));
+  await execute(driver, statements);
 }
 
 /** The live schema, read through the driver with the dialect's own queries (not normalised). */
@@ -116,14 +133,11 @@ export async function rows(driver: Driver, name: string): Promise<Record<string,
   return (await driver.query(`SELECT * FROM ${quoted} ORDER BY 1`)).rows;
 }
 
-/** Inserts rows given as objects (all with the same keys). */
+/** Inserts rows given as objects. */
 export async function insert(driver: Driver, name: string, values: Record<string, unknown>[]): Promise<void> {
   for (const row of values) {
-    const keys = Object.keys(row);
-    await driver.query(
-      `INSERT INTO ${dialect.quote(name)} (${keys.map(dialect.quote).join(", ")}) VALUES (${keys.map(() => "?").join(", ")})`,
-      keys.map((key) => row[key]),
-    );
+    const statement = insertStatement(name, row);
+    await driver.query(statement.sql, statement.params);
   }
 }
 
@@ -135,4 +149,13 @@ function enumsOf(tables: Table[]): Enum[] {
     if (column.type.kind === "enum" && !found.has(column.type.name)) found.set(column.type.name, column.type.values);
   }
   return [...found].map(([name, values]) => ({ name, values }));
+}
+
+function insertStatement(name: string, row: Record<string, unknown>): Statement {
+  const keys = Object.keys(row);
+  const columns = keys.map((key) => dialect.quote(key)).join(", ");
+  return {
+    sql: `INSERT INTO ${dialect.quote(name)} (${columns}) VALUES (${keys.map(() => "?").join(", ")})`,
+    params: keys.map((key) => row[key]),
+  };
 }
