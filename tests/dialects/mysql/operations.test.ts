@@ -3,7 +3,7 @@
  * introspected schema equals the expected after-state (built with the diff's applyOperation), the
  * rows survive, and running the statements' inverses (newest first) restores the schema before it.
  */
-import type { Column, Snapshot } from "viborm";
+import type { Column, ForeignKey, Snapshot } from "viborm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mysqlDialect } from "../../../src/dialects/mysql/index.js";
 import type { Statement } from "../../../src/dialects/types.js";
@@ -40,14 +40,14 @@ interface Step {
   catalogIndexes?: [string, string[]];
 }
 
-const fkey = {
+const fkey: ForeignKey = {
   name: "child_parent_fkey",
   columns: ["parent_id"],
   referencedTable: "parent",
   referencedColumns: ["id"],
   onDelete: "cascade",
   onUpdate: "restrict",
-} as const;
+};
 
 const STEPS: Step[] = [
   {
