@@ -117,11 +117,13 @@ function compareSnapshots(
 ): SchemaDiff {
   const oldNames = new Map<string, string>();
   for (const op of renames) if (op.kind === "renameTable") oldNames.set(op.to, op.from);
+  const oldTables = new Map(projected.tables.map((t) => [t.name, t]));
+  const newTables = new Set(after.tables.map((t) => t.name));
   return {
-    createTables: after.tables.filter((t) => !findTable(projected, t.name)),
-    dropTables: projected.tables.filter((t) => !findTable(after, t.name)),
+    createTables: after.tables.filter((t) => !oldTables.has(t.name)),
+    dropTables: projected.tables.filter((t) => !newTables.has(t.name)),
     tables: after.tables.flatMap((t) => {
-      const old = findTable(projected, t.name);
+      const old = oldTables.get(t.name);
       return old ? [{ ...compareTables(old, t), oldName: oldNames.get(t.name) ?? t.name }] : [];
     }),
     createEnums: after.enums.filter((e) => !before.enums.some((o) => o.name === e.name)),

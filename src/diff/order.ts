@@ -95,18 +95,21 @@ export function topologicalOrder(
   names: readonly string[],
   dependsOn: (name: string) => readonly string[],
 ): { order: string[]; broken: [string, string][] } {
-  const remaining = [...names].sort(compareNames);
+  const remaining = [...new Set(names)].sort(compareNames);
+  const left = new Set(remaining);
+  const dependencies = new Map(remaining.map((name) => [name, [...new Set(dependsOn(name))].sort(compareNames)]));
+  const pending = (name: string) => dependencies.get(name)!.filter((d) => d !== name && left.has(d));
   const order: string[] = [];
   const broken: [string, string][] = [];
   while (remaining.length > 0) {
-    const pending = (name: string) => dependsOn(name).filter((d) => d !== name && remaining.includes(d));
     const index = Math.max(
       0,
       remaining.findIndex((name) => pending(name).length === 0),
     );
     const name = remaining[index]!;
-    for (const dependency of [...new Set(pending(name))].sort(compareNames)) broken.push([name, dependency]);
+    for (const dependency of pending(name)) broken.push([name, dependency]);
     remaining.splice(index, 1);
+    left.delete(name);
     order.push(name);
   }
   return { order, broken };
@@ -242,11 +245,14 @@ function planDroppedTables(input: OrderInput, facts: Facts, plan: ForeignKeyPlan
       if (blocks || fkNames.has(fk.name) || keysGoneEarly.has(target)) early.add(fk);
     }
   }
-  const referrers = (name: string) =>
-    [...dropped.values()]
-      .filter((t) => t.foreignKeys.some((fk) => fk.referencedTable === name && !early.has(fk)))
-      .map((t) => t.name);
-  const { order, broken } = topologicalOrder([...dropped.keys()], referrers);
+  const referrers = new Map<string, string[]>();
+  for (const table of dropped.values()) {
+    for (const fk of table.foreignKeys) {
+      if (early.has(fk) || !dropped.has(fk.referencedTable)) continue;
+      referrers.set(fk.referencedTable, [...(referrers.get(fk.referencedTable) ?? []), table.name]);
+    }
+  }
+  const { order, broken } = topologicalOrder([...dropped.keys()], (name) => referrers.get(name) ?? []);
   for (const [name, referrer] of broken) {
     for (const fk of dropped.get(referrer)!.foreignKeys) if (fk.referencedTable === name) early.add(fk);
   }

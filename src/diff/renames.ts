@@ -83,8 +83,10 @@ export function renameOperations(renames: readonly Rename[]): Operation[] {
 export function tableAmbiguities(from: Snapshot, to: Snapshot, renames: readonly Rename[]): AmbiguousChange[] {
   const renamedFrom = new Set(renames.filter((r) => r.kind === "table").map((r) => r.from));
   const renamedTo = new Set(renames.filter((r) => r.kind === "table").map((r) => r.to));
-  const dropped = from.tables.filter((t) => !findTable(to, t.name) && !renamedFrom.has(t.name));
-  const added = to.tables.filter((t) => !findTable(from, t.name) && !renamedTo.has(t.name));
+  const before = new Set(from.tables.map((t) => t.name));
+  const after = new Set(to.tables.map((t) => t.name));
+  const dropped = from.tables.filter((t) => !after.has(t.name) && !renamedFrom.has(t.name));
+  const added = to.tables.filter((t) => !before.has(t.name) && !renamedTo.has(t.name));
   const onlyPair = dropped.length === 1 && added.length === 1;
   const pairs: { before: Table; after: Table; matched: number; size: number }[] = [];
   for (const before of dropped) {
@@ -118,8 +120,9 @@ export function tableAmbiguities(from: Snapshot, to: Snapshot, renames: readonly
  */
 export function columnAmbiguities(projected: Snapshot, to: Snapshot): AmbiguousChange[] {
   const changes: AmbiguousChange[] = [];
+  const tables = new Map(projected.tables.map((t) => [t.name, t]));
   for (const after of to.tables) {
-    const before = findTable(projected, after.name);
+    const before = tables.get(after.name);
     if (!before) continue;
     const dropped = before.columns.filter((c) => !hasColumn(after, c.name));
     const added = after.columns.filter((c) => !hasColumn(before, c.name));
