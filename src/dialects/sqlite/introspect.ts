@@ -59,8 +59,9 @@ export function readSqliteIntrospection(results: Row[][], options: IntrospectOpt
  */
 export function snapshotFromMaster(rows: SqliteMasterRow[], isExcluded: (table: string) => boolean): Snapshot {
   const parsedTables = new Map<string, ParsedTable>();
+  const shadows = shadowTables(rows);
   for (const row of rows) {
-    if (row.type !== "table" || row.sql === null || isExcluded(row.name)) continue;
+    if (row.type !== "table" || row.sql === null || isExcluded(row.name) || shadows.has(row.name)) continue;
     const parsed = parseOrFail(row, parseCreateTable);
     if (parsed) parsedTables.set(row.name, parsed);
   }
@@ -93,6 +94,30 @@ export function isSystemTable(name: string): boolean {
 
 // internal
 
+/** Suffixes of the tables FTS3/4/5 and R*Tree virtual tables keep their data in. */
+const SHADOW_SUFFIXES = [
+  "config",
+  "content",
+  "data",
+  "docsize",
+  "idx",
+  "segments",
+  "segdir",
+  "stat",
+  "node",
+  "parent",
+  "rowid",
+];
+
+/**
+ * The shadow tables of virtual tables (`search_data` for `search USING fts5`): they belong to the
+ * virtual table, which viborm does not manage, so neither do they.
+ */
+function shadowTables(rows: SqliteMasterRow[]): Set<string> {
+  const virtual = rows.filter((row) => row.type === "table" && /^\s*CREATE\s+VIRTUAL\b/i.test(row.sql ?? ""));
+  return new Set(virtual.flatMap((row) => SHADOW_SUFFIXES.map((suffix) => `${row.name}_${suffix}`)));
+}
+
 function parseOrFail<T>(row: SqliteMasterRow, parse: (sql: string) => T): T {
   try {
     return parse(row.sql ?? "");
@@ -122,7 +147,8 @@ function buildTable(
   }
   for (const index of parsedIndexes) {
     // A unique index over plain columns is the same thing as a unique constraint in SQLite.
-    if (index.unique && index.where === undefined) uniques.push({ name: index.name, columns: index.columns });
+    if (index.unique && index.where === undefined && !index.expressions)
+      uniques.push({ name: index.name, columns: index.columns });
     else indexes.push({ name: index.name, columns: index.columns, unique: index.unique, ...whereOf(index) });
   }
   const foreignKeys: ForeignKey[] = parsed.foreignKeys.map((foreignKey) => ({

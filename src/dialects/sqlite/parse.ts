@@ -65,6 +65,8 @@ export interface ParsedIndex {
   unique: boolean;
   /** Column names, or the expression text for an expression index. */
   columns: string[];
+  /** Some entry of `columns` is an expression, not a column name. */
+  expressions: boolean;
   /** The partial-index predicate, verbatim. */
   where?: string;
 }
@@ -108,8 +110,10 @@ export function parseCreateIndex(sql: string): ParsedIndex {
   cursor.expectWord("ON");
   const table = cursor.name();
   const open = cursor.expectPunct("(");
-  const columns = cursor.splitGroup(open).map(([start, end]) => indexedColumn(cursor.sub(start, end)));
-  const index: ParsedIndex = { name, table, unique, columns };
+  const ranges = cursor.splitGroup(open);
+  const columns = ranges.map(([start, end]) => indexedColumn(cursor.sub(start, end)));
+  const expressions = ranges.some(([start, end]) => !isPlainColumn(cursor.sub(start, end)));
+  const index: ParsedIndex = { name, table, unique, columns, expressions };
   if (cursor.acceptWord("WHERE")) index.where = cursor.rest();
   return index;
 }
@@ -314,11 +318,15 @@ const DEFAULT_KEYWORDS = new Set(["TRUE", "FALSE", "CURRENT_TIMESTAMP", "CURRENT
 /** An indexed column: its name when it is a plain (optionally collated or ordered) column, else its text. */
 function indexedColumn(cursor: Cursor): string {
   const start = cursor.position();
+  const first = cursor.peek();
+  return isPlainColumn(cursor) ? first!.value : cursor.text(start, cursor.end());
+}
+
+/** True when the cursor's range is one column name, optionally with COLLATE and ASC/DESC; consumes it. */
+function isPlainColumn(cursor: Cursor): boolean {
   const first = cursor.next();
-  if (first && (first.kind === "word" || first.kind === "identifier")) {
-    while (cursor.acceptWord("COLLATE")) cursor.name();
-    cursor.acceptWord("ASC") || cursor.acceptWord("DESC");
-    if (cursor.done()) return first.value;
-  }
-  return cursor.text(start, cursor.end());
+  if (!first || (first.kind !== "word" && first.kind !== "identifier")) return false;
+  while (cursor.acceptWord("COLLATE")) cursor.name();
+  cursor.acceptWord("ASC") || cursor.acceptWord("DESC");
+  return cursor.done();
 }
