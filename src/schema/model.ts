@@ -7,8 +7,10 @@ import type { AnyScalarField } from "./scalars.js";
 /** A model's fields: scalar and relation builders by field name. */
 export type FieldRecord = Record<string, AnyScalarField | AnyRelationField>;
 
-/** The names of a model's scalar fields. */
-export type ScalarKeys<F> = { [K in keyof F]: F[K] extends AnyScalarField ? K : never }[keyof F] & string;
+/** The names of a model's scalar fields (any string for a model whose fields are not known). */
+export type ScalarKeys<F> = string extends keyof F
+  ? string
+  : { [K in keyof F]: F[K] extends AnyScalarField ? K : never }[keyof F] & string;
 
 /**
  * Types a relation whose `.fields()` names something other than this model's scalar fields as
@@ -58,19 +60,25 @@ export interface ModelState<F extends FieldRecord = FieldRecord> {
   readonly id: readonly string[] | undefined;
 }
 
-/** A model builder. */
+/**
+ * A model builder. Its methods take `this` as a type parameter rather than naming `F` in their
+ * parameters, so a model stays assignable to `Model` (and to `Schema`) whatever its fields.
+ */
 export interface Model<F extends FieldRecord = FieldRecord> {
   /** The recorded state, for the serializer and a query client. */
   readonly "~": ModelState<F>;
   /** The table name. @default the model's key in the schema object */
-  map(table: string): Model<F>;
+  map<M extends AnyModel>(this: M, table: string): M;
   /** Adds an index over one field or several, in order. */
-  index(fields: ScalarKeys<F> | readonly ScalarKeys<F>[], options?: IndexOptions): Model<F>;
+  index<M extends AnyModel>(this: M, fields: FieldList<M>, options?: IndexOptions): M;
   /** Adds a unique constraint over one field or several. */
-  unique(fields: ScalarKeys<F> | readonly ScalarKeys<F>[], options?: { name?: string }): Model<F>;
+  unique<M extends AnyModel>(this: M, fields: FieldList<M>, options?: { name?: string }): M;
   /** Sets a compound primary key (instead of a field's `.id()`). */
-  id(fields: readonly ScalarKeys<F>[]): Model<F>;
+  id<M extends AnyModel>(this: M, fields: readonly ScalarKeys<M["~"]["fields"]>[]): M;
 }
+
+/** One scalar field name of model `M`, or a list of them. */
+export type FieldList<M extends AnyModel> = ScalarKeys<M["~"]["fields"]> | readonly ScalarKeys<M["~"]["fields"]>[];
 
 /** Any model builder. */
 export interface AnyModel {
@@ -91,13 +99,17 @@ export function model<F extends FieldRecord>(fields: F & CheckRelationFields<F>)
 
 function build<F extends FieldRecord>(state: ModelState<F>): Model<F> {
   const next = (patch: Partial<ModelState<F>>) => build<F>({ ...state, ...patch });
-  return {
+  // The methods return the same model type as their receiver; the casts restate that for `this: M`.
+  const model = {
     "~": state,
-    map: (table) => next({ table }),
-    index: (fields, options) => next({ indexes: [...state.indexes, { ...options, fields: toList(fields) }] }),
-    unique: (fields, options) => next({ uniques: [...state.uniques, { ...options, fields: toList(fields) }] }),
-    id: (fields) => next({ id: toList(fields) }),
+    map: (table: string) => next({ table }),
+    index: (fields: string | readonly string[], options?: IndexOptions) =>
+      next({ indexes: [...state.indexes, { ...options, fields: toList(fields) }] }),
+    unique: (fields: string | readonly string[], options?: { name?: string }) =>
+      next({ uniques: [...state.uniques, { ...options, fields: toList(fields) }] }),
+    id: (fields: readonly string[]) => next({ id: toList(fields) }),
   };
+  return model as unknown as Model<F>;
 }
 
 function toList(fields: string | readonly string[]): readonly string[] {

@@ -66,12 +66,14 @@ export type FieldValue<T, F extends FieldFlags> =
   | (F["array"] extends true ? T[] : T)
   | (F["nullable"] extends true ? null : never);
 
-/** A literal `default(v)` a field of kind `K` and base type `T` accepts. */
-export type DefaultInput<K extends ScalarKind, T> = K extends "decimal"
-  ? string | number
-  : K extends "dateTime" | "date" | "time"
-    ? Date | string
-    : T;
+/** A literal `default(v)` a field of kind `K` and base type `T` accepts (blob: none, only a function). */
+export type DefaultInput<K extends ScalarKind, T> = K extends "blob"
+  ? never
+  : K extends "decimal"
+    ? string | number
+    : K extends "dateTime" | "date" | "time"
+      ? Date | string
+      : T;
 
 /** The modifiers every scalar builder has. */
 export interface ScalarBuilder<K extends ScalarKind, T, F extends FieldFlags> {
