@@ -11,6 +11,8 @@ export type { MigrationStorageDriver } from "./types.js";
 /**
  * The part of an unstorage `Storage` (from `createStorage()`) this adapter uses, so unstorage is
  * never imported here: any version with these methods fits.
+ *
+ * @example const storage: UnstorageLike = createStorage({ driver: memoryDriver() });
  */
 export interface UnstorageLike {
   getItemRaw(key: string): Promise<unknown>;
@@ -21,7 +23,11 @@ export interface UnstorageLike {
   getMount?(key: string): { driver: UnstorageDriverLike };
 }
 
-/** What the adapter reads from a mounted unstorage driver to tell whether it can write. */
+/**
+ * What the adapter reads from a mounted unstorage driver to tell whether it can write.
+ *
+ * @example const { driver }: { driver: UnstorageDriverLike } = storage.getMount("migrations");
+ */
 export interface UnstorageDriverLike {
   options?: unknown;
   setItem?: unknown;
@@ -29,7 +35,11 @@ export interface UnstorageDriverLike {
   removeItem?: unknown;
 }
 
-/** Options of {@link createUnstorageDriver}. */
+/**
+ * Options of {@link createUnstorageDriver}.
+ *
+ * @example const options: UnstorageDriverOptions = { base: "migrations" };
+ */
 export interface UnstorageDriverOptions {
   /**
    * A key prefix that holds the migrations, `/`- or `:`-separated: with `"migrations"`, the file
@@ -67,6 +77,7 @@ export function createUnstorageDriver(
   storage: UnstorageLike,
   options: UnstorageDriverOptions = {},
 ): MigrationStorageDriver {
+  assertStorage(storage);
   const base = normalizeBase(options.base ?? "");
   const toStorage = (key: string) => base + key.replaceAll("/", ":");
 
@@ -105,6 +116,18 @@ export function createUnstorageDriver(
 // internal
 
 const BASE64_PREFIX = "base64:";
+
+function assertStorage(storage: unknown): void {
+  const methods = ["getItemRaw", "setItemRaw", "removeItem", "getKeys"] as const;
+  const candidate = (typeof storage === "object" && storage !== null ? storage : {}) as Record<string, unknown>;
+  const missing = methods.filter((method) => typeof candidate[method] !== "function");
+  if (missing.length > 0) {
+    throw new InvalidArgumentError(
+      `createUnstorageDriver needs an unstorage Storage (missing ${missing.join(", ")}): pass createStorage({ driver }), not the driver itself.`,
+      { argument: "storage" },
+    );
+  }
+}
 
 /** `"migrations/"`, `"migrations"` or `":a:b:"` → `"migrations:"` / `"a:b:"`; `""` stays `""`. */
 function normalizeBase(base: string): string {

@@ -4,7 +4,11 @@
  * lines.
  */
 
-/** The SQL flavours {@link splitSqlStatements} knows. */
+/**
+ * The SQL flavours {@link splitSqlStatements} knows (the dialect names of `src/dialects`).
+ *
+ * @example const dialect: SqlDialect = "postgres";
+ */
 export type SqlDialect = "postgres" | "mysql" | "sqlite";
 
 /**
@@ -79,8 +83,8 @@ const BLOCK_KINDS: Record<SqlDialect, ReadonlySet<string>> = {
 /** Words allowed between `CREATE` and the object kind (`CREATE OR REPLACE TEMP TRIGGER`). */
 const CREATE_MODIFIERS: ReadonlySet<string> = new Set(["OR", "REPLACE", "TEMP", "TEMPORARY", "AGGREGATE"]);
 
-/** `END IF` / `END LOOP` … close MySQL statements that were never counted as openers. */
-const END_SUFFIXES: ReadonlySet<string> = new Set(["IF", "LOOP", "WHILE", "REPEAT"]);
+/** `END IF` / `END LOOP` / MariaDB's `END FOR` … close statements that were never counted as openers. */
+const END_SUFFIXES: ReadonlySet<string> = new Set(["IF", "LOOP", "WHILE", "REPEAT", "FOR"]);
 
 const DELIMITER_DIRECTIVE = /delimiter[ \t]+(\S+)[^\n]*/iy;
 const EXEC_COMMENT_OPENER = /\/\*M?!\d*/y;

@@ -79,6 +79,14 @@ describe("createUnstorageDriver", () => {
     expect(await createUnstorageDriver(storage, { base: "" }).list()).toEqual(["a/b/m/up.sql"]);
   });
 
+  it("refuses a driver passed where the storage belongs, or anything else", () => {
+    for (const storage of [textOnlyDriver(undefined), null, {}]) {
+      expect(() => createUnstorageDriver(storage as never)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT", meta: { argument: "storage" } }),
+      );
+    }
+  });
+
   it("refuses an invalid base", () => {
     const storage = createStorage({ driver: memoryDriver() });
     for (const base of ["../up", "a/../b", "a\\b", "a?b"]) {

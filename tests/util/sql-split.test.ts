@@ -222,6 +222,11 @@ END`;
     ]);
   });
 
+  it("keeps MariaDB FOR loops (END FOR) inside a body", () => {
+    const proc = "CREATE PROCEDURE p() BEGIN FOR i IN 1..3 DO INSERT INTO t VALUES (i); END FOR; SELECT 1; END";
+    expect(split(`${proc};\nCALL p()`)).toEqual([proc, "CALL p()"]);
+  });
+
   it("splits a trigger without a BEGIN body at its semicolon", () => {
     expect(split("CREATE TRIGGER t2 BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1; SELECT 1")).toEqual([
       "CREATE TRIGGER t2 BEFORE INSERT ON t FOR EACH ROW SET NEW.a = 1",
