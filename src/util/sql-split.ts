@@ -142,6 +142,7 @@ function endStatement(s: SplitState, end: number): void {
 function readCode(s: SplitState): void {
   const { sql, i, dialect } = s;
   const c = sql[i]!;
+  const dollarEnd = c === "$" && dialect === "postgres" ? dollarQuoteEnd(sql, i) : -1;
   if (s.inExecComment && c === "*" && sql[i + 1] === "/") {
     s.inExecComment = false;
     s.i = i + 2;
@@ -154,8 +155,8 @@ function readCode(s: SplitState): void {
   } else if (isQuote(c, dialect)) {
     s.i = quotedEnd(sql, i, dialect);
     noteToken(s, c);
-  } else if (c === "$" && dialect === "postgres" && dollarQuoteEnd(sql, i) > i) {
-    s.i = dollarQuoteEnd(sql, i);
+  } else if (dollarEnd > i) {
+    s.i = dollarEnd;
     noteToken(s, c);
   } else if (isWordStart(c)) {
     readWord(s);
