@@ -2,7 +2,7 @@
  * MySQL normalize rules and DDL text, without a server: what the database cannot keep is erased,
  * what a real change needs is kept, and normalize is idempotent.
  */
-import type { Column, Snapshot, Table } from "viborm";
+import type { Column, ForeignKey, Snapshot, Table } from "viborm";
 import { describe, expect, test } from "vitest";
 import { mysqlDialect } from "../../../src/dialects/mysql/index.js";
 import { inverseOperation, type SingleStatementOperation } from "../../../src/dialects/mysql/inverse.js";
@@ -67,14 +67,14 @@ describe("MySQL normalize", () => {
   });
 
   test("a foreign key's own index is part of the foreign key, unless another key serves it", () => {
-    const fk = {
+    const fk: ForeignKey = {
       name: "t_p_fkey",
       columns: ["p"],
       referencedTable: "t",
       referencedColumns: ["id"],
       onDelete: "noAction",
       onUpdate: "restrict",
-    } as const;
+    };
     const own = { name: "t_p_fkey", columns: ["p"], unique: false };
     const base = [col("id", "int"), col("p", "int"), col("q", "int")];
     const alone = only(
