@@ -90,6 +90,11 @@ export function plan(from: Snapshot, operations: Operation[]): { statements: Sta
  * there yet, which are added afterwards.
  */
 export async function create(driver: Driver, target: Snapshot): Promise<void> {
+  await execute(driver, creationStatements(target));
+}
+
+/** The statements {@link create} runs. */
+export function creationStatements(target: Snapshot): Statement[] {
   const operations: Operation[] = target.enums.map((value) => ({ kind: "createEnum", enum: value }));
   const later: Operation[] = [];
   const done = new Set<string>();
@@ -108,7 +113,7 @@ export async function create(driver: Driver, target: Snapshot): Promise<void> {
     done.add(next!.name);
   }
   const empty: Snapshot = { version: SNAPSHOT_VERSION, tables: [], enums: [] };
-  await execute(driver, plan(empty, [...operations, ...later]).statements);
+  return plan(empty, [...operations, ...later]).statements;
 }
 
 /** Inserts rows into several tables in one transaction with deferred foreign keys (any order, cycles). */
