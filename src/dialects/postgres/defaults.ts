@@ -8,7 +8,9 @@
  * decimal, a JSON default is compact with sorted keys, a `dateTime` is `Date#toISOString()`.
  */
 import type { Column, ColumnDefault, ColumnType } from "../../schema/snapshot.js";
+import { canonicalJson } from "../../util/canonical-json.js";
 import { quoteStringLiteral } from "../quote.js";
+import { arrayLiteral, parseArrayLiteral } from "./arrays.js";
 
 type Typed = Pick<Column, "type" | "array">;
 
@@ -83,7 +85,15 @@ function nowSql(column: Typed): string {
 }
 
 function literalSql(value: string | number | boolean, column: Typed): string {
-  if (typeof value === "boolean" && !column.array) return value ? "true" : "false";
+  if (column.array) {
+    const elements = jsonElements(String(canonicalLiteral(value, column)));
+    if (elements === null) return quoteStringLiteral(String(value));
+    const blob = column.type.kind === "blob";
+    return quoteStringLiteral(
+      arrayLiteral(elements.map((item) => (item === null ? null : `${blob ? "\\x" : ""}${item}`))),
+    );
+  }
+  if (typeof value === "boolean") return value ? "true" : "false";
   const canonical = canonicalLiteral(value, column);
   if (column.type.kind === "blob" && !column.array && typeof canonical === "string") {
     return quoteStringLiteral(`\\x${canonical}`);
@@ -146,7 +156,7 @@ function constantText(core: string): string | null {
 
 /** One canonical literal per type; text that does not parse as the type is kept as it is. */
 function canonicalLiteral(raw: string | number | boolean, column: Typed): string | number | boolean {
-  if (column.array) return String(raw);
+  if (column.array) return canonicalArray(String(raw), column.type);
   const type: ColumnType = column.type;
   const text = String(raw);
   switch (type.kind) {
@@ -253,18 +263,36 @@ function canonicalTime(text: string): string {
 /** Compact JSON with sorted object keys; text that is not JSON is kept. */
 function canonicalJsonText(text: string): string {
   try {
-    return stableJson(JSON.parse(text));
+    return canonicalJson(JSON.parse(text), { compact: true });
   } catch {
     // Not JSON: PostgreSQL will refuse it when the DDL runs, with its own message.
     return text;
   }
 }
 
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(",")}}`;
+/**
+ * An array default as the JSON text of its elements, each in its scalar's canonical form (the
+ * schema's form). Reads that JSON or a PostgreSQL array literal (`{a,"b c"}`, as the catalog shows it).
+ */
+function canonicalArray(text: string, type: ColumnType): string {
+  const elements = jsonElements(text) ?? parseArrayLiteral(text);
+  if (elements === null) return text;
+  const scalar = { type, array: false };
+  return canonicalJson(
+    elements.map((item) => (item === null ? null : canonicalLiteral(item, scalar))),
+    { compact: true },
+  );
+}
+
+/** The elements of a JSON array of scalars, or null when the text is not one. */
+function jsonElements(text: string): (string | number | boolean | null)[] | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (!Array.isArray(value)) return null;
+    const scalar = (item: unknown) => item === null || ["string", "number", "boolean"].includes(typeof item);
+    return value.every(scalar) ? (value as (string | number | boolean | null)[]) : null;
+  } catch {
+    // Not JSON: the caller tries PostgreSQL's array syntax next.
+    return null;
   }
-  return JSON.stringify(value);
 }

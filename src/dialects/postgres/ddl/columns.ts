@@ -43,7 +43,7 @@ export function alterColumnStatements(table: string, from: Column, to: Column): 
 
 /**
  * The expression converting a column's values to its new type. Enums and JSON go through text,
- * a scalar becoming an array is wrapped in one; other pairs use PostgreSQL's own cast, and a value
+ * a scalar becoming an array is wrapped in a one-element array (NULL stays NULL); other pairs use PostgreSQL's own cast, and a value
  * with no cast (text that is not a number, say) fails the statement with the database's error.
  */
 export function usingCast(
@@ -56,7 +56,9 @@ export function usingCast(
     const viaText = from.type.kind === "enum" || to.type.kind === "enum";
     return viaText ? `${expression}::text[]::${target}` : `${expression}::${target}`;
   }
-  if (to.array) return `ARRAY[${scalarCast(expression, from.type, to.type)}]`;
+  // A NULL stays NULL rather than becoming a one-element array holding NULL.
+  if (to.array)
+    return `CASE WHEN ${expression} IS NULL THEN NULL ELSE ARRAY[${scalarCast(expression, from.type, to.type)}] END`;
   if (from.array) return to.type.kind === "json" ? `to_jsonb(${expression})` : `${expression}::text::${target}`;
   return scalarCast(expression, from.type, to.type);
 }
