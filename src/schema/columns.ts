@@ -189,26 +189,40 @@ function bigIntLiteral(value: unknown): string | null {
   return null;
 }
 
+/** A decimal in one canonical spelling: `"+007.50"` → `"7.5"`, `"-0.0"` → `"0"` (what introspection reads back). */
 function decimalLiteral(value: unknown): string | null {
-  if (typeof value === "number" && Number.isFinite(value)) return String(value);
-  if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) return value;
-  return null;
+  const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
+  const match = typeof text === "string" ? /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(text) : null;
+  if (!match) return null;
+  const whole = match[2]!.replace(/^0+(?=\d)/, "");
+  const fraction = (match[3] ?? "").replace(/0+$/, "");
+  const digits = fraction ? `${whole}.${fraction}` : whole;
+  return match[1] === "-" && /[1-9]/.test(digits) ? `-${digits}` : digits;
 }
 
-/** dateTime → full ISO string (UTC); date → `YYYY-MM-DD`; time → `HH:MM:SS[.fff]`. */
+/**
+ * One canonical spelling per temporal kind, the form introspection reads back: dateTime → the full
+ * ISO string in UTC (`Date#toISOString`); date → `YYYY-MM-DD`; time → `HH:MM:SS`, plus up to three
+ * fraction digits without trailing zeros. A Date gives its UTC date or time of day.
+ */
 function temporalLiteral(kind: "dateTime" | "date" | "time", value: unknown): string | null {
-  if (kind === "time" && typeof value === "string") {
-    return /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$/.test(value) ? value : null;
-  }
-  if (kind === "date" && typeof value === "string") {
-    return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)) ? value : null;
-  }
+  if (kind === "time" && typeof value === "string") return timeLiteral(value);
   const date = value instanceof Date ? value : typeof value === "string" ? new Date(value) : null;
   if (!date || Number.isNaN(date.getTime())) return null;
   const iso = date.toISOString();
   if (kind === "dateTime") return iso;
-  if (kind === "date") return iso.slice(0, 10);
-  return iso.endsWith(".000Z") ? iso.slice(11, 19) : iso.slice(11, 23);
+  if (kind === "date") {
+    // A date string must name a real day: new Date("2024-02-30") silently rolls over to March.
+    return typeof value === "string" && value !== iso.slice(0, 10) ? null : iso.slice(0, 10);
+  }
+  return timeLiteral(iso.slice(11, 23));
+}
+
+function timeLiteral(text: string): string | null {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,3}))?)?$/.exec(text);
+  if (!match) return null;
+  const fraction = (match[4] ?? "").replace(/0+$/, "");
+  return `${match[1]}:${match[2]}:${match[3] ?? "00"}${fraction ? `.${fraction}` : ""}`;
 }
 
 function canonicalJsonOrNull(value: unknown): string | null {

@@ -269,6 +269,18 @@ describe("INVALID_SCHEMA names the model and field", () => {
       field: "n",
       problem: "invalidDefault",
     });
+    expect(invalid({ m: s.model({ id: id(), d: s.date().default("2024-02-30") }) })).toMatchObject({
+      field: "d",
+      problem: "invalidDefault",
+    });
+    expect(invalid({ m: s.model({ id: id(), t: s.time().default("25:00") }) })).toMatchObject({
+      field: "t",
+      problem: "invalidDefault",
+    });
+    expect(invalid({ m: s.model({ id: id(), x: s.decimal().default(1e21) }) })).toMatchObject({
+      field: "x",
+      problem: "invalidDefault",
+    });
     expect(invalid({ m: s.model({ id: id(), d: s.date().default("yesterday") }) })).toMatchObject({
       field: "d",
       problem: "invalidDefault",
