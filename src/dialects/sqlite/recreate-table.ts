@@ -56,7 +56,7 @@ export function recreateTable(table: string, context: DdlContext): Statement[] {
   const sql: string[] = ["PRAGMA defer_foreign_keys = ON"];
   for (const name of backedUp) sql.push(`CREATE TABLE ${backup(name)} AS SELECT * FROM ${quote(name)}`);
   for (const name of [...order].reverse()) sql.push(`DELETE FROM ${quote(name)}`);
-  sql.push(createTableSql(to, newName));
+  sql.push(createTableSql(to, newName, true));
   if (copied.length > 0) {
     const expressions = copied.map((column) => copyExpression(column, from));
     sql.push(

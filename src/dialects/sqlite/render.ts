@@ -14,9 +14,11 @@ import { sqliteColumnType } from "./type-map.js";
  * `CREATE TABLE` for a table, its primary key and foreign keys inline (SQLite cannot add them
  * later). Indexes and uniques are separate statements ({@link indexSql}, {@link uniqueSql}).
  * `as` creates it under another name (a table rebuild); a self-reference then follows the new name.
+ * `intermediate` marks a state between two operations of one plan (a rebuild), where an
+ * auto-increment column may briefly lack its primary key: it is then written as a plain INTEGER.
  */
-export function createTableSql(table: Table, as = table.name): string {
-  const autoIncrement = autoIncrementColumn(table);
+export function createTableSql(table: Table, as = table.name, intermediate = false): string {
+  const autoIncrement = autoIncrementColumn(table, intermediate);
   const lines = table.columns.map((column) => columnDefinition(column, column === autoIncrement));
   if (table.primaryKey && table.primaryKey.columns.length > 0 && !autoIncrement) {
     lines.push(`PRIMARY KEY (${table.primaryKey.columns.map(quote).join(", ")})`);
@@ -70,15 +72,17 @@ export function tableIndexesSql(table: Table): string[] {
 
 /**
  * The column SQLite makes its auto-increment rowid alias, or `undefined`. Only a single-column
- * integer primary key can be one: anything else cannot be expressed, and fails loudly.
+ * integer primary key can be one: anything else cannot be expressed, and fails loudly, except in
+ * an `intermediate` state, where it is `undefined`.
  */
-export function autoIncrementColumn(table: Table): Column | undefined {
+export function autoIncrementColumn(table: Table, intermediate = false): Column | undefined {
   const columns = table.columns.filter((column) => column.autoIncrement);
   if (columns.length === 0) return undefined;
   const column = columns[0]!;
   const key = table.primaryKey?.columns ?? [];
   const integer = column.type.kind === "int" || column.type.kind === "bigInt";
   if (columns.length > 1 || key.length !== 1 || key[0] !== column.name || !integer || column.array) {
+    if (intermediate) return undefined;
     throw new UnsupportedOperationError(
       `SQLite auto-increments only a single-column integer primary key; ${table.name}.${column.name} is not one: make it the only id column or drop increment().`,
       { dialect: "sqlite", operation: "autoIncrement", table: table.name, detail: column.name },

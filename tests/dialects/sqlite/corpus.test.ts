@@ -5,6 +5,7 @@
  */
 import { isVibormError } from "viborm";
 import { describe, expect, test } from "vitest";
+import { diff } from "../../../src/diff/index.js";
 import { CORPUS } from "./corpus.js";
 import { col, create, dialect, freshDriver, introspect, snapshot, table } from "./helpers.js";
 
@@ -15,6 +16,8 @@ describe("SQLite dialect round trip (corpus)", () => {
       await create(driver, target);
       const live = await introspect(driver);
       expect(dialect.normalize(live)).toEqual(dialect.normalize(target));
+      // What push does next: the diff of the live schema against the same schema is empty.
+      expect(diff(dialect.normalize(live), dialect.normalize(target)).operations).toEqual([]);
       if (exact) {
         expect(live).toEqual(target);
         expect(dialect.normalize(target)).toEqual(target);

@@ -5,6 +5,7 @@
  */
 import type { Driver } from "viborm";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { diff } from "../../../src/diff/index.js";
 import type { Operation } from "../../../src/diff/operations.js";
 import type { Column, ColumnType, Snapshot, Table } from "../../../src/schema/snapshot.js";
 import {
@@ -355,6 +356,25 @@ describe("SQLite dialect operations on tables holding rows", () => {
     await driver.query(`DELETE FROM "logs"`);
     await execute(driver, statements);
     expect(dialect.normalize(await introspect(driver))).toEqual(dialect.normalize(after));
+  });
+
+  test("a planned change of an auto-increment key passes through states SQLite cannot express", async () => {
+    const from = snapshot([table("keyed", [col("id", "int", { autoIncrement: true }), col("code", "string")])]);
+    const to = snapshot([table("keyed", [col("id", "int"), col("code", "string")], ["id", "code"])]);
+    const other = freshDriver();
+    try {
+      await create(other, from);
+      await insert(other, "keyed", [{ code: "a" }, { code: "it's" }]);
+      const { statements } = plan(from, diff(from, to).operations);
+      await execute(other, statements);
+      expect(await introspect(other)).toEqual(dialect.normalize(to));
+      expect(await rows(other, "keyed")).toEqual([
+        { id: 1, code: "a" },
+        { id: 2, code: "it's" },
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 
   test("dropColumn of a column still in a key or foreign key falls back to a rebuild", () => {
