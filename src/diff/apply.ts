@@ -7,17 +7,27 @@
  * previous definition, so inverses are exact), or a dependency a database would refuse to break
  * (dropping a table, column or key that a foreign key or index still uses).
  */
-import { InvalidArgumentError } from "../errors.js";
 import type { Column, Enum, Snapshot, Table } from "../schema/snapshot.js";
 import { canonicalize, SNAPSHOT_VERSION } from "../schema/snapshot.js";
 import { assertNever } from "../util/assert-never.js";
 import {
-  columnSignature,
+  checkColumnUnused,
+  checkForeignKeyTargets,
+  checkKeyUnreferenced,
+  checkNameFree,
+  checkNewTable,
+  checkUnreferenced,
+  enumUser,
+  misfit,
+  needColumn,
+  needColumns,
+  needTable,
+} from "./apply-checks.js";
+import {
   columnsEqual,
   findTable,
   foreignKeysEqual,
   indexesEqual,
-  keySignatures,
   primaryKeysEqual,
   sameList,
   tablesEqual,
@@ -62,15 +72,6 @@ export function applyOperationWith(snapshot: Snapshot, operation: Operation, che
   // schema per step made planning a 300-table reset take seconds.
   const state = isCanonical(snapshot) ? snapshot : canonicalize(snapshot);
   return applyTableOperation(state, operation, checks) ?? applyOtherOperation(state, operation, checks);
-}
-
-/** Throws the `INVALID_ARGUMENT` error of an operation that does not fit. */
-export function misfit(operation: Operation, problem: string): never {
-  throw new InvalidArgumentError(`Cannot apply ${operation.kind}: ${problem}.`, {
-    argument: "operation",
-    value: operation,
-    problem,
-  });
 }
 
 // internal
@@ -280,84 +281,6 @@ function renameColumnInSnapshot(s: Snapshot, tableName: string, from: string, to
     };
   });
   return { ...s, tables };
-}
-
-function checkNewTable(s: Snapshot, table: Table, op: Operation): void {
-  const names = new Set(table.columns.map((c) => c.name));
-  if (names.size !== table.columns.length) misfit(op, `table ${table.name} repeats a column name`);
-  if (table.primaryKey) needColumns(table, table.primaryKey.columns, op);
-  for (const item of [...table.uniques, ...table.indexes]) needColumns(table, item.columns, op);
-  for (const fk of table.foreignKeys) checkForeignKeyTargets(s, table, fk, op);
-}
-
-function checkForeignKeyTargets(s: Snapshot, table: Table, fk: Table["foreignKeys"][number], op: Operation): void {
-  needColumns(table, fk.columns, op);
-  const target = findTable(s, fk.referencedTable);
-  if (!target) misfit(op, `foreign key ${fk.name} references missing table ${fk.referencedTable}`);
-  needColumns(target, fk.referencedColumns, op);
-  if (fk.columns.length !== fk.referencedColumns.length) misfit(op, `foreign key ${fk.name} has mismatched columns`);
-}
-
-function checkUnreferenced(s: Snapshot, tableName: string, column: string | null, op: Operation): void {
-  for (const table of s.tables) {
-    for (const fk of table.foreignKeys) {
-      if (fk.referencedTable !== tableName || (column === null && table.name === tableName)) continue;
-      if (column === null || fk.referencedColumns.includes(column)) {
-        misfit(op, `${column ?? tableName} is still referenced by foreign key ${fk.name} on ${table.name}`);
-      }
-    }
-  }
-}
-
-function checkColumnUnused(s: Snapshot, table: Table, column: string, op: Operation): void {
-  const users = [
-    ...(table.primaryKey?.columns.includes(column) ? ["the primary key"] : []),
-    ...table.uniques.filter((u) => u.columns.includes(column)).map((u) => `unique ${u.name}`),
-    ...table.indexes.filter((i) => i.columns.includes(column)).map((i) => `index ${i.name}`),
-    ...table.foreignKeys.filter((f) => f.columns.includes(column)).map((f) => `foreign key ${f.name}`),
-  ];
-  if (users.length > 0) misfit(op, `column ${table.name}.${column} is still used by ${users.join(", ")}`);
-  checkUnreferenced(s, table.name, column, op);
-}
-
-/** A key an FK depends on may go only while another key over the same columns stays. */
-function checkKeyUnreferenced(s: Snapshot, table: Table, label: string, op: Operation): void {
-  const keys = keySignatures(table);
-  for (const [signature, labels] of keys) {
-    if (!labels.includes(label) || labels.length > 1) continue;
-    for (const other of s.tables) {
-      const fk = other.foreignKeys.find(
-        (f) => f.referencedTable === table.name && columnSignature(f.referencedColumns) === signature,
-      );
-      if (fk) misfit(op, `the key is still referenced by foreign key ${fk.name} on ${other.name}`);
-    }
-  }
-}
-
-function checkNameFree(table: Table, name: string, op: Operation): void {
-  if (table.uniques.some((u) => u.name === name) || table.indexes.some((i) => i.name === name)) {
-    misfit(op, `table ${table.name} already has a unique or index named ${name}`);
-  }
-}
-
-function enumUser(s: Snapshot, name: string): string | null {
-  for (const table of s.tables) {
-    const column = table.columns.find((c) => c.type.kind === "enum" && c.type.name === name);
-    if (column) return `${table.name}.${column.name}`;
-  }
-  return null;
-}
-
-function needTable(s: Snapshot, name: string, op: Operation): Table {
-  return findTable(s, name) ?? misfit(op, `table ${name} does not exist`);
-}
-
-function needColumn(table: Table, name: string, op: Operation): Column {
-  return table.columns.find((c) => c.name === name) ?? misfit(op, `column ${table.name}.${name} does not exist`);
-}
-
-function needColumns(table: Table, names: readonly string[], op: Operation): void {
-  for (const name of names) needColumn(table, name, op);
 }
 
 /** Replaces the table of the same name; the table's own lists are re-sorted (the only ones touched). */

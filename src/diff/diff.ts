@@ -6,15 +6,7 @@ import type { Column, Enum, ForeignKey, Index, PrimaryKey, Snapshot, Table, Uniq
 import { canonicalize } from "../schema/snapshot.js";
 import { applyOperationWith } from "./apply.js";
 import { classifyOperations } from "./changes.js";
-import {
-  columnsEqual,
-  findTable,
-  foreignKeysEqual,
-  indexesEqual,
-  primaryKeysEqual,
-  sameList,
-  uniquesEqual,
-} from "./compare.js";
+import { columnsEqual, foreignKeysEqual, indexesEqual, primaryKeysEqual, sameList, uniquesEqual } from "./compare.js";
 import type { Change, Operation } from "./operations.js";
 import { orderOperations } from "./order.js";
 import { columnAmbiguities, type Rename, renameOperations, tableAmbiguities, validateRenames } from "./renames.js";

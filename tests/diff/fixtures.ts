@@ -2,6 +2,7 @@
  * Hand-built snapshots for the diff tests (the schema DSL is not used here on purpose: the diff
  * is tested on snapshots alone).
  */
+import type { Operation } from "../../src/diff/index.js";
 import type { Column, ColumnType, ForeignKey, Snapshot, Table } from "../../src/schema/snapshot.js";
 import { canonicalize } from "../../src/schema/snapshot.js";
 
@@ -41,38 +42,40 @@ export function kinds(operations: { kind: string }[]): string[] {
 }
 
 /** `kind table.object` labels of operations, for order assertions. */
-export function labels(operations: import("../../src/diff/index.js").Operation[]): string[] {
-  return operations.map((op) => {
-    switch (op.kind) {
-      case "createTable":
-      case "dropTable":
-        return `${op.kind} ${op.table.name}`;
-      case "renameTable":
-        return `${op.kind} ${op.from}->${op.to}`;
-      case "renameColumn":
-        return `${op.kind} ${op.table}.${op.from}->${op.to}`;
-      case "addColumn":
-      case "dropColumn":
-        return `${op.kind} ${op.table}.${op.column.name}`;
-      case "alterColumn":
-        return `${op.kind} ${op.table}.${op.to.name}`;
-      case "addPrimaryKey":
-      case "dropPrimaryKey":
-        return `${op.kind} ${op.table}`;
-      case "addUnique":
-      case "dropUnique":
-        return `${op.kind} ${op.table}.${op.unique.name}`;
-      case "createIndex":
-      case "dropIndex":
-        return `${op.kind} ${op.table}.${op.index.name}`;
-      case "addForeignKey":
-      case "dropForeignKey":
-        return `${op.kind} ${op.table}.${op.foreignKey.name}`;
-      case "createEnum":
-      case "dropEnum":
-        return `${op.kind} ${op.enum.name}`;
-      case "alterEnum":
-        return `${op.kind} ${op.name}`;
-    }
-  });
+export function labels(operations: Operation[]): string[] {
+  return operations.map(label);
+}
+
+function label(op: Operation): string {
+  switch (op.kind) {
+    case "createTable":
+    case "dropTable":
+      return `${op.kind} ${op.table.name}`;
+    case "renameTable":
+      return `${op.kind} ${op.from}->${op.to}`;
+    case "renameColumn":
+      return `${op.kind} ${op.table}.${op.from}->${op.to}`;
+    case "addColumn":
+    case "dropColumn":
+      return `${op.kind} ${op.table}.${op.column.name}`;
+    case "alterColumn":
+      return `${op.kind} ${op.table}.${op.to.name}`;
+    case "addPrimaryKey":
+    case "dropPrimaryKey":
+      return `${op.kind} ${op.table}`;
+    case "addUnique":
+    case "dropUnique":
+      return `${op.kind} ${op.table}.${op.unique.name}`;
+    case "createIndex":
+    case "dropIndex":
+      return `${op.kind} ${op.table}.${op.index.name}`;
+    case "addForeignKey":
+    case "dropForeignKey":
+      return `${op.kind} ${op.table}.${op.foreignKey.name}`;
+    case "createEnum":
+    case "dropEnum":
+      return `${op.kind} ${op.enum.name}`;
+    case "alterEnum":
+      return `${op.kind} ${op.name}`;
+  }
 }
