@@ -77,15 +77,7 @@ export function createCursor(sql: string, tokens: Token[], from = 0, to = tokens
       i++;
       return cursor.name();
     },
-    closeOf(open: number): number {
-      let depth = 0;
-      for (let j = open; j < to; j++) {
-        const value = tokens[j]!.kind === "punct" ? tokens[j]!.value : "";
-        if (value === "(") depth++;
-        if (value === ")" && --depth === 0) return j;
-      }
-      return cursor.fail('")"');
-    },
+    closeOf: (open: number): number => closingParen(tokens, open, to) ?? cursor.fail('")"'),
     skipGroup(): void {
       if (cursor.peek()?.value !== "(") cursor.fail('"("');
       i = cursor.closeOf(i) + 1;
@@ -98,21 +90,8 @@ export function createCursor(sql: string, tokens: Token[], from = 0, to = tokens
     },
     splitGroup(open: number): [number, number][] {
       const close = cursor.closeOf(open);
-      const ranges: [number, number][] = [];
-      let start = open + 1;
-      let depth = 0;
-      for (let j = open + 1; j < close; j++) {
-        const value = tokens[j]!.kind === "punct" ? tokens[j]!.value : "";
-        if (value === "(") depth++;
-        if (value === ")") depth--;
-        if (value === "," && depth === 0) {
-          ranges.push([start, j]);
-          start = j + 1;
-        }
-      }
-      if (start < close) ranges.push([start, close]);
       i = close + 1;
-      return ranges;
+      return topLevelRanges(tokens, open, close);
     },
     nameList(read: (element: Cursor) => string): string[] {
       if (cursor.peek()?.value !== "(") cursor.fail('"("');
@@ -128,4 +107,39 @@ export function createCursor(sql: string, tokens: Token[], from = 0, to = tokens
     },
   };
   return cursor;
+}
+
+// internal
+
+function punct(token: Token): string {
+  return token.kind === "punct" ? token.value : "";
+}
+
+/** The index of the `)` closing the `(` at `open`, or `undefined` when it is not closed before `to`. */
+function closingParen(tokens: Token[], open: number, to: number): number | undefined {
+  let depth = 0;
+  for (let j = open; j < to; j++) {
+    const value = punct(tokens[j]!);
+    if (value === "(") depth++;
+    if (value === ")" && --depth === 0) return j;
+  }
+  return undefined;
+}
+
+/** The `[start, end)` token ranges between top-level commas inside the group `(open … close)`. */
+function topLevelRanges(tokens: Token[], open: number, close: number): [number, number][] {
+  const ranges: [number, number][] = [];
+  let start = open + 1;
+  let depth = 0;
+  for (let j = open + 1; j < close; j++) {
+    const value = punct(tokens[j]!);
+    if (value === "(") depth++;
+    if (value === ")") depth--;
+    if (value === "," && depth === 0) {
+      ranges.push([start, j]);
+      start = j + 1;
+    }
+  }
+  if (start < close) ranges.push([start, close]);
+  return ranges;
 }
