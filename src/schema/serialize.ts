@@ -38,12 +38,14 @@ export function serializeSchema(schema: Schema): Snapshot {
   const names = createNameRegistry();
   const tables = models.map((model) => tableOf(model, columns, names));
   for (const junction of junctionTables(models, (model, key) => columns.get(model)!.get(key)!)) {
-    names.add(junction.table.name, junction.model, junction.field, `junction table "${junction.table.name}"`);
-    for (const name of constraintNames(junction.table)) names.add(name, junction.model, junction.field, `"${name}"`);
+    const { table, model, field } = junction;
+    names.add({ name: table.name, table: true, model, field, what: `junction table "${table.name}"` });
+    for (const name of constraintNames(table)) names.add({ name, table: false, model, field, what: `"${name}"` });
     tables.push(junction.table);
   }
   const enums = enumsOf(models, columns);
-  for (const entry of enums) names.add(entry.name, entry.model, entry.field, `enum type "${entry.name}"`);
+  for (const { name, model, field } of enums)
+    names.add({ name, table: false, model, field, what: `enum type "${name}"` });
   return canonicalize({
     version: SNAPSHOT_VERSION,
     tables,
@@ -54,8 +56,14 @@ export function serializeSchema(schema: Schema): Snapshot {
 // internal
 
 interface NameRegistry {
-  /** Registers a database name, or fails when another object already has it. */
-  add(name: string, model: string | undefined, field: string | undefined, what: string): void;
+  /** Registers a database name, or fails when another table, index, constraint or enum has it. */
+  add(entry: {
+    name: string;
+    table: boolean;
+    model: string | undefined;
+    field: string | undefined;
+    what: string;
+  }): void;
 }
 
 /**
@@ -63,18 +71,19 @@ interface NameRegistry {
  * and types; MySQL: foreign keys per database), so every name must be distinct across the snapshot.
  */
 function createNameRegistry(): NameRegistry {
-  const owners = new Map<string, string>();
+  const owners = new Map<string, { table: boolean; what: string }>();
   return {
-    add(name, model, field, what) {
+    add({ name, table, model, field, what }) {
       const owner = owners.get(name);
-      if (owner !== undefined)
+      if (owner !== undefined) {
         fail(
           model,
           field,
-          owner.startsWith("table") ? "duplicateTable" : "duplicateName",
-          `${what} has the same name as ${owner}; rename one (e.g. with { name } or .map()).`,
+          owner.table && table ? "duplicateTable" : "duplicateName",
+          `${what} has the same name as ${owner.what}; rename one (e.g. with { name } or .map()).`,
         );
-      owners.set(name, what);
+      }
+      owners.set(name, { table, what });
     },
   };
 }
@@ -91,9 +100,9 @@ function tableOf(model: ResolvedModel, columns: ColumnsByModel, names: NameRegis
     indexes: indexesOf(model, column),
     foreignKeys,
   };
-  names.add(table.name, model.name, undefined, `table "${table.name}"`);
+  names.add({ name: table.name, table: true, model: model.name, field: undefined, what: `table "${table.name}"` });
   for (const name of constraintNames(table))
-    names.add(name, model.name, undefined, `"${name}" on table "${table.name}"`);
+    names.add({ name, table: false, model: model.name, field: undefined, what: `"${name}" on table "${table.name}"` });
   return table;
 }
 

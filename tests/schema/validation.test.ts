@@ -349,6 +349,14 @@ describe("INVALID_SCHEMA names the model and field", () => {
     expect(invalid({ m })).toMatchObject({ model: "m", problem: "duplicateName" });
   });
 
+  test("an index or enum type named like a table", () => {
+    const other = s.model({ id: id() });
+    const m = s.model({ id: id(), a: s.string() }).index("a", { name: "other" });
+    expect(invalid({ m, other })).toMatchObject({ model: "other", problem: "duplicateName" });
+    const e = s.model({ id: id(), mood: s.enum(["A"], { name: "other" }) });
+    expect(invalid({ e, other })).toMatchObject({ model: "e", field: "mood", problem: "duplicateName" });
+  });
+
   test("a user-given name longer than the identifier limit", () => {
     const long = "t".repeat(64);
     expect(invalid({ m: s.model({ id: id() }).map(long) })).toMatchObject({ model: "m", problem: "invalidName" });
