@@ -2,8 +2,9 @@
  * @module The MySQL/MariaDB dialect: type mapping, DDL with an inverse for every statement,
  * catalog-wide introspection, tracking-table and lock SQL. Pure: no I/O, no driver.
  *
- * Written for MariaDB 10.5+ and MySQL 8.0.13+ (expression defaults, RENAME COLUMN); where the two
- * differ (defaults as reported, JSON storage, SET DEFAULT) the code says so.
+ * Written for MariaDB 10.5+ and MySQL 8.0.16+ (expression defaults, RENAME COLUMN, the
+ * CHECK_CONSTRAINTS view); where the two differ (defaults as reported, JSON storage, SET DEFAULT)
+ * the code says so. Tested on MariaDB 10.11; MySQL 8's catalog output is covered by recorded rows.
  */
 import { quoteBacktick } from "../quote.js";
 import type { Dialect } from "../types.js";
