@@ -26,7 +26,11 @@ export interface SqliteDatabaseLike {
   close(): unknown;
 }
 
-/** How long, by default, a statement waits for a database another connection is writing to. */
+/**
+ * How long, by default, a statement waits for a database another connection is writing to.
+ *
+ * @example createSqlite3Driver({ filename, busyWaitMs: DEFAULT_BUSY_WAIT_MS * 2 })
+ */
 export const DEFAULT_BUSY_WAIT_MS = 5000;
 
 /** Where the database comes from: a file the driver opens (and closes), or your own Database. */
@@ -69,6 +73,9 @@ export function createClient<S extends Schema>(options: Sqlite3ClientOptions<S>)
 /**
  * The better-sqlite3 driver. One Database is one connection, so `atomic` sessions are queued
  * in-process: two `withSession` calls never interleave their statements on it.
+ *
+ * Plain `query`/`queryAll` calls are not queued (a session may itself call them, and queueing would
+ * deadlock it); on one connection they see an open session's transaction, as any SQLite client would.
  *
  * A database the driver opens gets `foreign_keys = ON` and a busy timeout of 0: better-sqlite3 is
  * synchronous, and SQLite's own busy wait would block the event loop; waits are async retries here.

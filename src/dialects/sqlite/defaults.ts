@@ -36,6 +36,8 @@ export function defaultSql(column: Column): string | null {
 /**
  * True when SQLite's `ALTER TABLE … ADD COLUMN` accepts the default: a constant (not CURRENT_* nor
  * an expression, which SQLite cannot evaluate for rows already there).
+ *
+ * @example isConstantDefault({ ...column, default: { kind: "now" } }) // → false
  */
 export function isConstantDefault(column: Column): boolean {
   const sql = defaultSql(column);
@@ -45,6 +47,8 @@ export function isConstantDefault(column: Column): boolean {
 /**
  * The neutral default for a DEFAULT clause, typed by the column: numbers for int/float, decimal
  * strings for bigInt/decimal, booleans for boolean, text otherwise.
+ *
+ * @example readDefault({ kind: "number", text: "42" }, { kind: "bigInt" }) // → { kind: "literal", value: "42" }
  */
 export function readDefault(parsed: ParsedDefault | null, type: ColumnType): ColumnDefault | null {
   if (parsed === null) return null;

@@ -44,6 +44,8 @@ export function sqliteIntrospectionQueries(_options: IntrospectOptions): Stateme
 /**
  * Reads the introspection rows into a canonical Snapshot, leaving out SQLite's own tables
  * (`sqlite_*`), D1's (`_cf_*`), viborm's (`_viborm_*`) and `options.excludeTables`.
+ *
+ * @example readSqliteIntrospection(await driver.queryAll(sqliteIntrospectionQueries(options)), options)
  */
 export function readSqliteIntrospection(results: Row[][], options: IntrospectOptions): Snapshot {
   const excluded = new Set(options.excludeTables);
@@ -56,6 +58,8 @@ export function readSqliteIntrospection(results: Row[][], options: IntrospectOpt
 /**
  * The Snapshot described by `sqlite_master` rows (real ones, or rendered by `normalize`).
  * Throws `UNSUPPORTED_OPERATION` naming the object whose SQL cannot be parsed.
+ *
+ * @example snapshotFromMaster([{ type: "table", name: "t", tbl_name: "t", sql: `CREATE TABLE "t" ("id" INTEGER)` }], () => false)
  */
 export function snapshotFromMaster(rows: SqliteMasterRow[], isExcluded: (table: string) => boolean): Snapshot {
   const parsedTables = new Map<string, ParsedTable>();
@@ -86,7 +90,11 @@ export function snapshotFromMaster(rows: SqliteMasterRow[], isExcluded: (table: 
   });
 }
 
-/** SQLite's internal tables, D1's internal tables and viborm's bookkeeping: never read nor planned. */
+/**
+ * SQLite's internal tables, D1's internal tables and viborm's bookkeeping: never read nor planned.
+ *
+ * @example isSystemTable("_cf_KV") // → true
+ */
 export function isSystemTable(name: string): boolean {
   const lower = name.toLowerCase();
   return lower.startsWith("sqlite_") || lower.startsWith("_cf_") || lower.startsWith("_viborm_");

@@ -7,5 +7,9 @@
  */
 import type { LockSql } from "../types.js";
 
-/** No lock statements on SQLite. */
+/**
+ * No lock statements on SQLite.
+ *
+ * @example sqliteDialect.lock // → null
+ */
 export const sqliteLock: LockSql | null = null;

@@ -28,9 +28,17 @@ import type { DdlContext, Statement } from "../types.js";
 import { defaultSql } from "./defaults.js";
 import { createTableSql, tableIndexesSql } from "./render.js";
 
-/** Prefix of the table a rebuild builds before renaming it into place. */
+/**
+ * Prefix of the table a rebuild builds before renaming it into place.
+ *
+ * @example `${REBUILD_TABLE_PREFIX}users` // → "_viborm_new_users"
+ */
 export const REBUILD_TABLE_PREFIX = "_viborm_new_";
-/** Prefix of the tables holding rows during a rebuild. */
+/**
+ * Prefix of the tables holding rows during a rebuild.
+ *
+ * @example `${BACKUP_TABLE_PREFIX}posts` // → "_viborm_bak_posts"
+ */
 export const BACKUP_TABLE_PREFIX = "_viborm_bak_";
 
 /**

@@ -16,6 +16,8 @@ import { sqliteColumnType } from "./type-map.js";
  * `as` creates it under another name (a table rebuild); a self-reference then follows the new name.
  * `intermediate` marks a state between two operations of one plan (a rebuild), where an
  * auto-increment column may briefly lack its primary key: it is then written as a plain INTEGER.
+ *
+ * @example createTableSql(users) // → CREATE TABLE "users" (\n  "id" INTEGER NOT NULL, …\n)
  */
 export function createTableSql(table: Table, as = table.name, intermediate = false): string {
   const autoIncrement = autoIncrementColumn(table, intermediate);
@@ -50,19 +52,31 @@ export function columnDefinition(column: Column, rowidAlias: boolean): string {
   return parts.join(" ");
 }
 
-/** `CREATE [UNIQUE] INDEX … [WHERE …]`. SQLite has one index type, so `type` is not written. */
+/**
+ * `CREATE [UNIQUE] INDEX … [WHERE …]`. SQLite has one index type, so `type` is not written.
+ *
+ * @example indexSql("t", { name: "i", columns: ["a"], unique: false, where: '"a" > 0' }) // → CREATE INDEX "i" ON "t" ("a") WHERE "a" > 0
+ */
 export function indexSql(table: string, index: Index): string {
   const unique = index.unique ? "UNIQUE " : "";
   const where = index.where ? ` WHERE ${index.where}` : "";
   return `CREATE ${unique}INDEX ${quote(index.name)} ON ${quote(table)} (${indexColumns(index.columns)})${where}`;
 }
 
-/** A unique as a named `CREATE UNIQUE INDEX`: unlike a table constraint it keeps its name and needs no rebuild. */
+/**
+ * A unique as a named `CREATE UNIQUE INDEX`: unlike a table constraint it keeps its name and needs no rebuild.
+ *
+ * @example uniqueSql("t", { name: "t_a_key", columns: ["a"] }) // → CREATE UNIQUE INDEX "t_a_key" ON "t" ("a")
+ */
 export function uniqueSql(table: string, unique: Unique): string {
   return `CREATE UNIQUE INDEX ${quote(unique.name)} ON ${quote(table)} (${indexColumns(unique.columns)})`;
 }
 
-/** Every index and unique of a table, as statements' SQL. */
+/**
+ * Every index and unique of a table, as statements' SQL.
+ *
+ * @example tableIndexesSql(users) // → ['CREATE UNIQUE INDEX "users_email_key" …']
+ */
 export function tableIndexesSql(table: Table): string[] {
   return [
     ...table.uniques.map((unique) => uniqueSql(table.name, unique)),
@@ -74,6 +88,8 @@ export function tableIndexesSql(table: Table): string[] {
  * The column SQLite makes its auto-increment rowid alias, or `undefined`. Only a single-column
  * integer primary key can be one: anything else cannot be expressed, and fails loudly, except in
  * an `intermediate` state, where it is `undefined`.
+ *
+ * @example autoIncrementColumn(counter)?.name // → "id"
  */
 export function autoIncrementColumn(table: Table, intermediate = false): Column | undefined {
   const columns = table.columns.filter((column) => column.autoIncrement);
@@ -91,7 +107,11 @@ export function autoIncrementColumn(table: Table, intermediate = false): Column 
   return column;
 }
 
-/** The SQL keyword(s) for a referential action. */
+/**
+ * The SQL keyword(s) for a referential action.
+ *
+ * @example actionSql("setNull") // → "SET NULL"
+ */
 export function actionSql(action: ReferentialAction): string {
   switch (action) {
     case "cascade":

@@ -44,7 +44,11 @@ export function tokenize(sql: string): Token[] {
   return tokens;
 }
 
-/** True when `token` is the bare keyword `keyword` (case-insensitive). */
+/**
+ * True when `token` is the bare keyword `keyword` (case-insensitive).
+ *
+ * @example isWord(tokenize("create")[0], "CREATE") // → true
+ */
 export function isWord(token: Token | undefined, keyword: string): boolean {
   return token?.kind === "word" && token.value.toUpperCase() === keyword;
 }
