@@ -8,6 +8,8 @@ import type { Table } from "viborm";
 import { isVibormError } from "viborm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mysqlDialect } from "../../../src/dialects/mysql/index.js";
+import type { Statement } from "../../../src/dialects/types.js";
+import { applyOperation, diff } from "../../../src/diff/index.js";
 import { requireDatabase } from "../../helpers/databases.js";
 import { col, createStatements, type MysqlTestDatabase, openMysql, snapshot, table } from "./helpers.js";
 
@@ -154,6 +156,60 @@ describe.skipIf(!available)("MySQL dialect: DDL → introspection round trip", (
     expect(read).toEqual(mysqlDialect.normalize(snapshot(...tables)));
     expect(mysqlDialect.normalize(read)).toEqual(read);
     await db.run(tables.map((t) => ({ sql: `DROP TABLE \`${t.name}\`` })).reverse());
+  });
+
+  /** What push does: diff the live schema against the desired one and run each operation's DDL. */
+  async function push(desired: Table[]): Promise<Statement[]> {
+    let state = await db.introspect();
+    const { operations } = diff(state, mysqlDialect.normalize(snapshot(...desired)));
+    const statements: Statement[] = [];
+    for (const op of operations) {
+      const after = applyOperation(state, op);
+      statements.push(...mysqlDialect.ddl(op, { before: state, after }));
+      state = after;
+    }
+    await db.run(statements);
+    return statements;
+  }
+
+  test("push through the diff: the whole corpus at once, then a second push plans nothing", async () => {
+    const all = [everyScalar, arrays, reserved, keys, parent, child, pair, sharedPrefix];
+    expect((await push(all)).length).toBe(all.length);
+    expect(await push(all)).toEqual([]);
+    expect(await db.introspect()).toEqual(mysqlDialect.normalize(snapshot(...all)));
+  });
+
+  test("push through the diff: a schema evolved with rows in place, then nothing more to do", async () => {
+    await db.driver.query(
+      "INSERT INTO `membership` (`tenant_id`, `code`, `label`, `body`) VALUES (1, 'a', 'it''s', 'x')",
+    );
+    const evolvedKeys = table(
+      "membership",
+      [...keys.columns, col("note", "string", { nullable: true, default: { kind: "literal", value: "n/a" } })],
+      {
+        primaryKey: keys.primaryKey,
+        uniques: keys.uniques,
+        indexes: [
+          ...keys.indexes.filter((index) => index.name !== "membership_by_label"),
+          { name: "membership_note", columns: ["note"], unique: false },
+        ],
+      },
+    );
+    const evolvedChild = table("child", child.columns, {
+      ...child,
+      indexes: [],
+      foreignKeys: child.foreignKeys.filter((foreignKey) => foreignKey.name !== "child_other_fkey"),
+    });
+    const all = [everyScalar, arrays, reserved, evolvedKeys, parent, evolvedChild, pair, sharedPrefix];
+    expect((await push(all)).length).toBeGreaterThan(0);
+    expect(await push(all)).toEqual([]);
+    const rows = (await db.driver.query("SELECT `code`, `label`, `note` FROM `membership`")).rows;
+    expect(rows).toEqual([{ code: "a", label: "it's", note: "n/a" }]);
+    await db.run(
+      [sharedPrefix, pair, child, parent, keys, reserved, arrays, everyScalar].map((t) => ({
+        sql: `DROP TABLE \`${t.name}\``,
+      })),
+    );
   });
 
   test("defaults are real database defaults: a row inserted by plain SQL gets them", async () => {
