@@ -185,13 +185,19 @@ function canonicalInteger(text: string): string {
   return negative && digits !== "0" ? `-${digits}` : digits;
 }
 
-/** A decimal string with exactly `scale` fraction digits (extra digits are kept: the server decides). */
+/**
+ * A decimal string with exactly `scale` fraction digits, rounded half away from zero as the server
+ * rounds a DECIMAL value (so `1.555` in DECIMAL(10,2) is `1.56`, as it reads back).
+ */
 function fixedScale(text: string, scale: number): string {
   const negative = text.startsWith("-");
   const [whole = "", fraction = ""] = text.replace(/^[-+]/, "").split(".");
-  const integer = canonicalInteger(whole === "" ? "0" : whole);
-  const digits = fraction.length >= scale ? fraction : fraction.padEnd(scale, "0");
-  const body = digits.length > 0 ? `${integer}.${digits}` : integer;
+  const kept = fraction.padEnd(scale + 1, "0");
+  let scaled = BigInt(`${whole || "0"}${kept.slice(0, scale)}`);
+  if (Number(kept[scale]) >= 5) scaled += 1n;
+  const digits = scaled.toString().padStart(scale + 1, "0");
+  const integer = digits.slice(0, digits.length - scale);
+  const body = scale > 0 ? `${integer}.${digits.slice(digits.length - scale)}` : integer;
   return negative && /[1-9]/.test(body) ? `-${body}` : body;
 }
 

@@ -121,6 +121,8 @@ describe("MySQL normalize", () => {
       snapshot(
         table("t", [
           col("d", { kind: "decimal", precision: 10, scale: 2 }, literal(".5")),
+          col("rounded", { kind: "decimal", precision: 10, scale: 2 }, literal("-1.555")),
+          col("whole", { kind: "decimal", precision: 5, scale: 0 }, literal("007.5")),
           col("b", "bigInt", literal("+007")),
           col("i", "int", literal("12")),
           col("flag", "boolean", literal(1)),
@@ -134,6 +136,8 @@ describe("MySQL normalize", () => {
     );
     expect(t.columns.map((c) => c.default)).toEqual([
       { kind: "literal", value: "0.50" },
+      { kind: "literal", value: "-1.56" },
+      { kind: "literal", value: "8" },
       { kind: "literal", value: "7" },
       { kind: "literal", value: 12 },
       { kind: "literal", value: true },

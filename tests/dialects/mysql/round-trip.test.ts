@@ -29,6 +29,7 @@ const everyScalar = table(
     col("big", "bigInt", { default: { kind: "literal", value: "9007199254740993" } }),
     col("ratio", "float", { default: { kind: "literal", value: 1.5 } }),
     col("price", "decimal", { default: { kind: "literal", value: "9.9" } }),
+    col("rounded", "decimal", { default: { kind: "literal", value: "-1.555" } }),
     col("active", "boolean", { default: { kind: "literal", value: true } }),
     col("archived", "boolean", { default: { kind: "literal", value: false } }),
     col("created_at", "dateTime", { default: { kind: "now" } }),
