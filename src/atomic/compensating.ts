@@ -38,10 +38,15 @@ interface Finished {
 
 async function runUnit(session: Session, dialect: Dialect, options: StrategyOptions, unit: AtomicUnit): Promise<AtomicOutcome> {
   const q = dialect.quote;
-  await session.query(
-    `CREATE TABLE IF NOT EXISTS ${q(PROGRESS_TABLE)} (${q("lock_key")} VARCHAR(191) NOT NULL, ${q("label")} VARCHAR(255) NOT NULL, ${q("step")} INT NOT NULL, ${q("sql_text")} LONGTEXT NOT NULL, ${q("inverse")} LONGTEXT NULL, PRIMARY KEY (${q("lock_key")}, ${q("step")}))`,
-  );
-  await recoverUnfinished(session, dialect, options);
+  // Only versioned migrations (units with a tracking write) persist their progress; a push keeps it
+  // in memory, so pushing never leaves a bookkeeping table in a development database.
+  const persist = unit.tracking.length > 0;
+  if (persist) {
+    await session.query(
+      `CREATE TABLE IF NOT EXISTS ${q(PROGRESS_TABLE)} (${q("lock_key")} VARCHAR(191) NOT NULL, ${q("label")} VARCHAR(255) NOT NULL, ${q("step")} INT NOT NULL, ${q("sql_text")} LONGTEXT NOT NULL, ${q("inverse")} LONGTEXT NULL, PRIMARY KEY (${q("lock_key")}, ${q("step")}))`,
+    );
+    await recoverUnfinished(session, dialect, options);
+  }
   if (unit.precheck) {
     const { rows } = await session.query(unit.precheck.statement.sql, unit.precheck.statement.params);
     if (!unit.precheck.shouldRun(rows)) return { status: "skipped" };
@@ -53,15 +58,17 @@ async function runUnit(session: Session, dialect: Dialect, options: StrategyOpti
       await runStatement(session, statement);
     } catch (error) {
       const undo = await compensate(session, finished);
-      await clearProgress(session, dialect, options);
+      if (persist) await clearProgress(session, dialect, options);
       throw unitFailed(unit, index, error, undo);
     }
     finished.push({ statement });
+    if (!persist) continue;
     await session.query(
       `INSERT INTO ${q(PROGRESS_TABLE)} (${q("lock_key")}, ${q("label")}, ${q("step")}, ${q("sql_text")}, ${q("inverse")}) VALUES (?, ?, ?, ?, ?)`,
       [options.lockKey, unit.label, index, statement.sql, statement.inverse ? JSON.stringify(statement.inverse) : null],
     );
   }
+  if (!persist) return { status: "done" };
   // DML is transactional in InnoDB: the tracking write and the progress cleanup commit together.
   try {
     await session.query("BEGIN");

@@ -212,7 +212,7 @@ function parseMeta(id: string, text: string): MigrationMeta {
   if (problem) {
     throw new InvalidMigrationError(`${file} is malformed: ${problem}.`, { migration: id, file, problem });
   }
-  return { warnings: [], ...(meta as MigrationMeta) };
+  return { ...(meta as MigrationMeta), warnings: Array.isArray(meta?.warnings) ? meta.warnings : [] };
 }
 
 function isOperationLike(value: unknown): boolean {

@@ -23,7 +23,16 @@ export async function readTracking(context: RuntimeContext): Promise<TrackingRec
 export async function ensureTracking(context: RuntimeContext): Promise<TrackingRecord[]> {
   const { dialect, driver, tableName } = context;
   const statements = [...dialect.tracking.create(tableName), dialect.tracking.select(tableName)];
-  const results = await driver.queryAll(statements);
+  let results: Row[][];
+  try {
+    results = await driver.queryAll(statements);
+  } catch (error) {
+    // Two appliers creating the table at once: PostgreSQL's IF NOT EXISTS is not race-free
+    // (23505 on pg_type, or 42P07). The other one created it; read again.
+    const code = driverErrorCode(error);
+    if (code !== "23505" && code !== "42P07") throw error;
+    results = await driver.queryAll(statements);
+  }
   return dialect.tracking.read(results[results.length - 1] ?? []);
 }
 

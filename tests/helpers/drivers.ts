@@ -6,11 +6,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import type { Schema, VibormClient } from "viborm";
 import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient as createPgClient } from "viborm/pg";
 import { createClient as createPgliteClient } from "viborm/pglite";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
+import { afterAll } from "vitest";
 import { createMysqlDatabase, createPgDatabase, requireDatabase } from "./databases.js";
 
 export type DriverName = "pg" | "mysql2" | "sqlite3" | "pglite";
@@ -36,8 +38,13 @@ const ALL: DriverCase[] = [
     dialect: "postgres",
     available: () => requireDatabase("postgres", "pg driver tests"),
     async fresh() {
-      const database = await createPgDatabase();
-      return tracked((schema) => createPgClient({ schema, databaseUrl: database.url }), database.drop);
+      // One database per test file, emptied for each test: CREATE DATABASE costs about a second.
+      const database = await sharedPgDatabase();
+      await resetPostgres((sql) => database.pool.query(sql));
+      return tracked(
+        (schema) => createPgClient({ schema, databaseUrl: database.url }),
+        async () => undefined,
+      );
     },
   },
   {
@@ -67,10 +74,12 @@ const ALL: DriverCase[] = [
     dialect: "postgres",
     available: async () => true,
     async fresh() {
-      const pglite = await PGlite.create();
+      // Starting PGlite takes seconds: one instance per test file, emptied for each test.
+      const pglite = await sharedPglite();
+      await resetPostgres((sql) => pglite.exec(sql));
       return tracked(
         (schema) => createPgliteClient({ schema, client: pglite }),
-        () => pglite.close(),
+        async () => undefined,
       );
     },
   },
@@ -80,6 +89,34 @@ const ALL: DriverCase[] = [
 export const DRIVERS: DriverCase[] = selected();
 
 // internal
+
+let pgDatabase: Promise<{ url: string; pool: pg.Pool }> | undefined;
+let pgliteInstance: Promise<PGlite> | undefined;
+
+function sharedPgDatabase(): Promise<{ url: string; pool: pg.Pool }> {
+  pgDatabase ??= createPgDatabase().then((database) => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    afterAll(async () => {
+      await pool.end();
+      await database.drop();
+    });
+    return { url: database.url, pool };
+  });
+  return pgDatabase;
+}
+
+function sharedPglite(): Promise<PGlite> {
+  pgliteInstance ??= PGlite.create().then((instance) => {
+    afterAll(() => instance.close());
+    return instance;
+  });
+  return pgliteInstance;
+}
+
+/** Empties the public schema (tables, enum types, sequences) of a PostgreSQL database. */
+async function resetPostgres(exec: (sql: string) => Promise<unknown>): Promise<void> {
+  await exec("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;");
+}
 
 function selected(): DriverCase[] {
   const wanted = process.env.VIBORM_DRIVERS?.split(",").map((name) => name.trim());
