@@ -68,7 +68,7 @@ export const arbSnapshot: fc.Arbitrary<Snapshot> = fc
   .map(({ enums, tables }) => {
     const built = tables.map((raw) => buildTable(raw, enums));
     for (const [i, raw] of tables.entries()) built[i] = withForeignKeys(built[i]!, raw.fks, built);
-    return canonicalize({ version: 1, tables: built, enums });
+    return canonicalize({ version: 1, tables: uniqueNames(built), enums });
   });
 
 /** One edit of a snapshot; `pick` and `seed` choose what it touches. */
@@ -111,6 +111,19 @@ export function sortColumns(snapshot: Snapshot): Snapshot {
 }
 
 // internal
+
+/** Keeps the first of each index, unique and foreign key name across tables, as a database would. */
+function uniqueNames(tables: Table[]): Table[] {
+  const keys = new Set<string>();
+  const fks = new Set<string>();
+  const first = (seen: Set<string>, name: string) => !seen.has(name) && Boolean(seen.add(name));
+  return tables.map((t) => ({
+    ...t,
+    uniques: t.uniques.filter((u) => first(keys, u.name)),
+    indexes: t.indexes.filter((i) => first(keys, i.name)),
+    foreignKeys: t.foreignKeys.filter((f) => first(fks, f.name)),
+  }));
+}
 
 function buildType(seed: number, enums: readonly Enum[]): ColumnType {
   const kind = KINDS[seed % KINDS.length]!;
@@ -181,7 +194,9 @@ function addKey(table: Table, seed: number, kind: number): void {
   const first = table.columns[seed % table.columns.length]!.name;
   const second = table.columns[(seed >> 3) % table.columns.length]!.name;
   const columns = first === second ? [first] : [first, second];
-  const base = `${table.name}_${columns.join("_")}`;
+  // Some names leave the table out, so that the same name turns up on different tables across
+  // the two snapshots (index names are schema-wide in PostgreSQL and SQLite).
+  const base = (seed >> 10) % 3 === 0 ? columns.join("_") : `${table.name}_${columns.join("_")}`;
   if (kind === 0) {
     const name = `${base}_key`;
     if (!table.uniques.some((u) => u.name === name)) table.uniques.push({ name, columns });
@@ -203,11 +218,14 @@ function withForeignKeys(table: Table, fks: { target: number; seed: number }[], 
   const foreignKeys: ForeignKey[] = [];
   for (const raw of fks) {
     const target = tables[raw.target % tables.length]!;
-    const key = target.primaryKey?.columns ?? [];
+    const keys = [...(target.primaryKey ? [target.primaryKey.columns] : []), ...target.uniques.map((u) => u.columns)];
+    const key = keys[(raw.seed >> 4) % Math.max(1, keys.length)] ?? [];
     if (key.length === 0 || key.length > table.columns.length) continue;
     const columns = key.map((_, i) => table.columns[(raw.seed + i) % table.columns.length]!.name);
     if (new Set(columns).size !== columns.length) continue;
-    const name = `${table.name}_${target.name}_${foreignKeys.length}_fkey`;
+    const name =
+      (raw.seed >> 7) % 3 === 0 ? `fk_${target.name}` : `${table.name}_${target.name}_${foreignKeys.length}_fkey`;
+    if (foreignKeys.some((f) => f.name === name)) continue;
     const onDelete = ACTIONS[raw.seed % ACTIONS.length]!;
     foreignKeys.push({
       name,
@@ -306,7 +324,7 @@ function applyEdit(state: EditState, edit: Edit): void {
       if (table) addKey(table, edit.seed, edit.seed % 3);
       return;
     case 8:
-      if (table) dropKey(table, edit.seed);
+      if (table) dropKey(s, table, edit.seed);
       return;
     case 9:
       if (table)
@@ -335,6 +353,11 @@ function dropColumn(s: Snapshot, table: Table, name: string): void {
   table.uniques = table.uniques.filter((u) => !u.columns.includes(name));
   table.indexes = table.indexes.filter((i) => !i.columns.includes(name));
   table.foreignKeys = table.foreignKeys.filter((f) => !f.columns.includes(name));
+  for (const t of s.tables) {
+    t.foreignKeys = t.foreignKeys.filter(
+      (f) => f.referencedTable !== table.name || !f.referencedColumns.includes(name),
+    );
+  }
 }
 
 function alterColumn(s: Snapshot, table: Table, column: Column, seed: number): void {
@@ -354,9 +377,18 @@ function changePrimaryKey(table: Table, seed: number, s: Snapshot): Table["prima
   return seed % 5 === 0 ? null : { columns };
 }
 
-function dropKey(table: Table, seed: number): void {
-  if (seed % 2 === 0) table.uniques.splice(seed % Math.max(1, table.uniques.length), 1);
-  else table.indexes.splice(seed % Math.max(1, table.indexes.length), 1);
+function dropKey(s: Snapshot, table: Table, seed: number): void {
+  if (seed % 2 !== 0) {
+    table.indexes.splice(seed % Math.max(1, table.indexes.length), 1);
+    return;
+  }
+  const [gone] = table.uniques.splice(seed % Math.max(1, table.uniques.length), 1);
+  const signature = JSON.stringify([...(gone?.columns ?? [])].sort());
+  for (const t of s.tables) {
+    t.foreignKeys = t.foreignKeys.filter(
+      (f) => f.referencedTable !== table.name || JSON.stringify([...f.referencedColumns].sort()) !== signature,
+    );
+  }
 }
 
 function editEnums(s: Snapshot, edit: Edit, state: EditState): void {
