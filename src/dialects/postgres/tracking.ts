@@ -4,17 +4,25 @@
  */
 import { quoteDoubleQuoted as q } from "../quote.js";
 import type { Row, TrackingRecord, TrackingSql } from "../types.js";
+import { dollarQuote } from "./ddl/constraints.js";
 
 /** Create, select, read, insert and delete for the tracking table. */
 export const postgresTracking: TrackingSql = {
   create: (table) => [
     {
-      sql: `CREATE TABLE IF NOT EXISTS ${q(table)} (
-  "id" varchar(255) PRIMARY KEY,
-  "name" text NOT NULL,
-  "checksum" varchar(64) NOT NULL,
-  "applied_at" timestamp(3) with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP
-)`,
+      // CREATE TABLE IF NOT EXISTS races with itself: two appliers starting together both see no
+      // table, and the second fails on pg_type's unique index (23505) or with 42P07. Either means
+      // the table now exists, which is all this statement promises.
+      sql: `DO ${dollarQuote(`BEGIN
+  CREATE TABLE IF NOT EXISTS ${q(table)} (
+    "id" varchar(255) PRIMARY KEY,
+    "name" text NOT NULL,
+    "checksum" varchar(64) NOT NULL,
+    "applied_at" timestamp(3) with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP
+  );
+EXCEPTION WHEN unique_violation OR duplicate_table THEN
+  NULL;
+END`)}`,
     },
   ],
   select: (table) => ({

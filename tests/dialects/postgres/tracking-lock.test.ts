@@ -109,6 +109,17 @@ describe("postgres lock between two sessions", () => {
     });
   });
 
+  test("appliers creating the tracking table at the same moment all succeed", async () => {
+    const driver = db().driver;
+    for (let round = 0; round < 5; round++) {
+      const name = `_viborm_race_${round}`;
+      const create = dialect.tracking.create(name);
+      const select = dialect.tracking.select(name);
+      const results = await Promise.all(Array.from({ length: 6 }, () => driver.queryAll([...create, select])));
+      expect(results.map((result) => result[result.length - 1])).toEqual(results.map(() => []));
+    }
+  });
+
   test("the key is a deterministic signed 64-bit integer", () => {
     const key = advisoryKey("viborm:_viborm_migrations");
     expect(key).toBe(advisoryKey("viborm:_viborm_migrations"));
