@@ -16,9 +16,10 @@ export type Rename =
   | { kind: "column"; table: string; from: string; to: string };
 
 /**
- * Checks that each rename takes a name that exists only in `from` to one that exists only in
- * `to`, at most once per side. This rules out swaps, chains and collisions, so renames can run
- * in any order. Throws `INVALID_ARGUMENT`.
+ * Checks that each rename takes a name that exists before to one that exists after and not before,
+ * at most once per side. The old name may come back as a new object (rename `users` to
+ * `legacy_users`, create a fresh `users`); the new name is free, which rules out swaps, chains and
+ * collisions, so renames can run in any order. Throws `INVALID_ARGUMENT`.
  */
 export function validateRenames(from: Snapshot, to: Snapshot, renames: readonly Rename[]): void {
   const tableRenames = renames.filter((r) => r.kind === "table");
@@ -31,9 +32,7 @@ export function validateRenames(from: Snapshot, to: Snapshot, renames: readonly 
     "renamed to",
   );
   for (const rename of tableRenames) {
-    if (!findTable(from, rename.from) || findTable(to, rename.from)) {
-      invalid(rename, `table ${rename.from} must exist before and not after`);
-    }
+    if (!findTable(from, rename.from)) invalid(rename, `table ${rename.from} must exist before`);
     if (!findTable(to, rename.to) || findTable(from, rename.to)) {
       invalid(rename, `table ${rename.to} must exist after and not before`);
     }
@@ -49,12 +48,16 @@ export function validateRenames(from: Snapshot, to: Snapshot, renames: readonly 
   );
   for (const rename of columnRenames) {
     const after = findTable(to, rename.table);
-    const sourceName = tableRenames.find((r) => r.to === rename.table)?.from ?? rename.table;
-    const before = findTable(from, sourceName);
+    // The table as it was: renamed to this name, or of this name and not renamed away.
+    const renamedTo = tableRenames.find((r) => r.to === rename.table);
+    const renamedAway = tableRenames.some((r) => r.from === rename.table);
+    const before = renamedTo
+      ? findTable(from, renamedTo.from)
+      : renamedAway
+        ? undefined
+        : findTable(from, rename.table);
     if (!after || !before) invalid(rename, `table ${rename.table} must exist before and after`);
-    if (!hasColumn(before, rename.from) || hasColumn(after, rename.from)) {
-      invalid(rename, `column ${rename.from} must exist before and not after`);
-    }
+    if (!hasColumn(before, rename.from)) invalid(rename, `column ${rename.from} must exist before`);
     if (!hasColumn(after, rename.to) || hasColumn(before, rename.to)) {
       invalid(rename, `column ${rename.to} must exist after and not before`);
     }

@@ -288,7 +288,9 @@ function applyEdit(state: EditState, edit: Edit): void {
   const column = table?.columns[edit.pick2 % table.columns.length];
   switch (edit.kind) {
     case 0: {
-      const name = `t${state.counter++}`;
+      // Sometimes a new table takes the old name of a renamed one.
+      const freed = state.renames.find((r) => r.kind === "table" && !s.tables.some((t) => t.name === r.from));
+      const name = freed && edit.seed % 2 === 0 ? freed.from : `t${state.counter++}`;
       const built = buildTable(
         {
           name,
@@ -308,7 +310,13 @@ function applyEdit(state: EditState, edit: Edit): void {
       if (table && !protectedTables.has(table.name)) dropTable(s, table.name);
       return;
     case 2:
-      if (table) table.columns.push(buildColumn(`c${state.counter++}`, edit.seed, s.enums));
+      if (table) {
+        const freed = state.renames.find(
+          (r) => r.kind === "column" && r.table === table.name && !table.columns.some((c) => c.name === r.from),
+        );
+        const name = freed && edit.seed % 2 === 0 ? freed.from : `c${state.counter++}`;
+        table.columns.push(buildColumn(name, edit.seed, s.enums));
+      }
       return;
     case 3:
       if (table && column && !protectedColumns.has(`${table.name}.${column.name}`)) dropColumn(s, table, column.name);

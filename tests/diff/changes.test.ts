@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type Change, compareColumnTypes, diff } from "../../src/diff/index.js";
 import type { Column, ColumnType } from "../../src/schema/snapshot.js";
-import { col, enumType, fk, kinds, snapshot, table } from "./fixtures.js";
+import { runLikeDatabase } from "./executable.js";
+import { col, enumType, fk, kinds, labels, snapshot, table } from "./fixtures.js";
 
 const users = (...columns: Column[]) => table("users", [col("id"), ...columns]);
 const destructive = (changes: Change[]) =>
@@ -294,6 +295,33 @@ describe("diff: each kind of change", () => {
     ]) {
       expect(() => diff(a, b, { renames })).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
     }
+  });
+
+  it("lets a renamed table's or column's old name come back as a new one", () => {
+    const a = snapshot([table("users", [col("id"), col("name", "string")])]);
+    const b = snapshot([
+      table("legacy_users", [col("id"), col("fullName", "string"), col("name", "int", { nullable: true })]),
+      table("users", [col("id"), col("email", "string")]),
+    ]);
+    const { operations, changes } = diff(a, b, {
+      renames: [
+        { kind: "table", from: "users", to: "legacy_users" },
+        { kind: "column", table: "legacy_users", from: "name", to: "fullName" },
+      ],
+    });
+    expect(labels(operations)).toEqual([
+      "renameTable users->legacy_users",
+      "renameColumn legacy_users.name->fullName",
+      "createTable users",
+      "addColumn legacy_users.name",
+    ]);
+    expect(changes).toEqual([]);
+    runLikeDatabase(a, operations, b);
+    // The new table of the old name is not the renamed one: a column rename cannot point at it.
+    const wrong = { kind: "column" as const, table: "users", from: "name", to: "email" };
+    expect(() => diff(a, b, { renames: [{ kind: "table", from: "users", to: "legacy_users" }, wrong] })).toThrow(
+      expect.objectContaining({ code: "INVALID_ARGUMENT" }),
+    );
   });
 
   it("describes every change in one sentence with database names", () => {
