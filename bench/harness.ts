@@ -57,7 +57,10 @@ export const BENCH_DRIVERS: BenchDriver[] = [
     available: async () => true,
     async fresh() {
       const pglite = await PGlite.create();
-      return owned((schema) => createPgliteClient({ schema, client: pglite }), () => pglite.close());
+      return owned(
+        (schema) => createPgliteClient({ schema, client: pglite }),
+        () => pglite.close(),
+      );
     },
   },
 ];
@@ -68,7 +71,7 @@ export function generatedSchema(n: number, extraColumn = false): Schema {
   let previous: ReturnType<typeof s.model> | undefined;
   for (let i = 0; i < n; i++) {
     const parent = previous;
-    const fields: Record<string, unknown> = {
+    const fields: Parameters<typeof s.model>[0] = {
       id: s.int().id().increment(),
       name: s.string(),
       createdAt: s.dateTime().now(),
@@ -76,11 +79,17 @@ export function generatedSchema(n: number, extraColumn = false): Schema {
     };
     if (parent) {
       fields.parentId = s.int().nullable();
-      fields.parent = s.manyToOne(() => parent!).fields("parentId").references("id").optional();
+      fields.parent = s
+        .manyToOne(() => parent!)
+        .fields("parentId")
+        .references("id")
+        .optional();
     }
     if (extraColumn && i === 0) fields.extra = s.string().nullable();
-    // biome-ignore lint/suspicious/noExplicitAny: a generated schema has no static field types
-    const model = s.model(fields as any).map(`t${String(i).padStart(3, "0")}`).index("name");
+    const model = s
+      .model(fields)
+      .map(`t${String(i).padStart(3, "0")}`)
+      .index("name");
     models[`t${i}`] = model;
     previous = model;
   }
@@ -88,7 +97,9 @@ export function generatedSchema(n: number, extraColumn = false): Schema {
 }
 
 /** A client whose driver counts statements and round trips. */
-export function counting<S extends Schema>(client: VibormClient<S>): { client: VibormClient<S>; counts: { statements: number; roundTrips: number } } {
+export function counting<S extends Schema>(
+  client: VibormClient<S>,
+): { client: VibormClient<S>; counts: { statements: number; roundTrips: number } } {
   const counts = { statements: 0, roundTrips: 0 };
   const driver = client.$driver;
   const wrapped = {

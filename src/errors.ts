@@ -36,6 +36,8 @@ export interface ErrorMeta {
     failed: { migration?: string; statementIndex: number; sql: string } | null;
     notExecuted: string[];
     compensated?: string[];
+    /** Statements whose undo restored the schema but not the data they removed (a dropped column re-added empty). */
+    dataLost?: { sql: string; reason: string }[];
     notCompensated?: { sql: string; reason: string }[];
   };
   CHECKSUM_MISMATCH: { migrations: { id: string; expected: string; actual: string }[] };

@@ -32,7 +32,11 @@ export function createBatchStrategy(driver: Driver, atomic: BatchCapability, _di
         const index = failedIndex(error);
         // Report indexes as the unit lists them (statements first, tracking after).
         const unitIndex =
-          index === undefined ? 0 : index < unit.tracking.length ? unit.statements.length + index : index - unit.tracking.length;
+          index === undefined
+            ? 0
+            : index < unit.tracking.length
+              ? unit.statements.length + index
+              : index - unit.tracking.length;
         throw unitFailed(unit, unitIndex, error);
       }
     },

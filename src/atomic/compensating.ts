@@ -26,7 +26,10 @@ export function createCompensatingStrategy(
 ): AtomicStrategy {
   return {
     kind: "compensating",
-    run: (unit) => atomic.withSession((session) => withLock(session, dialect, options, () => runUnit(session, dialect, options, unit))),
+    run: (unit) =>
+      atomic.withSession((session) =>
+        withLock(session, dialect, options, () => runUnit(session, dialect, options, unit)),
+      ),
   };
 }
 
@@ -36,7 +39,12 @@ interface Finished {
   statement: Statement;
 }
 
-async function runUnit(session: Session, dialect: Dialect, options: StrategyOptions, unit: AtomicUnit): Promise<AtomicOutcome> {
+async function runUnit(
+  session: Session,
+  dialect: Dialect,
+  options: StrategyOptions,
+  unit: AtomicUnit,
+): Promise<AtomicOutcome> {
   const q = dialect.quote;
   // Only versioned migrations (units with a tracking write) persist their progress; a push keeps it
   // in memory, so pushing never leaves a bookkeeping table in a development database.
@@ -88,9 +96,14 @@ async function runUnit(session: Session, dialect: Dialect, options: StrategyOpti
 async function compensate(
   session: Session,
   finished: Finished[],
-): Promise<{ compensated: string[]; notCompensated: { sql: string; reason: string }[] }> {
+): Promise<{
+  compensated: string[];
+  notCompensated: { sql: string; reason: string }[];
+  dataLost: { sql: string; reason: string }[];
+}> {
   const compensated: string[] = [];
   const notCompensated: { sql: string; reason: string }[] = [];
+  const dataLost: { sql: string; reason: string }[] = [];
   for (const { statement } of [...finished].reverse()) {
     if (!statement.inverse) {
       notCompensated.push({
@@ -104,11 +117,12 @@ async function compensate(
     try {
       for (const inverse of statement.inverse) await session.query(inverse.sql, inverse.params);
       compensated.push(statement.sql);
+      if (statement.lossy) dataLost.push({ sql: statement.sql, reason: statement.lossy });
     } catch (error) {
       notCompensated.push({ sql: statement.sql, reason: `its inverse failed: ${(error as Error).message}` });
     }
   }
-  return { compensated, notCompensated };
+  return { compensated, notCompensated, dataLost };
 }
 
 async function recoverUnfinished(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
@@ -129,16 +143,29 @@ async function recoverUnfinished(session: Session, dialect: Dialect, options: St
   if (undo.notCompensated.length > 0) {
     throw new MigrationFailedError(
       `An earlier migration run stopped half-way and ${undo.notCompensated.length} of its statements could not be undone; repair the schema by hand (see meta.notCompensated) before migrating again.`,
-      { applied: [], failed: null, notExecuted: [], compensated: undo.compensated, notCompensated: undo.notCompensated },
+      {
+        applied: [],
+        failed: null,
+        notExecuted: [],
+        compensated: undo.compensated,
+        notCompensated: undo.notCompensated,
+      },
     );
   }
 }
 
 async function clearProgress(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
-  await session.query(`DELETE FROM ${dialect.quote(PROGRESS_TABLE)} WHERE ${dialect.quote("lock_key")} = ?`, [options.lockKey]);
+  await session.query(`DELETE FROM ${dialect.quote(PROGRESS_TABLE)} WHERE ${dialect.quote("lock_key")} = ?`, [
+    options.lockKey,
+  ]);
 }
 
-async function withLock<T>(session: Session, dialect: Dialect, options: StrategyOptions, fn: () => Promise<T>): Promise<T> {
+async function withLock<T>(
+  session: Session,
+  dialect: Dialect,
+  options: StrategyOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
   const lock = dialect.lock;
   if (!lock) return fn();
   let rows: Record<string, unknown>[] = [];

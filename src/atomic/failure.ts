@@ -22,18 +22,26 @@ export function unitFailed(
   unit: AtomicUnit,
   index: number,
   cause: unknown,
-  extra: { compensated?: string[]; notCompensated?: { sql: string; reason: string }[]; kept?: string[] } = {},
+  extra: {
+    compensated?: string[];
+    notCompensated?: { sql: string; reason: string }[];
+    dataLost?: { sql: string; reason: string }[];
+    kept?: string[];
+  } = {},
 ): MigrationFailedError {
   const all = [...unit.statements, ...unit.tracking];
   const failed = all[index];
   const label = unit.label === "push" ? "push" : `migration ${unit.label}`;
-  const reason = cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
+  const reason =
+    cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
   const undone =
     extra.notCompensated && extra.notCompensated.length > 0
       ? ` ${extra.notCompensated.length} finished statement(s) could not be undone: see meta.notCompensated.`
       : extra.kept && extra.kept.length > 0
         ? ` It is not transactional: the ${extra.kept.length} statement(s) before it stay applied.`
-        : " Nothing was changed.";
+        : extra.dataLost && extra.dataLost.length > 0
+          ? ` The schema was restored, but data removed by ${extra.dataLost.length} statement(s) could not be brought back: see meta.dataLost.`
+          : " Nothing was changed.";
   return new MigrationFailedError(
     `The ${label} failed at statement ${index + 1} of ${all.length}: ${reason}.${undone}`,
     {
@@ -43,6 +51,7 @@ export function unitFailed(
       notExecuted: all.slice(index + 1).map((statement) => statement.sql),
       ...(extra.compensated ? { compensated: extra.compensated } : {}),
       ...(extra.notCompensated ? { notCompensated: extra.notCompensated } : {}),
+      ...(extra.dataLost && extra.dataLost.length > 0 ? { dataLost: extra.dataLost } : {}),
     },
     { cause },
   );

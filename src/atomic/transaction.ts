@@ -22,7 +22,9 @@ export function createTransactionStrategy(
     kind: "transaction",
     run: (unit) =>
       atomic.withSession((session) =>
-        unit.transactional === false ? runOutsideTransaction(session, unit) : runInTransaction(session, dialect, options, unit),
+        unit.transactional === false
+          ? runOutsideTransaction(session, unit)
+          : runInTransaction(session, dialect, options, unit),
       ),
   };
 }
@@ -45,7 +47,8 @@ async function runInTransaction(
           await session.query(statement.sql, statement.params);
         }
       } catch (error) {
-        if (driverErrorCode(error) === PG_LOCK_NOT_AVAILABLE) throw lockTimedOut(options.lockKey, options.lockTimeoutMs, error);
+        if (driverErrorCode(error) === PG_LOCK_NOT_AVAILABLE)
+          throw lockTimedOut(options.lockKey, options.lockTimeoutMs, error);
         throw error;
       }
     }

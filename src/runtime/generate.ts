@@ -1,4 +1,5 @@
 import { invertOperations, isLossyInverse, resolveChanges } from "../diff/index.js";
+import { migrationChecksum } from "./checksum.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import {
   branchConflicts,
@@ -12,7 +13,6 @@ import {
   metaToJson,
   UP_FILE,
 } from "./journal.js";
-import { migrationChecksum } from "./checksum.js";
 import { deriveName, nextMigrationId, toKebabName } from "./migration-id.js";
 import { planStatements } from "./plan.js";
 import { inverseEntries, renderSql } from "./sql-files.js";

@@ -1,10 +1,7 @@
 /**
  * @module viborm/migrations: the migration client (push, generate, apply, status, rollback, reset).
  */
-export { createMigrationClient } from "./client.js";
-export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_TRACKING_TABLE } from "./types.js";
-export type * from "./types.js";
-export type { MigrationStorageDriver } from "../storage/types.js";
+
 export type {
   AmbiguousChange,
   AmbiguousDecision,
@@ -14,3 +11,7 @@ export type {
   Operation,
   ResolveFn,
 } from "../diff/operations.js";
+export type { MigrationStorageDriver } from "../storage/types.js";
+export { createMigrationClient } from "./client.js";
+export type * from "./types.js";
+export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_TRACKING_TABLE } from "./types.js";

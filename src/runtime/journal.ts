@@ -2,9 +2,10 @@
  * The migrations in storage: each folder `<id>/` holds `up.sql`, `down.sql` and `migration.json`.
  * There is no shared index file: merging two branches' migrations is copying their folders.
  */
+
+import type { DialectName, Statement } from "../dialects/types.js";
 import { applyOperations } from "../diff/index.js";
 import type { Operation } from "../diff/operations.js";
-import type { DialectName, Statement } from "../dialects/types.js";
 import { InvalidMigrationError, VibormError } from "../errors.js";
 import { emptySnapshot, type Snapshot } from "../schema/snapshot.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
@@ -38,6 +39,7 @@ export interface InverseEntry {
   sql: string;
   inverse: Statement[] | null;
   irreversible?: string;
+  lossy?: string;
 }
 
 export interface StoredMigration {
@@ -80,13 +82,20 @@ export function foldState(migrations: StoredMigration[]): Snapshot {
         throw new VibormError(
           "MIGRATION_CONFLICT",
           `Migrations ${[...siblings.map((s) => s.migration.id), stored.migration.id].join(" and ")} were generated from the same parent and collide (${(error as Error).message}); delete one and generate again.`,
-          { migrations: [...siblings.map((s) => s.migration.id), stored.migration.id], tables: touchedTables(stored.meta.operations) },
+          {
+            migrations: [...siblings.map((s) => s.migration.id), stored.migration.id],
+            tables: touchedTables(stored.meta.operations),
+          },
           { cause: error },
         );
       }
       throw new InvalidMigrationError(
         `Migration ${stored.migration.id}'s ${META_FILE} does not fit the migrations before it: ${(error as Error).message}.`,
-        { migration: stored.migration.id, file: `${stored.migration.id}/${META_FILE}`, problem: "operations do not fold" },
+        {
+          migration: stored.migration.id,
+          file: `${stored.migration.id}/${META_FILE}`,
+          problem: "operations do not fold",
+        },
         { cause: error },
       );
     }
@@ -127,7 +136,9 @@ export function branchConflicts(migrations: StoredMigration[]): { migrations: [s
       const idA = a.migration.id;
       const idB = b.migration.id;
       if (ancestorsOf(idB).has(idA) || ancestorsOf(idA).has(idB)) continue;
-      const merged = headIds.some((head) => head !== idA && head !== idB && ancestorsOf(head).has(idA) && ancestorsOf(head).has(idB));
+      const merged = headIds.some(
+        (head) => head !== idA && head !== idB && ancestorsOf(head).has(idA) && ancestorsOf(head).has(idB),
+      );
       if (merged) continue;
       const tablesB = new Set(touchedTables(b.meta.operations));
       const common = touchedTables(a.meta.operations).filter((table) => tablesB.has(table));

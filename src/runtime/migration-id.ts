@@ -10,7 +10,10 @@ import { InvalidArgumentError } from "../errors.js";
  */
 export function nextMigrationId(now: Date, name: string, existing: string[]): string {
   let stamp = timestamp(now);
-  const newest = existing.reduce<string | undefined>((max, id) => (max === undefined || id > max ? id : max), undefined);
+  const newest = existing.reduce<string | undefined>(
+    (max, id) => (max === undefined || id > max ? id : max),
+    undefined,
+  );
   const newestStamp = newest?.slice(0, 14);
   if (newestStamp !== undefined && stamp <= newestStamp) stamp = timestamp(new Date(parseStamp(newestStamp) + 1000));
   return `${stamp}_${name}`;

@@ -2,9 +2,10 @@
  * Operations → statements: each operation gets its DDL with the schema as it stands just before
  * and just after it, so dialects that rebuild or inline need no lookups of their own.
  */
+
+import type { Dialect, Statement } from "../dialects/types.js";
 import { applyOperation } from "../diff/index.js";
 import type { Operation } from "../diff/operations.js";
-import type { Dialect, Statement } from "../dialects/types.js";
 import type { Snapshot } from "../schema/snapshot.js";
 
 export interface StatementPlan {

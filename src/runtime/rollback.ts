@@ -14,7 +14,10 @@ import type { Migration, RollbackOptions, RollbackResult } from "./types.js";
 export async function rollback(context: RuntimeContext, options: RollbackOptions = {}): Promise<RollbackResult> {
   const storage = requireStorage(context, "rollback");
   if (options.steps !== undefined && options.to !== undefined) {
-    throw new InvalidArgumentError("rollback takes steps or to, not both.", { argument: "steps", value: options.steps });
+    throw new InvalidArgumentError("rollback takes steps or to, not both.", {
+      argument: "steps",
+      value: options.steps,
+    });
   }
   if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) {
     throw new InvalidArgumentError(`rollback steps must be a whole number of at least 1, not ${options.steps}.`, {

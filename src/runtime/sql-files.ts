@@ -18,7 +18,11 @@ export function renderSql(statements: Statement[], comments: string[] = []): str
  * The statements of a stored migration, in order, with the inverses recorded at generation
  * attached to the statements still exactly as generated (a hand-edited one has none).
  */
-export function readStatements(context: RuntimeContext, stored: StoredMigration, direction: "up" | "down"): Statement[] {
+export function readStatements(
+  context: RuntimeContext,
+  stored: StoredMigration,
+  direction: "up" | "down",
+): Statement[] {
   const text = direction === "up" ? stored.up : stored.down;
   const inverses = new Map<string, InverseEntry>();
   for (const entry of stored.meta.inverses?.[direction] ?? []) inverses.set(normalise(entry.sql), entry);
@@ -27,7 +31,12 @@ export function readStatements(context: RuntimeContext, stored: StoredMigration,
     .map((sql) => {
       const entry = inverses.get(normalise(sql));
       if (!entry) return { sql };
-      return { sql, inverse: entry.inverse, ...(entry.irreversible ? { irreversible: entry.irreversible } : {}) };
+      return {
+        sql,
+        inverse: entry.inverse,
+        ...(entry.irreversible ? { irreversible: entry.irreversible } : {}),
+        ...(entry.lossy ? { lossy: entry.lossy } : {}),
+      };
     });
 }
 
@@ -37,6 +46,7 @@ export function inverseEntries(statements: Statement[]): InverseEntry[] {
     sql: statement.sql.trim(),
     inverse: statement.inverse ?? null,
     ...(statement.irreversible ? { irreversible: statement.irreversible } : {}),
+    ...(statement.lossy ? { lossy: statement.lossy } : {}),
   }));
 }
 

@@ -65,6 +65,8 @@ export function trackingPrecheck(
 function isMissingTable(error: unknown): boolean {
   const code = driverErrorCode(error);
   if (code === "42P01" || code === "ER_NO_SUCH_TABLE" || code === "1146") return true;
-  const message = String((error as { cause?: { message?: unknown } })?.cause?.message ?? (error as Error)?.message ?? "");
+  const message = String(
+    (error as { cause?: { message?: unknown } })?.cause?.message ?? (error as Error)?.message ?? "",
+  );
   return /no such table|doesn't exist|does not exist/i.test(message);
 }

@@ -48,7 +48,10 @@ describe("package exports", () => {
       }
       console.log(JSON.stringify(out));
     `;
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     const missing = JSON.parse(output) as Record<string, string[]>;
     for (const names of Object.values(missing)) expect(names).toEqual([]);
   });
@@ -59,7 +62,10 @@ describe("package exports", () => {
       const { createBundleStorageDriver } = await import("viborm/migrations/storage/bundle");
       try { await createBundleStorageDriver({}).put("a.sql", "x"); } catch (e) { console.log(e instanceof VibormError); }
     `;
-    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(output.trim()).toBe("true");
   });
 });

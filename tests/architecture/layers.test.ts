@@ -45,7 +45,8 @@ test("every run-time import crosses folders only in the allowed direction", () =
     for (const edge of importsOf(file)) {
       if (edge.typeOnly || !edge.resolved) continue;
       const to = folderOf(edge.resolved);
-      if (to !== from && !allowed.includes(to)) violations.push(`${relative(SRC, file)} → ${relative(SRC, edge.resolved)}`);
+      if (to !== from && !allowed.includes(to))
+        violations.push(`${relative(SRC, file)} → ${relative(SRC, edge.resolved)}`);
     }
   }
   expect(violations).toEqual([]);

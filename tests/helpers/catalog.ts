@@ -16,7 +16,8 @@ export interface CatalogColumn {
 /** User tables, sorted (system tables and other schemas left out). */
 export async function tables(client: VibormClient, dialect: DialectKind): Promise<string[]> {
   const sql = {
-    postgres: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+    postgres:
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
     mysql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()",
     sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
   }[dialect];
@@ -30,7 +31,11 @@ export async function columns(client: VibormClient, dialect: DialectKind, table:
     const rows = await client.$queryRaw<{ name: string; type: string; notnull: number; pk: number }>(
       `PRAGMA table_info(${JSON.stringify(table)})`,
     );
-    return rows.map((row) => ({ name: row.name, nullable: row.notnull === 0 && row.pk === 0, type: row.type.toLowerCase() }));
+    return rows.map((row) => ({
+      name: row.name,
+      nullable: row.notnull === 0 && row.pk === 0,
+      type: row.type.toLowerCase(),
+    }));
   }
   const sql =
     dialect === "postgres"

@@ -28,7 +28,11 @@ const blogPost = s.model({
   title: s.string(),
   views: s.bigInt().default(0n),
   authorId: s.string(),
-  author: s.manyToOne(() => blogUser).fields("authorId").references("id").onDelete("cascade"),
+  author: s
+    .manyToOne(() => blogUser)
+    .fields("authorId")
+    .references("id")
+    .onDelete("cascade"),
   tags: s.manyToMany(() => blogTag),
 });
 
@@ -77,13 +81,22 @@ const compoundChild = s.model({
   id: s.int().id().increment(),
   tenantId: s.int(),
   code: s.string(),
-  parent: s.manyToOne(() => compound).fields(["tenantId", "code"]).references(["tenantId", "code"]).onDelete("cascade"),
+  parent: s
+    .manyToOne(() => compound)
+    .fields(["tenantId", "code"])
+    .references(["tenantId", "code"])
+    .onDelete("cascade"),
 });
 
 const tree = s.model({
   id: s.int().id().increment(),
   parentId: s.int().nullable(),
-  parent: s.manyToOne(() => tree).fields("parentId").references("id").onDelete("setNull").optional(),
+  parent: s
+    .manyToOne(() => tree)
+    .fields("parentId")
+    .references("id")
+    .onDelete("setNull")
+    .optional(),
   children: s.oneToMany(() => tree),
 });
 
@@ -98,7 +111,11 @@ const profile = s.model({
   id: s.int().id().increment(),
   bio: s.string().nullable(),
   accountId: s.int(),
-  account: s.oneToOne(() => account).fields("accountId").references("id").onDelete("cascade"),
+  account: s
+    .oneToOne(() => account)
+    .fields("accountId")
+    .references("id")
+    .onDelete("cascade"),
 });
 
 const partial = s

@@ -2,10 +2,11 @@
  * The hard cases of the versioned workflow on every driver: merged branches, a failure mid-migration,
  * concurrent appliers, malformed folders and bad arguments.
  */
+
+import { createStorage } from "unstorage";
 import { isVibormError, s } from "viborm";
 import { createMigrationClient, type MigrationStorageDriver } from "viborm/migrations";
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
-import { createStorage } from "unstorage";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { columns, tables } from "../helpers/catalog.js";
 import { DRIVERS, type TestDatabase } from "../helpers/drivers.js";
@@ -46,14 +47,25 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
 
   test("two branches merged by copying folders neither re-emit nor lose each other's changes", async () => {
     const main = memoryStorage();
-    await createMigrationClient(db.client(base), { storageDriver: main, now: clock("2026-01-01T00:00:00Z") }).generate({ name: "init" });
+    await createMigrationClient(db.client(base), { storageDriver: main, now: clock("2026-01-01T00:00:00Z") }).generate({
+      name: "init",
+    });
     const branch = memoryStorage();
     await copyAll(main, branch);
-    await createMigrationClient(db.client(withName), { storageDriver: main, now: clock("2026-01-02T00:00:00Z") }).generate({ name: "add-name" });
-    await createMigrationClient(db.client(withPosts), { storageDriver: branch, now: clock("2026-01-03T00:00:00Z") }).generate({ name: "add-posts" });
+    await createMigrationClient(db.client(withName), {
+      storageDriver: main,
+      now: clock("2026-01-02T00:00:00Z"),
+    }).generate({ name: "add-name" });
+    await createMigrationClient(db.client(withPosts), {
+      storageDriver: branch,
+      now: clock("2026-01-03T00:00:00Z"),
+    }).generate({ name: "add-posts" });
     await copyAll(branch, main);
 
-    const migrations = createMigrationClient(db.client(merged), { storageDriver: main, now: clock("2026-01-04T00:00:00Z") });
+    const migrations = createMigrationClient(db.client(merged), {
+      storageDriver: main,
+      now: clock("2026-01-04T00:00:00Z"),
+    });
     const next = await migrations.generate();
     expect(next.migration).toBeNull();
     expect((await migrations.apply()).applied.map((m) => m.name)).toEqual(["init", "add-name", "add-posts"]);
@@ -64,14 +76,32 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
 
   test("two branches changing the same table are reported with both ids", async () => {
     const main = memoryStorage();
-    await createMigrationClient(db.client(base), { storageDriver: main, now: clock("2026-01-01T00:00:00Z") }).generate({ name: "init" });
+    await createMigrationClient(db.client(base), { storageDriver: main, now: clock("2026-01-01T00:00:00Z") }).generate({
+      name: "init",
+    });
     const branch = memoryStorage();
     await copyAll(main, branch);
-    const a = await createMigrationClient(db.client(withName), { storageDriver: main, now: clock("2026-01-02T00:00:00Z") }).generate({ name: "add-name" });
-    const b = await createMigrationClient(db.client(withAge), { storageDriver: branch, now: clock("2026-01-03T00:00:00Z") }).generate({ name: "add-age" });
+    const a = await createMigrationClient(db.client(withName), {
+      storageDriver: main,
+      now: clock("2026-01-02T00:00:00Z"),
+    }).generate({ name: "add-name" });
+    const b = await createMigrationClient(db.client(withAge), {
+      storageDriver: branch,
+      now: clock("2026-01-03T00:00:00Z"),
+    }).generate({ name: "add-age" });
     await copyAll(branch, main);
-    const both = { user: s.model({ id: s.int().id().increment(), email: s.string(), name: s.string().nullable(), age: s.int().nullable() }) };
-    const result = await createMigrationClient(db.client(both), { storageDriver: main, now: clock("2026-01-04T00:00:00Z") }).generate({ dryRun: true });
+    const both = {
+      user: s.model({
+        id: s.int().id().increment(),
+        email: s.string(),
+        name: s.string().nullable(),
+        age: s.int().nullable(),
+      }),
+    };
+    const result = await createMigrationClient(db.client(both), {
+      storageDriver: main,
+      now: clock("2026-01-04T00:00:00Z"),
+    }).generate({ dryRun: true });
     expect(result.migration).toBeNull();
     const warning = result.warnings.find((w) => w.includes(a.migration!.id) && w.includes(b.migration!.id));
     expect(warning).toBeDefined();
@@ -79,7 +109,10 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
 
   test("a failing statement mid-migration leaves schema and tracking table as before", async () => {
     const storageDriver = memoryStorage();
-    const migrations = createMigrationClient(db.client(withPosts), { storageDriver, now: clock("2026-01-01T00:00:00Z") });
+    const migrations = createMigrationClient(db.client(withPosts), {
+      storageDriver,
+      now: clock("2026-01-01T00:00:00Z"),
+    });
     const { migration } = await migrations.generate({ name: "init" });
     const up = (await storageDriver.get(`${migration!.id}/up.sql`))!;
     await storageDriver.put(`${migration!.id}/up.sql`, `${up}\nINSERT INTO no_such_table (x) VALUES (1);\n`);
@@ -95,15 +128,23 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
 
   test("two concurrent appliers apply each migration exactly once", async () => {
     const storageDriver = memoryStorage();
-    await createMigrationClient(db.client(base), { storageDriver, now: clock("2026-01-01T00:00:00Z") }).generate({ name: "one" });
-    await createMigrationClient(db.client(withName), { storageDriver, now: clock("2026-01-02T00:00:00Z") }).generate({ name: "two" });
+    await createMigrationClient(db.client(base), { storageDriver, now: clock("2026-01-01T00:00:00Z") }).generate({
+      name: "one",
+    });
+    await createMigrationClient(db.client(withName), { storageDriver, now: clock("2026-01-02T00:00:00Z") }).generate({
+      name: "two",
+    });
     const a = createMigrationClient(db.client(withName), { storageDriver });
     const b = createMigrationClient(db.client(withName), { storageDriver });
     const [ra, rb] = await Promise.all([a.apply(), b.apply()]);
     const all = [...ra.applied, ...rb.applied].map((m) => m.name).sort();
     expect(all).toEqual(["one", "two"]);
     expect((await a.status()).map((m) => m.state)).toEqual(["applied", "applied"]);
-    expect((await columns(db.client(base), driver.dialect, "user")).map((c) => c.name)).toEqual(["id", "email", "name"]);
+    expect((await columns(db.client(base), driver.dialect, "user")).map((c) => c.name)).toEqual([
+      "id",
+      "email",
+      "name",
+    ]);
   });
 
   test("a malformed folder is a typed error naming the file, and nothing is applied", async () => {
@@ -124,9 +165,15 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
 
   test("rollback: steps, to, and bad arguments", async () => {
     const storageDriver = memoryStorage();
-    await createMigrationClient(db.client(base), { storageDriver, now: clock("2026-01-01T00:00:00Z") }).generate({ name: "one" });
-    await createMigrationClient(db.client(withName), { storageDriver, now: clock("2026-01-02T00:00:00Z") }).generate({ name: "two" });
-    await createMigrationClient(db.client(merged), { storageDriver, now: clock("2026-01-03T00:00:00Z") }).generate({ name: "three" });
+    await createMigrationClient(db.client(base), { storageDriver, now: clock("2026-01-01T00:00:00Z") }).generate({
+      name: "one",
+    });
+    await createMigrationClient(db.client(withName), { storageDriver, now: clock("2026-01-02T00:00:00Z") }).generate({
+      name: "two",
+    });
+    await createMigrationClient(db.client(merged), { storageDriver, now: clock("2026-01-03T00:00:00Z") }).generate({
+      name: "three",
+    });
     const migrations = createMigrationClient(db.client(merged), { storageDriver });
     await migrations.apply();
     for (const bad of [{ steps: 0 }, { steps: 1.5 }, { steps: 1, to: "one" }]) {
@@ -135,7 +182,10 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
     }
     const unknown = await migrations.rollback({ to: "nope" }).catch((e: unknown) => e);
     expect(isVibormError(unknown, "MIGRATION_NOT_FOUND")).toBe(true);
-    expect((await migrations.rollback({ dryRun: true, steps: 2 })).rolledBack.map((m) => m.name)).toEqual(["three", "two"]);
+    expect((await migrations.rollback({ dryRun: true, steps: 2 })).rolledBack.map((m) => m.name)).toEqual([
+      "three",
+      "two",
+    ]);
     expect((await migrations.status()).map((m) => m.state)).toEqual(["applied", "applied", "applied"]);
     expect((await migrations.rollback({ to: "one" })).rolledBack.map((m) => m.name)).toEqual(["three", "two"]);
     expect((await migrations.status()).map((m) => m.state)).toEqual(["applied", "pending", "pending"]);

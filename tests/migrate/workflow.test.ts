@@ -14,7 +14,11 @@ import { DRIVERS, type TestDatabase } from "../helpers/drivers.js";
 import { clock } from "./helpers.js";
 
 const v1 = {
-  user: s.model({ id: s.int().id().increment(), email: s.string().unique(), role: s.enum(["USER", "ADMIN"]).default("USER") }),
+  user: s.model({
+    id: s.int().id().increment(),
+    email: s.string().unique(),
+    role: s.enum(["USER", "ADMIN"]).default("USER"),
+  }),
 };
 const user2 = s.model({
   id: s.int().id().increment(),
@@ -28,7 +32,11 @@ const v2 = {
     id: s.int().id().increment(),
     title: s.string(),
     authorId: s.int(),
-    author: s.manyToOne(() => user2).fields("authorId").references("id").onDelete("cascade"),
+    author: s
+      .manyToOne(() => user2)
+      .fields("authorId")
+      .references("id")
+      .onDelete("cascade"),
   }),
 };
 
@@ -70,7 +78,9 @@ describe.each(DRIVERS)("migrations on $name", (driver) => {
 
     const client2 = db.client(v2);
     await client2.$executeRaw(
-      driver.dialect === "mysql" ? "INSERT INTO `user` (`email`) VALUES ('a@x')" : `INSERT INTO "user" ("email") VALUES ('a@x')`,
+      driver.dialect === "mysql"
+        ? "INSERT INTO `user` (`email`) VALUES ('a@x')"
+        : `INSERT INTO "user" ("email") VALUES ('a@x')`,
     );
     const m2 = createMigrationClient(client2, { storageDriver, now });
     const second = await m2.generate({ name: "posts" });
@@ -114,7 +124,10 @@ describe.each(DRIVERS)("migrations on $name", (driver) => {
     const migrations = createMigrationClient(db.client(v1), { storageDriver, now: clock("2026-01-01T00:00:00Z") });
     const { migration } = await migrations.generate({ name: "init" });
     await migrations.apply();
-    await storageDriver.put(`${migration!.id}/up.sql`, `${readFileSync(join(dir, migration!.id, "up.sql"), "utf8")}\n-- edited\n`);
+    await storageDriver.put(
+      `${migration!.id}/up.sql`,
+      `${readFileSync(join(dir, migration!.id, "up.sql"), "utf8")}\n-- edited\n`,
+    );
     expect((await migrations.status())[0]!.state).toBe("modified");
     const error = await migrations.apply().catch((e: unknown) => e);
     expect(isVibormError(error, "CHECKSUM_MISMATCH")).toBe(true);
@@ -143,7 +156,15 @@ describe.each(DRIVERS)("migrations on $name", (driver) => {
     await storageDriver.put(`${branch}/down.sql`, "DROP TABLE branch_table;\n");
     await storageDriver.put(
       `${branch}/migration.json`,
-      JSON.stringify({ version: 1, id: branch, name: "from-branch", dialect: driver.dialect, parents: [], operations: [], warnings: [] }),
+      JSON.stringify({
+        version: 1,
+        id: branch,
+        name: "from-branch",
+        dialect: driver.dialect,
+        parents: [],
+        operations: [],
+        warnings: [],
+      }),
     );
     const error = await migrations.apply().catch((e: unknown) => e);
     expect(isVibormError(error, "OUT_OF_ORDER")).toBe(true);

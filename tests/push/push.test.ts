@@ -58,12 +58,20 @@ describe.each(DRIVERS)("push on $name", (driver) => {
     const v1 = { item: s.model({ id: s.int().id(), name: s.string(), qty: s.int() }) };
     const client1 = db.client(v1);
     await createMigrationClient(client1).push();
-    await client1.$executeRaw(insertSql(driver.dialect, "item", ["id", "name", "qty"], 3), [1, "a", 10, 2, "it's", 20, 3, "c", 30]);
+    await client1.$executeRaw(insertSql(driver.dialect, "item", ["id", "name", "qty"], 3), [
+      1,
+      "a",
+      10,
+      2,
+      "it's",
+      20,
+      3,
+      "c",
+      30,
+    ]);
 
     const v2 = {
-      item: s
-        .model({ id: s.int().id(), name: s.string(), qty: s.bigInt(), note: s.string().nullable() })
-        .index("name"),
+      item: s.model({ id: s.int().id(), name: s.string(), qty: s.bigInt(), note: s.string().nullable() }).index("name"),
     };
     const client2 = db.client(v2);
     const result = await createMigrationClient(client2).push();
@@ -95,7 +103,13 @@ describe.each(DRIVERS)("push on $name", (driver) => {
       },
     });
     expect(asked).toEqual([
-      expect.objectContaining({ type: "ambiguous", kind: "renameColumn", table: "person", from: "fullName", to: "displayName" }),
+      expect.objectContaining({
+        type: "ambiguous",
+        kind: "renameColumn",
+        table: "person",
+        from: "fullName",
+        to: "displayName",
+      }),
     ]);
     const rows = await client2.$queryRaw<{ displayName: string }>(
       `SELECT ${q(driver.dialect, "displayName")} FROM ${q(driver.dialect, "person")}`,
