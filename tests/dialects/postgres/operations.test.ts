@@ -169,6 +169,28 @@ describe.each(TARGETS)("postgres operations on tables with rows, on $name", (tar
     ]);
   });
 
+  test("an identity widened to bigint, and a SERIAL column (made elsewhere) read as auto-increment and altered", async () => {
+    let state = await seeded();
+    const id = column(state, "item", "id");
+    state = await step(state, [
+      { kind: "alterColumn", table: "item", from: id, to: { ...id, type: { kind: "bigInt" } } },
+    ]);
+    await db().driver.query(`INSERT INTO "item" ("name") VALUES ('d')`);
+    expect(await rows(`SELECT max("id")::int4 FROM "item"`)).toEqual([[4]]);
+
+    await db().driver.query(`CREATE TABLE "legacy" ("id" serial PRIMARY KEY, "n" bigserial)`);
+    await db().driver.query(`INSERT INTO "legacy" DEFAULT VALUES`);
+    state = await introspect(db().driver);
+    const legacy = state.tables.find((t) => t.name === "legacy")!;
+    expect(legacy.columns).toEqual([
+      col("id", "int", { autoIncrement: true }),
+      col("n", "bigInt", { autoIncrement: true }),
+    ]);
+    const n = legacy.columns[1]!;
+    state = await step(state, [{ kind: "alterColumn", table: "legacy", from: n, to: { ...n, autoIncrement: false } }]);
+    expect(await rows(`SELECT "id", "n"::int4 FROM "legacy"`)).toEqual([[1, 1]]);
+  });
+
   test("renames to reserved and odd names; the primary key of a renamed table can still be dropped", async () => {
     let state = await seeded();
     state = await step(state, [

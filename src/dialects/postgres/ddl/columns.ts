@@ -9,8 +9,10 @@ import { quoteDoubleQuoted as q, quoteStringLiteral } from "../../quote.js";
 import type { Statement } from "../../types.js";
 import { defaultSql } from "../defaults.js";
 import { columnType } from "../type-map.js";
+import { assertIdentityType } from "./tables.js";
 
 export function alterColumnStatements(table: string, from: Column, to: Column): Statement[] {
+  assertIdentityType(to, "alterColumn", table);
   const alter = (action: string): Statement => ({
     sql: `ALTER TABLE ${q(table)} ALTER COLUMN ${q(to.name)} ${action}`,
   });

@@ -1,6 +1,8 @@
 /**
  * DDL for tables and columns: create, drop and rename them, add and drop columns.
  */
+
+import { UnsupportedOperationError } from "../../../errors.js";
 import type { Column, Table } from "../../../schema/snapshot.js";
 import { quoteDoubleQuoted as q } from "../../quote.js";
 import type { Statement } from "../../types.js";
@@ -15,6 +17,7 @@ import { createIndexStatements } from "./indexes.js";
  * The primary key is left unnamed: PostgreSQL names it `<table>_pkey`, or a free variant of it.
  */
 export function createTableStatements(table: Table): Statement[] {
+  for (const column of table.columns) assertIdentityType(column, "createTable", table.name);
   const parts = table.columns.map((column) => `  ${columnDefinition(column)}`);
   if (table.primaryKey) parts.push(`  PRIMARY KEY ${identifierList(table.primaryKey.columns)}`);
   for (const unique of table.uniques)
@@ -36,6 +39,7 @@ export function renameTableStatements(from: string, to: string): Statement[] {
 }
 
 export function addColumnStatements(table: string, column: Column): Statement[] {
+  assertIdentityType(column, "addColumn", table);
   return [{ sql: `ALTER TABLE ${q(table)} ADD COLUMN ${columnDefinition(column)}` }];
 }
 
@@ -63,4 +67,17 @@ export function columnDefinition(column: Column): string {
   }
   if (!column.nullable || column.autoIncrement) parts.push("NOT NULL");
   return parts.join(" ");
+}
+
+/**
+ * An identity column must be smallint, integer or bigint (not an array): anything else is
+ * `UNSUPPORTED_OPERATION` here rather than a database error in the middle of a migration.
+ */
+export function assertIdentityType(column: Column, operation: string, table: string): void {
+  if (!column.autoIncrement) return;
+  if ((column.type.kind === "int" || column.type.kind === "bigInt") && !column.array) return;
+  throw new UnsupportedOperationError(
+    `Column ${table}.${column.name} is auto-increment but of type ${columnType(column)}: PostgreSQL identity columns are integer or bigint; change the type or drop increment().`,
+    { dialect: "postgres", operation, table, detail: `auto-increment ${columnType(column)} column ${column.name}` },
+  );
 }
