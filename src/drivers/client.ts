@@ -23,14 +23,19 @@ export interface VibormClient<S extends Schema = Schema> {
 }
 
 /**
- * Builds a client over a driver. Validates the schema first, so an invalid schema fails here with
- * `INVALID_SCHEMA` before any connection is used.
+ * Builds a client over a driver (or a driver factory). Validates the schema first, so an invalid
+ * schema fails here with `INVALID_SCHEMA` before any connection is opened.
  *
  * @example const client = createClient({ schema, driver: myDriver });
  */
-export function createClient<S extends Schema>(options: { schema: S; driver: Driver }): VibormClient<S> {
-  const { schema, driver } = options;
+export function createClient<S extends Schema>(options: {
+  schema: S;
+  driver: Driver | (() => Driver);
+}): VibormClient<S> {
+  const { schema } = options;
   const snapshot = serializeSchema(schema);
+  // A factory is called only once the schema is valid, so an invalid schema opens no connection.
+  const driver = typeof options.driver === "function" ? options.driver() : options.driver;
   let closed: Promise<void> | undefined;
   return {
     $schema: schema,

@@ -52,7 +52,7 @@ export type Mysql2ClientOptions<S extends Schema> = { schema: S } & Mysql2Driver
  */
 export function createClient<S extends Schema>(options: Mysql2ClientOptions<S>): VibormClient<S> {
   const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: createMysql2Driver(driverOptions as Mysql2DriverOptions) });
+  return createVibormClient({ schema, driver: () => createMysql2Driver(driverOptions as Mysql2DriverOptions) });
 }
 
 /**

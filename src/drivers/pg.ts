@@ -53,7 +53,7 @@ export type PgClientOptions<S extends Schema> = { schema: S } & PgDriverOptions;
  */
 export function createClient<S extends Schema>(options: PgClientOptions<S>): VibormClient<S> {
   const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: createPgDriver(driverOptions as PgDriverOptions) });
+  return createVibormClient({ schema, driver: () => createPgDriver(driverOptions as PgDriverOptions) });
 }
 
 /**

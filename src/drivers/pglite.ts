@@ -55,7 +55,7 @@ export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriver
  */
 export function createClient<S extends Schema>(options: PgliteClientOptions<S>): VibormClient<S> {
   const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: createPgliteDriver(driverOptions as PgliteDriverOptions) });
+  return createVibormClient({ schema, driver: () => createPgliteDriver(driverOptions as PgliteDriverOptions) });
 }
 
 /**

@@ -67,7 +67,7 @@ export type Sqlite3ClientOptions<S extends Schema> = { schema: S } & Sqlite3Driv
  */
 export function createClient<S extends Schema>(options: Sqlite3ClientOptions<S>): VibormClient<S> {
   const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: createSqlite3Driver(driverOptions as Sqlite3DriverOptions) });
+  return createVibormClient({ schema, driver: () => createSqlite3Driver(driverOptions as Sqlite3DriverOptions) });
 }
 
 /**
