@@ -11,6 +11,11 @@ import { defaultSql } from "../defaults.js";
 import { columnType } from "../type-map.js";
 import { assertIdentityType } from "./tables.js";
 
+/**
+ * The statements changing a column from `from` to `to` (same name), in the order of the module comment.
+ *
+ * @example alterColumnStatements("item", qty, { ...qty, type: { kind: "bigInt" } }) // → ALTER COLUMN "qty" TYPE bigint USING "qty"::bigint
+ */
 export function alterColumnStatements(table: string, from: Column, to: Column): Statement[] {
   assertIdentityType(to, "alterColumn", table);
   const alter = (action: string): Statement => ({

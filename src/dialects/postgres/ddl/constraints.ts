@@ -41,6 +41,7 @@ export function dropPrimaryKeyStatements(table: string): Statement[] {
   return [{ sql: `DO ${dollarQuote(body)}` }];
 }
 
+/** `ALTER TABLE … ADD CONSTRAINT … UNIQUE (…)`; duplicates already in the table make it fail. */
 export function addUniqueStatements(table: string, unique: Unique): Statement[] {
   return [{ sql: `ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(unique.name)} UNIQUE ${identifierList(unique.columns)}` }];
 }
@@ -50,6 +51,7 @@ export function dropConstraintStatements(table: string, name: string): Statement
   return [{ sql: `ALTER TABLE ${q(table)} DROP CONSTRAINT ${q(name)}` }];
 }
 
+/** `ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY`, checked against the rows already there. */
 export function addForeignKeyStatements(table: string, foreignKey: ForeignKey): Statement[] {
   return [{ sql: `ALTER TABLE ${q(table)} ADD ${foreignKeyClause(foreignKey)}` }];
 }

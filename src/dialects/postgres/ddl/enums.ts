@@ -13,10 +13,12 @@ import { columnType } from "../type-map.js";
 import { addForeignKeyStatements, dropConstraintStatements } from "./constraints.js";
 import { createIndexStatements, dropIndexStatements } from "./indexes.js";
 
+/** `CREATE TYPE … AS ENUM ('a', 'b')`, values in declaration order. */
 export function createEnumStatements(item: Enum): Statement[] {
   return [{ sql: `CREATE TYPE ${q(item.name)} AS ENUM (${item.values.map(quoteStringLiteral).join(", ")})` }];
 }
 
+/** `DROP TYPE`: the diff drops the columns using it first. */
 export function dropEnumStatements(item: Enum): Statement[] {
   return [{ sql: `DROP TYPE ${q(item.name)}` }];
 }

@@ -32,6 +32,7 @@ export function createIndexStatements(table: string, index: Index): Statement[] 
   return statements;
 }
 
+/** `DROP INDEX` (its comment goes with it). */
 export function dropIndexStatements(index: Index): Statement[] {
   return [{ sql: `DROP INDEX ${q(index.name)}` }];
 }

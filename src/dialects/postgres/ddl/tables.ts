@@ -34,19 +34,23 @@ export function dropTableStatements(table: Table): Statement[] {
   return [{ sql: `DROP TABLE ${q(table.name)}` }];
 }
 
+/** `ALTER TABLE … RENAME TO`: rows, keys and indexes go with the table (their names stay as they were). */
 export function renameTableStatements(from: string, to: string): Statement[] {
   return [{ sql: `ALTER TABLE ${q(from)} RENAME TO ${q(to)}` }];
 }
 
+/** `ALTER TABLE … ADD COLUMN`; existing rows get the default (or the identity's next values). */
 export function addColumnStatements(table: string, column: Column): Statement[] {
   assertIdentityType(column, "addColumn", table);
   return [{ sql: `ALTER TABLE ${q(table)} ADD COLUMN ${columnDefinition(column)}` }];
 }
 
+/** `ALTER TABLE … DROP COLUMN`. */
 export function dropColumnStatements(table: string, column: Column): Statement[] {
   return [{ sql: `ALTER TABLE ${q(table)} DROP COLUMN ${q(column.name)}` }];
 }
 
+/** `ALTER TABLE … RENAME COLUMN`: the data stays, and indexes and keys follow the new name. */
 export function renameColumnStatements(table: string, from: string, to: string): Statement[] {
   return [{ sql: `ALTER TABLE ${q(table)} RENAME COLUMN ${q(from)} TO ${q(to)}` }];
 }
