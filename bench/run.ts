@@ -1,6 +1,9 @@
 /**
- * Runs every benchmark and prints its tables: `npm run bench` (BENCH_SIZES=10,100 to shorten).
+ * Runs every benchmark and prints its tables: `npm run bench`
+ * (BENCH_SIZES=10,100 and BENCH_MIGRATIONS=20 shorten it).
  */
+import { benchMigrate } from "./migrate.js";
 import { benchPush } from "./push.js";
 
 await benchPush();
+await benchMigrate();
