@@ -13,8 +13,11 @@
  * 1. copy the rows of every table that references the rebuilt one, transitively, to backup tables,
  *    and delete them (children before parents, so RESTRICT never fires);
  * 2. create `_viborm_new_<table>`, copy the rows, drop the old table, rename the new one into place
- *    (RENAME rewrites the new table's self-references; the children already name the table);
- * 3. recreate the table's indexes, then restore the children (parents before children);
+ *    (RENAME rewrites the new table's self-references; the children already name the table), and
+ *    recreate its indexes. When the table is in a foreign-key cycle with its dependents, or
+ *    references a unique key of its own, its rows go through a backup instead: drop, create under
+ *    the final name, indexes, copy back;
+ * 3. restore the children (parents before children);
  * 4. `PRAGMA foreign_key_check` must return no rows (`expectNoRows`): the runtime aborts the unit on
  *    any. Batch drivers cannot read mid-batch; there the deferred constraints fail the commit instead.
  *
@@ -53,27 +56,23 @@ export function recreateTable(table: string, context: DdlContext): Statement[] {
   const to = findTable(context.after, table, "after");
   const dependents = referencingTables(context.before, table);
   const order = parentsFirst(context.before, dependents);
-  // When the table itself references one of its dependents (a cycle), deleting the dependents may
-  // cascade into it: its rows are then read from a backup taken before any delete.
-  const cyclic = [...from.foreignKeys, ...to.foreignKeys].some((fk) => dependents.has(fk.referencedTable));
-  const backedUp = cyclic ? [...order, table] : order;
-  const newName = `${REBUILD_TABLE_PREFIX}${table}`;
-  const source = cyclic ? `${BACKUP_TABLE_PREFIX}${table}` : table;
-  const copied = to.columns.filter((column) => from.columns.some((old) => old.name === column.name));
+  const viaBackup = needsBackup(from, to, dependents);
+  const backedUp = viaBackup ? [...order, table] : order;
 
   const sql: string[] = ["PRAGMA defer_foreign_keys = ON"];
   for (const name of backedUp) sql.push(`CREATE TABLE ${backup(name)} AS SELECT * FROM ${quote(name)}`);
   for (const name of [...order].reverse()) sql.push(`DELETE FROM ${quote(name)}`);
-  sql.push(createTableSql(to, newName, true));
-  if (copied.length > 0) {
-    const expressions = copied.map((column) => copyExpression(column, from));
-    sql.push(
-      `INSERT INTO ${quote(newName)} (${copied.map((column) => quote(column.name)).join(", ")}) ` +
-        `SELECT ${expressions.join(", ")} FROM ${quote(source)}`,
-    );
+  if (viaBackup) {
+    // The old table goes first, so the new one is created under its final name with its indexes
+    // in place before any row arrives (a self-reference to a unique key needs that index).
+    sql.push(`DROP TABLE ${quote(table)}`, createTableSql(to, table, true), ...tableIndexesSql(to));
+    sql.push(...copyRows(from, to, `${BACKUP_TABLE_PREFIX}${table}`, table));
+  } else {
+    const newName = `${REBUILD_TABLE_PREFIX}${table}`;
+    sql.push(createTableSql(to, newName, true), ...copyRows(from, to, table, newName));
+    sql.push(`DROP TABLE ${quote(table)}`, `ALTER TABLE ${quote(newName)} RENAME TO ${quote(table)}`);
+    sql.push(...tableIndexesSql(to));
   }
-  sql.push(`DROP TABLE ${quote(table)}`, `ALTER TABLE ${quote(newName)} RENAME TO ${quote(table)}`);
-  sql.push(...tableIndexesSql(to));
   for (const name of order) {
     const columns = findTable(context.before, name, "before")
       .columns.map((column) => quote(column.name))
@@ -85,6 +84,34 @@ export function recreateTable(table: string, context: DdlContext): Statement[] {
 }
 
 // internal
+
+/**
+ * Whether the table's own rows must go through a backup, the old table dropped before the new one
+ * is made: when it references one of its dependents (a cycle: deleting the dependents may cascade
+ * into it), or references a unique key of itself (SQLite refuses rows into a table whose
+ * self-reference has no parent index yet, and the index names are the old table's until it goes).
+ */
+function needsBackup(from: Table, to: Table, dependents: Set<string>): boolean {
+  const cyclic = [...from.foreignKeys, ...to.foreignKeys].some((fk) => dependents.has(fk.referencedTable));
+  const key = to.primaryKey?.columns ?? [];
+  const selfToUnique = to.foreignKeys.some(
+    (fk) =>
+      fk.referencedTable === to.name &&
+      !(fk.referencedColumns.length === key.length && fk.referencedColumns.every((column) => key.includes(column))),
+  );
+  return cyclic || selfToUnique;
+}
+
+/** `INSERT INTO target (…) SELECT … FROM source` for the columns the old and new definitions share. */
+function copyRows(from: Table, to: Table, source: string, target: string): string[] {
+  const copied = to.columns.filter((column) => from.columns.some((old) => old.name === column.name));
+  if (copied.length === 0) return [];
+  const expressions = copied.map((column) => copyExpression(column, from));
+  return [
+    `INSERT INTO ${quote(target)} (${copied.map((column) => quote(column.name)).join(", ")}) ` +
+      `SELECT ${expressions.join(", ")} FROM ${quote(source)}`,
+  ];
+}
 
 function backup(table: string): string {
   return quote(`${BACKUP_TABLE_PREFIX}${table}`);

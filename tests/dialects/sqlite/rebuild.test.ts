@@ -229,6 +229,40 @@ describe("SQLite table rebuild with foreign keys on", () => {
     expect(await allRows(driver, cycle)).toEqual(data);
   });
 
+  test("a table referencing a unique key of its own is rebuilt through a backup, rows and index kept", async () => {
+    const nodes = snapshot([
+      table(
+        "nodes",
+        [col("id", "int"), col("code", "string"), col("parent_code", "string", { nullable: true }), col("n", "int")],
+        ["id"],
+        {
+          uniques: [{ name: "nodes_code_key", columns: ["code"] }],
+          foreignKeys: [ref("nodes", "parent_code", "nodes", "cascade", "code")],
+        },
+      ),
+      child("leaves", "nodes", "cascade"),
+    ]);
+    const data = {
+      nodes: [
+        { id: 1, code: "root", parent_code: null, n: 1 },
+        { id: 2, code: "it's", parent_code: "root", n: 2 },
+      ],
+      leaves: [{ id: 1, p_id: 2 }],
+    };
+    await setUp(driver, nodes, data);
+    const n = nodes.tables.find((t) => t.name === "nodes")!.columns[3]!;
+    const { statements, after } = plan(nodes, [
+      { kind: "alterColumn", table: "nodes", from: n, to: { ...n, type: { kind: "bigInt" } } },
+    ]);
+    expect(statements.some((statement) => statement.sql.includes("_viborm_new_"))).toBe(false);
+    await execute(driver, statements);
+    expect(await allRows(driver, nodes)).toEqual(data);
+    expect(dialect.normalize(await introspect(driver))).toEqual(dialect.normalize(after));
+    await driver.query(`DELETE FROM "nodes" WHERE "code" = 'root'`);
+    expect(await rows(driver, "nodes")).toEqual([]);
+    expect(await rows(driver, "leaves")).toEqual([]);
+  });
+
   test("several rebuilds in one unit, parent then child", async () => {
     await setUp(driver, FAMILY, ROWS);
     const cascade = FAMILY.tables.find((t) => t.name === "c_cascade")!;
