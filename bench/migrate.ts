@@ -23,7 +23,10 @@ export async function benchMigrate(): Promise<void> {
     try {
       const storageDriver = createUnstorageDriver(createStorage());
       let clock = Date.UTC(2026, 0, 1);
-      const now = () => new Date((clock += 60_000));
+      const now = () => {
+        clock += 60_000;
+        return new Date(clock);
+      };
       let last = 0;
       const generateAll = await time(async () => {
         for (let i = 1; i <= MIGRATIONS; i++) {
