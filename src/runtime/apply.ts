@@ -73,7 +73,10 @@ async function applyOne(context: RuntimeContext, stored: StoredMigration): Promi
 
 function checkOrder(toRun: StoredMigration[], records: TrackingRecord[], allowed: boolean): void {
   if (allowed || records.length === 0) return;
-  const lastApplied = records.reduce((max, record) => Math.max(record.id, max), records[0]!.id);
+  const lastApplied = records
+    .map((record) => record.id)
+    .sort()
+    .at(-1)!;
   const early = toRun.filter((s) => s.migration.id < lastApplied).map((s) => s.migration.id);
   if (early.length === 0) return;
   throw new OutOfOrderError(

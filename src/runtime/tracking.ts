@@ -8,32 +8,28 @@ import type { Migration } from "./types.js";
 
 /** Reads the tracking rows without creating anything: a database never migrated has none. */
 export async function readTracking(context: RuntimeContext): Promise<TrackingRecord[]> {
-  const { dialect, driver, tableName } = context;
-  const select = dialect.tracking.select(tableName);
-  try {
-    const { rows } = await driver.query(select.sql, select.params);
-    return dialect.tracking.read(rows);
-  } catch (error) {
-    if (isMissingTable(error)) return [];
-    throw error;
-  }
+  return (await readTrackingIfExists(context)) ?? [];
 }
 
-/** Creates the tracking table if needed and reads it, in one round trip where the driver allows. */
+/**
+ * Reads the tracking rows, creating the table first if needed. A batch driver sends the create and
+ * the read as one request; a session driver reads first (the common case: one query) and creates a
+ * missing table through the atomic strategy, under the migration lock, so a concurrent applier
+ * holding the database waits for `lockTimeoutMs` like everywhere else.
+ */
 export async function ensureTracking(context: RuntimeContext): Promise<TrackingRecord[]> {
   const { dialect, driver, tableName } = context;
-  const statements = [...dialect.tracking.create(tableName), dialect.tracking.select(tableName)];
-  let results: Row[][];
-  try {
-    results = await driver.queryAll(statements);
-  } catch (error) {
-    // Two appliers creating the table at once: PostgreSQL's IF NOT EXISTS is not race-free
-    // (23505 on pg_type, or 42P07). The other one created it; read again.
-    const code = driverErrorCode(error);
-    if (code !== "23505" && code !== "42P07") throw error;
-    results = await driver.queryAll(statements);
+  const create = dialect.tracking.create(tableName);
+  const select = dialect.tracking.select(tableName);
+  if (driver.atomic.kind === "batch") {
+    const results = await driver.queryAll([...create, select]);
+    return dialect.tracking.read(results[results.length - 1] ?? []);
   }
-  return dialect.tracking.read(results[results.length - 1] ?? []);
+  const existing = await readTrackingIfExists(context);
+  if (existing) return existing;
+  await context.strategy.run({ label: "tracking", statements: create, tracking: [] });
+  const { rows } = await driver.query(select.sql, select.params);
+  return dialect.tracking.read(rows);
 }
 
 /** The tracking insert for a migration applied now. */
@@ -60,6 +56,18 @@ export function trackingPrecheck(
 }
 
 // internal
+
+async function readTrackingIfExists(context: RuntimeContext): Promise<TrackingRecord[] | undefined> {
+  const { dialect, driver, tableName } = context;
+  const select = dialect.tracking.select(tableName);
+  try {
+    const { rows } = await driver.query(select.sql, select.params);
+    return dialect.tracking.read(rows);
+  } catch (error) {
+    if (isMissingTable(error)) return undefined;
+    throw error;
+  }
+}
 
 /** "No such table", as PostgreSQL (42P01), MySQL (ER_NO_SUCH_TABLE / 1146) and SQLite say it. */
 function isMissingTable(error: unknown): boolean {
