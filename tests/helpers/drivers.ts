@@ -9,13 +9,15 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { Schema, VibormClient } from "viborm";
 import { createClient as createMysqlClient } from "viborm/mysql2";
+import { createClient as createNeonHttpClient } from "viborm/neon-http";
 import { createClient as createPgClient } from "viborm/pg";
 import { createClient as createPgliteClient } from "viborm/pglite";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
 import { afterAll } from "vitest";
+import { sharedNeonEndpoint } from "../edge/fixtures/neon-endpoint.js";
 import { createMysqlDatabase, createPgDatabase, requireDatabase } from "./databases.js";
 
-export type DriverName = "pg" | "mysql2" | "sqlite3" | "pglite";
+export type DriverName = "pg" | "mysql2" | "sqlite3" | "pglite" | "neon-http";
 
 export interface TestDatabase {
   /** A new client on this database with `schema` (several may be open at once). */
@@ -79,6 +81,20 @@ const ALL: DriverCase[] = [
       await resetPostgres((sql) => pglite.exec(sql));
       return tracked(
         (schema) => createPgliteClient({ schema, client: pglite }),
+        async () => undefined,
+      );
+    },
+  },
+  {
+    name: "neon-http",
+    dialect: "postgres",
+    available: () => requireDatabase("postgres", "neon-http driver tests"),
+    async fresh() {
+      // The local Neon endpoint starts once per test file and reaches the file's shared database.
+      const [endpoint, database] = await Promise.all([sharedNeonEndpoint(), sharedPgDatabase()]);
+      await resetPostgres((sql) => database.pool.query(sql));
+      return tracked(
+        (schema) => createNeonHttpClient({ schema, databaseUrl: database.url, fetchEndpoint: endpoint.url }),
         async () => undefined,
       );
     },
