@@ -19,6 +19,7 @@ const CONTRACT: Record<string, string[]> = {
   "./mysql2": ["createClient"],
   "./sqlite3": ["createClient"],
   "./pglite": ["createClient"],
+  "./planetscale": ["createClient"],
   "./neon-http": ["createClient"],
   "./migrations": ["createMigrationClient"],
   "./migrations/storage/fs": ["createFsStorageDriver"],

@@ -12,12 +12,14 @@ import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient as createNeonHttpClient } from "viborm/neon-http";
 import { createClient as createPgClient } from "viborm/pg";
 import { createClient as createPgliteClient } from "viborm/pglite";
+import { createClient as createPlanetScaleClient } from "viborm/planetscale";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
 import { afterAll } from "vitest";
 import { sharedNeonEndpoint } from "../edge/fixtures/neon-endpoint.js";
+import { sharedPlanetScaleEndpoint } from "../edge/fixtures/planetscale-endpoint.js";
 import { createMysqlDatabase, createPgDatabase, requireDatabase } from "./databases.js";
 
-export type DriverName = "pg" | "mysql2" | "sqlite3" | "pglite" | "neon-http";
+export type DriverName = "pg" | "mysql2" | "sqlite3" | "pglite" | "neon-http" | "planetscale";
 
 export interface TestDatabase {
   /** A new client on this database with `schema` (several may be open at once). */
@@ -96,6 +98,23 @@ const ALL: DriverCase[] = [
       return tracked(
         (schema) => createNeonHttpClient({ schema, databaseUrl: database.url, fetchEndpoint: endpoint.url }),
         async () => undefined,
+      );
+    },
+  },
+  {
+    name: "planetscale",
+    dialect: "mysql",
+    available: () => requireDatabase("mysql", "planetscale driver tests"),
+    async fresh() {
+      // The local PlanetScale HTTP endpoint starts once per test file; each test gets its own MariaDB database.
+      const endpoint = await sharedPlanetScaleEndpoint();
+      const database = await createMysqlDatabase();
+      return tracked(
+        (schema) => createPlanetScaleClient({ schema, url: endpoint.url(database.name) }),
+        async () => {
+          await endpoint.endSessions(database.name);
+          await database.drop();
+        },
       );
     },
   },
