@@ -184,7 +184,7 @@ async function loadOne(storage: MigrationStorageDriver, id: string, files: Set<s
     });
   }
   const meta = parseMeta(id, metaText);
-  const transactional = !up.trimStart().toLowerCase().startsWith(NO_TRANSACTION_DIRECTIVE);
+  const transactional = !hasNoTransactionDirective(up);
   return {
     migration: { id, name: meta.name, checksum: await migrationChecksum(up, down), transactional },
     up,
@@ -224,6 +224,17 @@ function parseMeta(id: string, text: string): MigrationMeta {
     throw new InvalidMigrationError(`${file} is malformed: ${problem}.`, { migration: id, file, problem });
   }
   return { ...(meta as MigrationMeta), warnings: Array.isArray(meta?.warnings) ? meta.warnings : [] };
+}
+
+/** The directive counts anywhere in the comment lines that open the file (above the first statement). */
+export function hasNoTransactionDirective(sql: string): boolean {
+  for (const raw of sql.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "") continue;
+    if (!line.startsWith("--")) return false;
+    if (line.toLowerCase() === NO_TRANSACTION_DIRECTIVE) return true;
+  }
+  return false;
 }
 
 function isOperationLike(value: unknown): boolean {

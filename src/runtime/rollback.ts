@@ -1,7 +1,7 @@
 import { InvalidArgumentError, InvalidMigrationError } from "../errors.js";
 import { checkIntegrity } from "./apply.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
-import { loadMigrations, type StoredMigration } from "./journal.js";
+import { hasNoTransactionDirective, loadMigrations, type StoredMigration } from "./journal.js";
 import { readStatements } from "./sql-files.js";
 import { findMigration } from "./target.js";
 import { readTracking, trackingPrecheck } from "./tracking.js";
@@ -66,6 +66,7 @@ async function rollbackOne(context: RuntimeContext, stored: StoredMigration): Pr
     statements: readStatements(context, stored, "down"),
     tracking: [context.dialect.tracking.delete(context.tableName, migration.id)],
     precheck: trackingPrecheck(context, migration.id, "present"),
+    transactional: !hasNoTransactionDirective(stored.down),
   });
   if (outcome.status === "skipped") {
     context.emit({ type: "migration:skipped", migration, reason: "applied-concurrently" });
