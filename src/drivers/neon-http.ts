@@ -210,26 +210,40 @@ interface NeonDbErrorLike {
  * Which statement of a transaction failed. Neon's answer to a failed transaction is the PostgreSQL
  * error alone, without the index of the query that raised it, so the index is inferred from the
  * error's own facts: the names it carries (constraint, table, column, type, the quoted name in its
- * message) must all appear in the statement, its `position` must fall inside it, and exactly one
- * statement may match. Anything less leaves the index unknown rather than guessed.
+ * message) that the batch spells out must all appear, as whole identifiers, in the statement; its
+ * `position` must fall inside it; and exactly one statement may match. Anything less leaves the
+ * index unknown rather than guessed.
  */
 function failedIndex(statements: Statement[], error: unknown): number | undefined {
   const fields = (error ?? {}) as NeonDbErrorLike;
   if (typeof fields.code !== "string" || fields.code === "") return undefined;
   if (statements.length === 1) return 0;
   const quoted = typeof fields.message === "string" ? /"([^"]+)"/.exec(fields.message)?.[1] : undefined;
+  const texts = statements.map((statement) => statement.sql.toLowerCase());
+  // A name no statement spells (an implicit constraint name such as "t_pkey") tells nothing.
   const names = [fields.constraint, fields.table, fields.column, fields.dataType, quoted]
     .filter((name): name is string => typeof name === "string" && name !== "")
-    .map((name) => name.toLowerCase());
+    .map((name) => name.toLowerCase())
+    .filter((name) => texts.some((text) => mentions(text, name)));
   if (names.length === 0) return undefined;
   const position = Number(fields.position);
-  const matches = statements.flatMap((statement, index) => {
-    const text = statement.sql.toLowerCase();
-    const fits = !(position > text.length) && names.every((name) => text.includes(name));
-    return fits ? [index] : [];
-  });
+  const matches = texts.flatMap((text, index) =>
+    !(position > text.length) && names.every((name) => mentions(text, name)) ? [index] : [],
+  );
   return matches.length === 1 ? matches[0] : undefined;
 }
+
+/** True when `name` occurs in `text` as a whole identifier, not inside a longer one. */
+function mentions(text: string, name: string): boolean {
+  let at = text.indexOf(name);
+  while (at !== -1) {
+    if (!IDENTIFIER_CHAR.test(text[at - 1] ?? " ") && !IDENTIFIER_CHAR.test(text[at + name.length] ?? " ")) return true;
+    at = text.indexOf(name, at + 1);
+  }
+  return false;
+}
+
+const IDENTIFIER_CHAR = /[\p{L}\p{N}_$]/u;
 
 interface Route {
   endpoint: NeonFetchEndpoint;
