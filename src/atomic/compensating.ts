@@ -8,10 +8,10 @@
  * killed) leaves its progress rows behind, and the next run undoes them before doing anything else.
  * Whatever cannot be undone (no inverse, or the inverse failed) is said in the error.
  */
-import type { Dialect, Statement } from "../dialects/types.js";
+import type { Dialect, Row, Statement } from "../dialects/types.js";
 import type { AtomicCapability, Session } from "../drivers/types.js";
 import { MigrationFailedError } from "../errors.js";
-import { lockTimedOut, runStatement, unitFailed } from "./failure.js";
+import { driverErrorCode, lockTimedOut, runStatement, unitFailed } from "./failure.js";
 import type { AtomicOutcome, AtomicStrategy, AtomicUnit, StrategyOptions } from "./types.js";
 
 type SessionCapability = Extract<AtomicCapability, { kind: "session" }>;
@@ -49,12 +49,7 @@ async function runUnit(
   // Only versioned migrations (units with a tracking write) persist their progress; a push keeps it
   // in memory, so pushing never leaves a bookkeeping table in a development database.
   const persist = unit.tracking.length > 0;
-  if (persist) {
-    await session.query(
-      `CREATE TABLE IF NOT EXISTS ${q(PROGRESS_TABLE)} (${q("lock_key")} VARCHAR(191) NOT NULL, ${q("label")} VARCHAR(255) NOT NULL, ${q("step")} INT NOT NULL, ${q("sql_text")} LONGTEXT NOT NULL, ${q("inverse")} LONGTEXT NULL, PRIMARY KEY (${q("lock_key")}, ${q("step")}))`,
-    );
-    await recoverUnfinished(session, dialect, options);
-  }
+  if (persist) await recoverUnfinished(session, dialect, options);
   if (unit.precheck) {
     const { rows } = await session.query(unit.precheck.statement.sql, unit.precheck.statement.params);
     if (!unit.precheck.shouldRun(rows)) return { status: "skipped" };
@@ -125,12 +120,27 @@ async function compensate(
   return { compensated, notCompensated, dataLost };
 }
 
+/**
+ * Undoes what an earlier, killed run left in the progress table. The table is read first and
+ * created only when missing (then nothing can be left over): it exists on every run but the first,
+ * and over HTTP (PlanetScale) every statement is a round trip.
+ */
 async function recoverUnfinished(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
   const q = dialect.quote;
-  const { rows } = await session.query(
-    `SELECT ${q("step")}, ${q("sql_text")}, ${q("inverse")} FROM ${q(PROGRESS_TABLE)} WHERE ${q("lock_key")} = ? ORDER BY ${q("step")}`,
-    [options.lockKey],
-  );
+  let rows: Row[];
+  try {
+    ({ rows } = await session.query(
+      `SELECT ${q("step")}, ${q("sql_text")}, ${q("inverse")} FROM ${q(PROGRESS_TABLE)} WHERE ${q("lock_key")} = ? ORDER BY ${q("step")}`,
+      [options.lockKey],
+    ));
+  } catch (error) {
+    const code = driverErrorCode(error);
+    if (code !== "ER_NO_SUCH_TABLE" && code !== "1146") throw error;
+    await session.query(
+      `CREATE TABLE IF NOT EXISTS ${q(PROGRESS_TABLE)} (${q("lock_key")} VARCHAR(191) NOT NULL, ${q("label")} VARCHAR(255) NOT NULL, ${q("step")} INT NOT NULL, ${q("sql_text")} LONGTEXT NOT NULL, ${q("inverse")} LONGTEXT NULL, PRIMARY KEY (${q("lock_key")}, ${q("step")}))`,
+    );
+    return;
+  }
   if (rows.length === 0) return;
   const finished = rows.map((row) => ({
     statement: {

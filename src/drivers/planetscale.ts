@@ -97,7 +97,7 @@ export function createPlanetScaleDriver(options: PlanetScaleDriverOptions): Driv
     },
     atomic: {
       kind: "session",
-      withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+      async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
         // A Connection keeps the session of its last response: a dedicated one pins the unit (its lock,
         // transaction and progress) to one server session, apart from other queries on `connection`.
         const pinned = connect({ ...requireConfig(config) });
