@@ -1,0 +1,187 @@
+/**
+ * `viborm migrate apply | status | rollback | reset`.
+ */
+import type { Migration, MigrationClient, MigrationStatus } from "../../runtime/index.js";
+import { abortedError } from "../decisions.js";
+import { EXIT } from "../exit-codes.js";
+import { migrationLines, plural, statusLines, statusSummary } from "../render.js";
+import { type CommandContext, type CommonFlags, withMigrations } from "./shared.js";
+
+/** `viborm migrate apply` flags. */
+export interface ApplyFlags extends CommonFlags {
+  to?: string;
+  dryRun?: boolean;
+  allowOutOfOrder?: boolean;
+}
+
+/**
+ * Runs `viborm migrate apply`: pending migrations in order, with progress; resolves to the exit code.
+ *
+ * @example await applyCommand(context, { to: "add-users" });
+ */
+export async function applyCommand(context: CommandContext, flags: ApplyFlags): Promise<number> {
+  const { output } = context;
+  const { color } = output;
+  const options = {
+    ...(flags.to === undefined ? {} : { to: flags.to }),
+    allowOutOfOrder: flags.allowOutOfOrder === true,
+  };
+  return withMigrations(context, flags, async (migrations, _setup, progress) => {
+    // The preview checks integrity and order before anything runs, and counts the work for progress.
+    const preview = await migrations.apply({ ...options, dryRun: true });
+    const toApply = await upTo(migrations, preview.pending, flags.to);
+    if (flags.dryRun) {
+      if (output.json) {
+        output.printJson({ ok: true, command: "apply", dryRun: true, applied: [], toApply, pending: preview.pending });
+        return EXIT.ok;
+      }
+      if (toApply.length === 0) output.print(`${color.green("✓")} Nothing to apply: the database is up to date.`);
+      else {
+        output.print(color.bold(`Would apply ${plural(toApply.length, "migration")}:`));
+        for (const line of migrationLines(toApply, color.yellow("↑"))) output.print(line);
+        output.print("Dry run: nothing ran.");
+      }
+      return EXIT.ok;
+    }
+    progress.expect(toApply.length);
+    const started = Date.now();
+    const result = await migrations.apply(options);
+    if (output.json) {
+      output.printJson({ ok: true, command: "apply", dryRun: false, applied: result.applied, pending: result.pending });
+    } else if (result.applied.length === 0) {
+      output.print(`${color.green("✓")} Nothing to apply: the database is up to date.`);
+    } else {
+      const rest = result.pending.length > 0 ? `; ${result.pending.length} still pending` : "";
+      output.print(
+        `${color.green("✓")} Applied ${plural(result.applied.length, "migration")} in ${Date.now() - started} ms${rest}.`,
+      );
+    }
+    return EXIT.ok;
+  });
+}
+
+/** `viborm migrate status` flags. */
+export interface StatusFlags extends CommonFlags {
+  /** Exit 2 when migrations are pending or modified (for CI gates). */
+  exitCode?: boolean;
+}
+
+/**
+ * Runs `viborm migrate status`; resolves to 0, or 2 with `--exit-code` when anything is pending or modified.
+ *
+ * @example await statusCommand(context, { exitCode: true });
+ */
+export async function statusCommand(context: CommandContext, flags: StatusFlags): Promise<number> {
+  const { output } = context;
+  return withMigrations(context, flags, async (migrations) => {
+    const rows = await migrations.status();
+    const summary = statusSummary(rows);
+    if (output.json) output.printJson({ ok: true, command: "status", migrations: rows, summary });
+    else {
+      for (const line of statusLines(rows, output.color)) output.print(line);
+      if (rows.length > 0) output.print(summaryLine(summary));
+    }
+    return flags.exitCode && summary.pending + summary.modified > 0 ? EXIT.pending : EXIT.ok;
+  });
+}
+
+/** `viborm migrate rollback` flags. */
+export interface RollbackFlags extends CommonFlags {
+  steps?: number;
+  to?: string;
+  dryRun?: boolean;
+}
+
+/**
+ * Runs `viborm migrate rollback`: the newest migration (or `--steps N`, or all after `--to`) down.
+ *
+ * @example await rollbackCommand(context, { steps: 2 });
+ */
+export async function rollbackCommand(context: CommandContext, flags: RollbackFlags): Promise<number> {
+  const { output } = context;
+  const { color } = output;
+  const options = {
+    ...(flags.steps === undefined ? {} : { steps: flags.steps }),
+    ...(flags.to === undefined ? {} : { to: flags.to }),
+  };
+  return withMigrations(context, flags, async (migrations, _setup, progress) => {
+    const preview = await migrations.rollback({ ...options, dryRun: true });
+    if (flags.dryRun) {
+      if (output.json)
+        output.printJson({ ok: true, command: "rollback", dryRun: true, rolledBack: preview.rolledBack });
+      else rolledBackLines(output.print, preview.rolledBack, color.yellow("↓"), true);
+      return EXIT.ok;
+    }
+    progress.expect(preview.rolledBack.length);
+    const result = await migrations.rollback(options);
+    if (output.json) output.printJson({ ok: true, command: "rollback", dryRun: false, rolledBack: result.rolledBack });
+    else rolledBackLines(output.print, result.rolledBack, color.green("✓"), false);
+    return EXIT.ok;
+  });
+}
+
+/** `viborm migrate reset` flags. */
+export interface ResetFlags extends CommonFlags {
+  dryRun?: boolean;
+  /** Skip the confirmation asked in a terminal. */
+  force?: boolean;
+}
+
+/**
+ * Runs `viborm migrate reset`: drop every table, re-apply every migration. In a terminal it asks
+ * first (unless `--force`); without one the command itself is the decision.
+ *
+ * @example await resetCommand(context, { force: true });
+ */
+export async function resetCommand(context: CommandContext, flags: ResetFlags): Promise<number> {
+  const { output, prompter } = context;
+  const { color } = output;
+  return withMigrations(context, flags, async (migrations, _setup, progress) => {
+    const preview = await migrations.reset({ dryRun: true });
+    const what = `drop ${plural(preview.dropped.length, "table")}${preview.dropped.length > 0 ? ` (${preview.dropped.join(", ")})` : ""} with all their data and re-apply ${plural(preview.applied.length, "migration")}`;
+    if (flags.dryRun) {
+      if (output.json) output.printJson({ ok: true, command: "reset", dryRun: true, ...preview });
+      else output.print(`Dry run: reset would ${what}. Nothing ran.`);
+      return EXIT.ok;
+    }
+    if (prompter && !flags.force && !(await prompter.confirm(`Reset will ${what}. Go on?`, []))) {
+      throw abortedError([], "Reset aborted at the confirmation");
+    }
+    progress.expect(preview.applied.length);
+    const result = await migrations.reset();
+    if (output.json) output.printJson({ ok: true, command: "reset", dryRun: false, ...result });
+    else {
+      output.print(
+        `${color.green("✓")} Reset: dropped ${plural(result.dropped.length, "table")}, applied ${plural(result.applied.length, "migration")}.`,
+      );
+    }
+    return EXIT.ok;
+  });
+}
+
+// internal
+
+/** The pending migrations up to and including `to` (an id or a name, as the runtime resolves it). */
+async function upTo(migrations: MigrationClient, pending: Migration[], to: string | undefined): Promise<Migration[]> {
+  if (to === undefined) return pending;
+  const rows = await migrations.status();
+  const target = rows.find((row) => row.id === to) ?? rows.find((row) => row.name === to);
+  return target ? pending.filter((migration) => migration.id <= target.id) : pending;
+}
+
+function summaryLine(summary: Record<MigrationStatus["state"], number>): string {
+  return (Object.entries(summary) as [MigrationStatus["state"], number][])
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => `${count} ${state}`)
+    .join(", ");
+}
+
+function rolledBackLines(print: (line: string) => void, rolledBack: Migration[], mark: string, dryRun: boolean): void {
+  if (rolledBack.length === 0) {
+    print("Nothing to roll back: no migration is applied.");
+    return;
+  }
+  print(`${dryRun ? "Would roll back" : "Rolled back"} ${plural(rolledBack.length, "migration")}:`);
+  for (const line of migrationLines(rolledBack, mark)) print(line);
+  if (dryRun) print("Dry run: nothing ran.");
+}

@@ -1,0 +1,100 @@
+/**
+ * Exit codes and how a failure is reported: a one-line message (plus the facts that help) for
+ * people, `{ ok: false, error }` for `--json`.
+ */
+import { isVibormError, type UndecidedChange } from "../index.js";
+import { flagsFor } from "./decisions.js";
+import type { Output, Palette } from "./output.js";
+
+/** The CLI's exit codes. */
+export const EXIT = {
+  /** The command did what was asked. */
+  ok: 0,
+  /** It failed, or a change was left undecided. */
+  failure: 1,
+  /** `migrate status --exit-code`: migrations are pending or modified. */
+  pending: 2,
+} as const;
+
+/** A failure as `--json` prints it. */
+export interface JsonFailure {
+  ok: false;
+  error: { name: string; code: string; message: string; meta?: unknown; cause?: string };
+  /** For `DESTRUCTIVE_REJECTED`: each change with the flags that would decide it. */
+  undecided?: (UndecidedChange & { flags: string[] })[];
+}
+
+/**
+ * Reports `error` (to stdout as JSON with `--json`, else to stderr) and returns the exit code.
+ *
+ * @example process.exitCode = reportError(output, error, stderrColors);
+ */
+export function reportError(output: Output, error: unknown, color: Palette): number {
+  if (output.json) {
+    output.printJson(failureDocument(error));
+    return EXIT.failure;
+  }
+  for (const line of failureLines(error, color, output.verbose)) output.note(line);
+  return EXIT.failure;
+}
+
+/** The JSON document of a failure. */
+export function failureDocument(error: unknown): JsonFailure {
+  if (isVibormError(error)) {
+    const json = error.toJSON();
+    const cause = causeMessage(error);
+    const document: JsonFailure = { ok: false, error: cause ? { ...json, cause } : json };
+    if (isVibormError(error, "DESTRUCTIVE_REJECTED")) {
+      document.undecided = error.meta.changes
+        .filter((change) => change.decision === "undecided")
+        .map((change) => ({ ...change, flags: flagsFor(change) }));
+    }
+    return document;
+  }
+  const plain = error instanceof Error ? error : new Error(String(error));
+  return { ok: false, error: { name: plain.name, code: "UNEXPECTED", message: plain.message } };
+}
+
+// internal
+
+function failureLines(error: unknown, color: Palette, verbose: boolean): string[] {
+  if (!isVibormError(error)) {
+    const plain = error instanceof Error ? error : new Error(String(error));
+    return [`${color.red("✖")} ${plain.message}`, ...(verbose && plain.stack ? [color.dim(plain.stack)] : [])];
+  }
+  const lines = [`${color.red("✖")} ${color.bold(error.code)} ${error.message}`];
+  if (isVibormError(error, "DESTRUCTIVE_REJECTED")) lines.push(...undecidedLines(error.meta.changes, color));
+  if (isVibormError(error, "MIGRATION_FAILED") && error.meta.failed) {
+    const failed = error.meta.failed;
+    lines.push(`  failed statement ${failed.statementIndex + 1}${failed.migration ? ` of ${failed.migration}` : ""}:`);
+    lines.push(...failed.sql.split("\n").map((line) => `    ${line}`));
+    for (const item of error.meta.notCompensated ?? [])
+      lines.push(color.yellow(`  not undone: ${item.sql} (${item.reason})`));
+  }
+  const cause = causeMessage(error);
+  if (cause) lines.push(color.dim(`  cause: ${cause}`));
+  if (verbose && error.stack) lines.push(color.dim(error.stack));
+  return lines;
+}
+
+function undecidedLines(changes: UndecidedChange[], color: Palette): string[] {
+  const undecided = changes.filter((change) => change.decision === "undecided");
+  if (undecided.length === 0) return [];
+  const lines = ["", "Undecided changes (pass one of the flags after each to decide it):"];
+  for (const change of undecided) {
+    const mark = change.type === "destructive" ? color.red("!") : color.yellow("?");
+    lines.push(`  ${mark} ${change.description}`);
+    lines.push(
+      `      ${flagsFor(change)
+        .map((flag) => color.cyan(flag))
+        .join("  or  ")}`,
+    );
+  }
+  return lines;
+}
+
+function causeMessage(error: Error): string | undefined {
+  const cause: unknown = error.cause;
+  if (cause === undefined || cause === null) return undefined;
+  return cause instanceof Error ? cause.message : String(cause);
+}

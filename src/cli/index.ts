@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/**
+ * @module viborm CLI (the `viborm` bin): `viborm push`, `viborm migrate generate | apply | status |
+ * rollback | reset`. Node only. Run `viborm --help`.
+ */
+import { runCli } from "./program.js";
+
+const code = await runCli({
+  argv: process.argv,
+  cwd: process.cwd(),
+  env: process.env,
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+});
+// Exit explicitly once the output is flushed: a pool the user's config keeps open (one the client
+// did not open itself, so `$close` leaves it) must not keep a CI job waiting.
+await Promise.all([flush(process.stdout), flush(process.stderr)]);
+process.exit(code);
+
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}

@@ -1,0 +1,176 @@
+/**
+ * Finds and loads `viborm.config.{ts,mts,js,mjs}` (TypeScript through jiti, no build step) and
+ * turns it, with the flags that override it, into what the migration client needs.
+ */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { createJiti } from "jiti";
+import type { MigrationsConfig, VibormConfig } from "../config.js";
+import { type VibormClient, VibormError } from "../index.js";
+import type { MigrationClientOptions } from "../runtime/index.js";
+import { createFsStorageDriver } from "../storage/fs.js";
+
+/** The file names looked for in the working directory, in this order. */
+export const CONFIG_FILES = ["viborm.config.ts", "viborm.config.mts", "viborm.config.js", "viborm.config.mjs"] as const;
+
+/** The migrations folder when the config names neither `dir` nor `storageDriver`. */
+export const DEFAULT_MIGRATIONS_DIR = "migrations";
+
+/** The flags that override the config. */
+export interface ConfigFlags {
+  /** `--config PATH`. */
+  config?: string;
+  /** `--dir DIR`: the migrations folder, relative to the working directory. */
+  dir?: string;
+  /** `--table-name NAME`. */
+  tableName?: string;
+}
+
+/** The loaded set-up of one run. */
+export interface Setup {
+  /** The config file used. */
+  configPath: string;
+  client: VibormClient;
+  /** The options for `createMigrationClient` (storage, tracking table, lock timeout). */
+  options: MigrationClientOptions;
+  /** The migrations folder, when storage is a folder (for messages); absent for a configured storageDriver. */
+  migrationsDir?: string;
+}
+
+/**
+ * The config file: `--config PATH` (relative to `cwd`), else the first of {@link CONFIG_FILES} in
+ * `cwd`. Throws `CONFIG_ERROR` naming the paths tried.
+ *
+ * @example findConfig(process.cwd()) // → "/app/viborm.config.ts"
+ */
+export function findConfig(cwd: string, explicit?: string): string {
+  if (explicit !== undefined) {
+    const path = resolve(cwd, explicit);
+    if (existsSync(path)) return path;
+    throw configError(path, `the config file ${path} (from --config) does not exist`);
+  }
+  const tried = CONFIG_FILES.map((name) => resolve(cwd, name));
+  const found = tried.find((path) => existsSync(path));
+  if (found) return found;
+  throw configError(
+    tried[0]!,
+    `no viborm config found in ${cwd} (tried ${CONFIG_FILES.join(", ")}); create viborm.config.ts or pass --config PATH`,
+  );
+}
+
+/**
+ * Loads the config file and checks its shape. Throws `CONFIG_ERROR` (with the loader's error as
+ * `cause`) when it cannot be imported or exports no valid config.
+ */
+export async function loadConfigFile(path: string): Promise<VibormConfig> {
+  // One jiti per load, resolving from the config's folder: the config's imports resolve as
+  // they would for the user's own code (their node_modules, their viborm).
+  const jiti = createJiti(path, { interopDefault: true });
+  let loaded: unknown;
+  try {
+    loaded = await jiti.import(path, { default: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw configError(path, `the config file ${path} failed to load: ${reason}`, error);
+  }
+  return checkConfig(path, loaded);
+}
+
+/**
+ * Finds and loads the config, makes the client, and resolves the storage: `--dir` overrides the
+ * config's `dir`; a configured `storageDriver` with `--dir` (or with `dir`) is a `CONFIG_ERROR`.
+ */
+export async function loadSetup(cwd: string, flags: ConfigFlags): Promise<Setup> {
+  const configPath = findConfig(cwd, flags.config);
+  const config = await loadConfigFile(configPath);
+  const migrations: MigrationsConfig = config.migrations ?? {};
+  const storage = resolveStorage(cwd, configPath, migrations, flags.dir);
+  const client = await makeClient(configPath, config);
+  const tableName = flags.tableName ?? migrations.tableName;
+  return {
+    configPath,
+    client,
+    options: {
+      storageDriver: storage.driver,
+      ...(tableName === undefined ? {} : { tableName }),
+      ...(migrations.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: migrations.lockTimeoutMs }),
+    },
+    ...(storage.dir === undefined ? {} : { migrationsDir: storage.dir }),
+  };
+}
+
+/** A path for messages: relative to `cwd` when inside it. */
+export function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+}
+
+// internal
+
+function checkConfig(path: string, loaded: unknown): VibormConfig {
+  if (typeof loaded !== "object" || loaded === null) {
+    throw configError(
+      path,
+      `the config file ${path} has no default export; write \`export default defineConfig({ client, migrations })\``,
+    );
+  }
+  const config = loaded as Partial<VibormConfig>;
+  if (config.client === undefined || config.client === null) {
+    throw configError(path, `the config in ${path} has no \`client\` (make one with createClient from viborm/pg, …)`);
+  }
+  if (config.migrations !== undefined && (typeof config.migrations !== "object" || config.migrations === null)) {
+    throw configError(path, `\`migrations\` in ${path} must be an object ({ dir, tableName, storageDriver })`);
+  }
+  return config as VibormConfig;
+}
+
+async function makeClient(path: string, config: VibormConfig): Promise<VibormClient> {
+  let client: unknown;
+  try {
+    client = typeof config.client === "function" ? await config.client() : config.client;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw configError(path, `the client function in ${path} failed: ${reason}`, error);
+  }
+  const candidate = client as Partial<VibormClient> | null;
+  if (!candidate || typeof candidate !== "object" || !candidate.$driver || !candidate.$snapshot) {
+    throw configError(
+      path,
+      `\`client\` in ${path} is not a viborm client: make it with createClient from a driver entry (viborm/pg, viborm/sqlite3, …)`,
+    );
+  }
+  return candidate as VibormClient;
+}
+
+function resolveStorage(
+  cwd: string,
+  configPath: string,
+  migrations: MigrationsConfig,
+  dirFlag: string | undefined,
+): { driver: NonNullable<MigrationClientOptions["storageDriver"]>; dir?: string } {
+  if (migrations.storageDriver !== undefined) {
+    if (dirFlag !== undefined) {
+      throw configError(
+        configPath,
+        `${configPath} configures migrations.storageDriver, so --dir ${dirFlag} has nothing to point; drop the flag, or remove storageDriver from the config`,
+      );
+    }
+    if (migrations.dir !== undefined) {
+      throw configError(
+        configPath,
+        `${configPath} configures both migrations.dir and migrations.storageDriver; keep one of them`,
+      );
+    }
+    return { driver: migrations.storageDriver };
+  }
+  const dir =
+    dirFlag !== undefined
+      ? resolve(cwd, dirFlag)
+      : resolve(dirname(configPath), migrations.dir ?? DEFAULT_MIGRATIONS_DIR);
+  return { driver: createFsStorageDriver(dir), dir };
+}
+
+function configError(path: string, problem: string, cause?: unknown): VibormError<"CONFIG_ERROR"> {
+  const message = `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
+  return new VibormError("CONFIG_ERROR", message, { path, problem }, cause === undefined ? undefined : { cause });
+}

@@ -1,0 +1,241 @@
+/**
+ * The command line: commands, flags and help (commander), wired to the command functions.
+ * Parsing only: every command's work lives in `commands/`.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { generateCommand } from "./commands/generate.js";
+import { applyCommand, resetCommand, rollbackCommand, statusCommand } from "./commands/migrate.js";
+import { pushCommand } from "./commands/push.js";
+import type { CommandContext, DecisionOptions } from "./commands/shared.js";
+import { EXIT, reportError } from "./exit-codes.js";
+import { createOutput, stderrPalette } from "./output.js";
+import { createTerminalPrompter } from "./prompt.js";
+
+/** The process the CLI runs in (the bin passes the real one). */
+export interface CliProcess {
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/**
+ * Parses `argv`, runs the command and reports any failure; resolves to the exit code
+ * (0 success, 1 failure or undecided change, 2 from `migrate status --exit-code`).
+ *
+ * @example process.exitCode = await runCli({ argv: process.argv, cwd: process.cwd(), env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+ */
+export async function runCli(proc: CliProcess): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let context: CommandContext | undefined;
+  const contextFor = (flags: { json?: boolean; verbose?: boolean }): CommandContext => {
+    const output = createOutput({
+      json: flags.json === true,
+      verbose: flags.verbose === true,
+      stdout: proc.stdout,
+      stderr: proc.stderr,
+      stdinIsTerminal: proc.stdin.isTTY === true,
+      env: proc.env,
+    });
+    context = {
+      cwd: proc.cwd,
+      output,
+      errorColor: stderrPalette(proc.stderr, proc.env),
+      prompter: output.interactive ? createTerminalPrompter(output) : undefined,
+    };
+    return context;
+  };
+  const program = buildProgram(proc, async (run, flags) => {
+    exitCode = await run(contextFor(flags));
+  });
+  try {
+    await program.parseAsync(proc.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return usageExit(proc, error);
+    const active = context ?? contextFor({ json: proc.argv.includes("--json") });
+    return reportError(active.output, error, active.errorColor);
+  }
+  return exitCode;
+}
+
+// internal
+
+type Runner = (
+  run: (context: CommandContext) => Promise<number>,
+  flags: { json?: boolean; verbose?: boolean },
+) => Promise<void>;
+
+function buildProgram(proc: CliProcess, runner: Runner): Command {
+  const program = new Command("viborm")
+    .description("Schema migrations for viborm: push the schema in development, versioned migrations in production.")
+    .version(packageVersion(), "-v, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => proc.stdout.write(text), writeErr: (text) => proc.stderr.write(text) })
+    .showHelpAfterError("(add --help for usage)");
+  program.addHelpText("after", EXAMPLES.root);
+
+  decisionOptions(common(program.command("push"), false))
+    .description("diff the live database against the schema and run the difference (development)")
+    .option("--dry-run", "show the plan and its SQL; change nothing")
+    .addHelpText("after", EXAMPLES.push)
+    .action((flags, command: Command) => runner((c) => pushCommand(c, { ...flags, ...renames(command) }), flags));
+
+  const migrate = program
+    .command("migrate")
+    .description("versioned migrations: generate, apply, status, rollback, reset")
+    .addHelpText("after", EXAMPLES.migrate);
+
+  decisionOptions(common(migrate.command("generate"), true))
+    .description("write the next migration folder (up.sql, down.sql, migration.json) from the schema's changes")
+    .option("-n, --name <name>", "the migration's name, e.g. add-users (derived from the changes when omitted)")
+    .option("--dry-run", "show the migration's SQL; write nothing")
+    .addHelpText("after", EXAMPLES.generate)
+    .action((flags, command: Command) => runner((c) => generateCommand(c, { ...flags, ...renames(command) }), flags));
+
+  common(migrate.command("apply"), true)
+    .description("apply pending migrations, in order, each all-or-nothing")
+    .option("--to <migration>", "apply up to and including this migration (id or name)")
+    .option("--dry-run", "list what would be applied; run nothing")
+    .option("--allow-out-of-order", "apply pending migrations older than the newest applied one (a merged branch)")
+    .addHelpText("after", EXAMPLES.apply)
+    .action((flags) => runner((c) => applyCommand(c, flags), flags));
+
+  common(migrate.command("status"), true)
+    .description("list migrations: applied, pending, modified (changed after applying) or missing")
+    .option("--exit-code", "exit with 2 when migrations are pending or modified (for CI gates)")
+    .addHelpText("after", EXAMPLES.status)
+    .action((flags) => runner((c) => statusCommand(c, flags), flags));
+
+  common(migrate.command("rollback"), true)
+    .description("run the newest applied migrations' down.sql, newest first")
+    .option("--steps <n>", "how many migrations to roll back (default 1)", wholeNumber)
+    .option("--to <migration>", "roll back every migration applied after this one (id or name)")
+    .option("--dry-run", "list what would be rolled back; run nothing")
+    .addHelpText("after", EXAMPLES.rollback)
+    .action((flags) => runner((c) => rollbackCommand(c, flags), flags));
+
+  common(migrate.command("reset"), true)
+    .description("drop every table (all data) and re-apply every migration")
+    .option("--dry-run", "list what would be dropped and applied; run nothing")
+    .option("--force", "do not ask for confirmation in a terminal")
+    .addHelpText("after", EXAMPLES.reset)
+    .action((flags) => runner((c) => resetCommand(c, flags), flags));
+  return program;
+}
+
+/** The flags every command takes. */
+function common(command: Command, withDir: boolean): Command {
+  command.option(
+    "-c, --config <path>",
+    "config file (default: viborm.config.{ts,mts,js,mjs} in the working directory)",
+  );
+  if (withDir) command.option("--dir <dir>", "migrations folder, overriding the config's migrations.dir");
+  return command
+    .option("--table-name <name>", "tracking table, overriding the config's migrations.tableName")
+    .option("--json", "print one JSON document on stdout and nothing else")
+    .option("--verbose", "show the SQL and error details");
+}
+
+/**
+ * The decision flags of push and generate. `--rename` and `--no-rename` share commander's
+ * attribute, so both are collected from option events (in order) instead of the parsed value.
+ */
+function decisionOptions(command: Command): Command {
+  const state: DecisionOptions = { renames: [], noRename: false };
+  RENAME_STATE.set(command, state);
+  command.on("option:rename", (value: string) => state.renames.push(value));
+  command.on("option:no-rename", () => {
+    state.noRename = true;
+  });
+  return command
+    .option("--force", "accept destructive changes (data loss)")
+    .option("--accept-data-loss", "the same as --force")
+    .option(
+      "--rename <spec>",
+      "decide a suspected rename: <table>=<newTable> or <table>.<column>=<newColumn> (repeatable)",
+      (value: string, previous: unknown) => [...(Array.isArray(previous) ? previous : []), value],
+    )
+    .option("--no-rename", "treat every suspected rename not given by --rename as an add and a drop");
+}
+
+const RENAME_STATE = new WeakMap<Command, DecisionOptions>();
+
+function renames(command: Command): DecisionOptions {
+  return RENAME_STATE.get(command) ?? { renames: [], noRename: false };
+}
+
+function wholeNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return number;
+}
+
+function usageExit(proc: CliProcess, error: CommanderError): number {
+  // "commander.help" is help shown for a missing command: a usage error, unlike --help.
+  if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
+  if (proc.argv.includes("--json")) {
+    const message = error.message.replace(/^error: /, "");
+    const document = { ok: false, error: { name: "UsageError", code: "INVALID_ARGUMENT", message } };
+    proc.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
+  return EXIT.failure;
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+const EXAMPLES = {
+  root: `
+Examples:
+  $ viborm push --dry-run                 show what push would run
+  $ viborm migrate generate --name add-users
+  $ viborm migrate apply
+  $ viborm migrate status --exit-code     exit 2 when migrations are pending (CI gate)
+
+Config: viborm.config.ts (or .mts, .js, .mjs) in the working directory:
+  export default defineConfig({ client, migrations: { dir: "migrations" } })`,
+  push: `
+Without a terminal (CI) nothing waits for input: --force, --rename and --no-rename decide, and an
+undecided change exits with 1 and lists the flags that would decide it.
+
+Examples:
+  $ viborm push
+  $ viborm push --dry-run --verbose
+  $ viborm push --force --rename users.name=full_name
+  $ viborm push --accept-data-loss --no-rename --json`,
+  migrate: `
+Examples:
+  $ viborm migrate generate --name add-users
+  $ viborm migrate apply --to add-users
+  $ viborm migrate status --json
+  $ viborm migrate rollback --steps 2`,
+  generate: `
+Examples:
+  $ viborm migrate generate --name add-users
+  $ viborm migrate generate --name rename-name --rename users.name=full_name
+  $ viborm migrate generate --name drop-legacy --force --dry-run`,
+  apply: `
+Examples:
+  $ viborm migrate apply
+  $ viborm migrate apply --to 20261126184000_add-users --dry-run
+  $ viborm migrate apply --json`,
+  status: `
+Examples:
+  $ viborm migrate status
+  $ viborm migrate status --exit-code --json`,
+  rollback: `
+Examples:
+  $ viborm migrate rollback
+  $ viborm migrate rollback --steps 2
+  $ viborm migrate rollback --to add-users --dry-run`,
+  reset: `
+Examples:
+  $ viborm migrate reset --dry-run
+  $ viborm migrate reset --force`,
+};

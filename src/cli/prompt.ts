@@ -1,0 +1,72 @@
+/**
+ * Terminal prompts (only when a person is there: see `Output.interactive`). One key answers each
+ * question, so a scripted terminal drives them as easily as a person.
+ */
+import { isCancel, selectKey } from "@clack/prompts";
+import type { Change } from "../runtime/index.js";
+import type { Decision } from "./decisions.js";
+import type { Output } from "./output.js";
+import { sqlLines } from "./render.js";
+
+/** The questions the CLI asks. */
+export interface Prompter {
+  /** One destructive or ambiguous change: the decision, or "abort". */
+  decide(change: Change): Promise<Decision | "abort">;
+  /** Once, before running: true to go ahead. `sql` (if any) is shown when asked for. */
+  confirm(message: string, sql: readonly string[]): Promise<boolean>;
+}
+
+/**
+ * The prompts on the process's terminal (@clack/prompts).
+ *
+ * @example const answer = await createTerminalPrompter(output).decide(change);
+ */
+export function createTerminalPrompter(output: Output): Prompter {
+  const { color } = output;
+  return {
+    async decide(change) {
+      if (change.type === "ambiguous") {
+        const what = change.kind === "renameTable" ? "table" : "column";
+        const answer = await selectKey({
+          message: change.description,
+          options: [
+            { value: "r", label: `rename ${what} ${change.from} → ${change.to}`, hint: "keeps the data" },
+            {
+              value: "d",
+              label: `add ${change.to} and drop ${change.from}`,
+              hint: `the data in ${change.from} is lost`,
+            },
+            { value: "q", label: "abort" },
+          ],
+        });
+        if (isCancel(answer) || answer === "q") return "abort";
+        return answer === "r" ? "rename" : "addAndDrop";
+      }
+      const answer = await selectKey({
+        message: `${color.red("Data loss:")} ${change.description}`,
+        options: [
+          { value: "y", label: "proceed", hint: "the data is lost" },
+          { value: "q", label: "abort" },
+        ],
+      });
+      return isCancel(answer) || answer === "q" ? "abort" : "proceed";
+    },
+    async confirm(message, sql) {
+      for (;;) {
+        const answer = await selectKey({
+          message,
+          options: [
+            { value: "y", label: "yes, go on" },
+            ...(sql.length > 0 ? [{ value: "s", label: "show the SQL" }] : []),
+            { value: "n", label: "no, abort" },
+          ],
+        });
+        if (isCancel(answer) || answer === "n") return false;
+        if (answer === "y") return true;
+        output.print();
+        for (const line of sqlLines(sql, color)) output.print(line);
+        output.print();
+      }
+    },
+  };
+}

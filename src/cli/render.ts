@@ -1,0 +1,229 @@
+/**
+ * Human-readable forms of plans, decisions, migrations and status, and the plan's JSON form.
+ */
+import type { Column } from "../index.js";
+import type { Change, Migration, MigrationStatus, Operation } from "../runtime/index.js";
+import type { DecisionRecord } from "./decisions.js";
+import type { Palette } from "./output.js";
+
+/** One operation as a plan line. */
+export interface PlanStep {
+  kind: Operation["kind"];
+  /** What it does, in words. */
+  summary: string;
+  /** It can lose data (it is one of the destructive changes). */
+  destructive: boolean;
+}
+
+/** The operations grouped by the table (or enum type) they touch, in plan order of first appearance. */
+export interface PlanGroup {
+  /** A table name, or `enum <name>`. */
+  object: string;
+  steps: PlanStep[];
+}
+
+/**
+ * Groups operations by table, marking the ones a destructive change is about.
+ *
+ * @example groupPlan(result.operations, result.changes) // → [{ object: "users", steps: [...] }]
+ */
+export function groupPlan(operations: readonly Operation[], changes: readonly Change[]): PlanGroup[] {
+  const groups = new Map<string, PlanStep[]>();
+  for (const operation of operations) {
+    const object = objectOf(operation);
+    const steps = groups.get(object) ?? [];
+    steps.push({
+      kind: operation.kind,
+      summary: summarize(operation),
+      destructive: changes.some((change) => isAbout(change, operation)),
+    });
+    groups.set(object, steps);
+  }
+  return [...groups].map(([object, steps]) => ({ object, steps }));
+}
+
+/** The plan as lines: each table, then its steps (`+` adds, `-` drops, `~` changes, `!` loses data). */
+export function planLines(groups: readonly PlanGroup[], color: Palette): string[] {
+  const lines: string[] = [];
+  for (const group of groups) {
+    lines.push(`  ${color.bold(group.object)}`);
+    for (const step of group.steps) {
+      const mark = step.destructive ? color.red("!") : markOf(step.kind, color);
+      const text = step.destructive ? `${step.summary} ${color.red("(data loss)")}` : step.summary;
+      lines.push(`    ${mark} ${text}`);
+    }
+  }
+  return lines;
+}
+
+/** The decisions taken (by flag or prompt), one line each. */
+export function decisionLines(record: DecisionRecord, color: Palette): string[] {
+  return [...record.decisions.values()].map(({ change, decision, by }) => {
+    const how = by === "flag" ? color.dim(" (flag)") : "";
+    if (change.type === "ambiguous") {
+      const pair =
+        change.kind === "renameTable"
+          ? `${change.from} → ${change.to}`
+          : `${change.table}.${change.from} → ${change.to}`;
+      const verdict = decision === "rename" ? "renamed" : "not a rename (added and dropped)";
+      return `  ${color.yellow("?")} ${pair}: ${verdict}${how}`;
+    }
+    return `  ${color.red("!")} ${change.description} → ${decision}${how}`;
+  });
+}
+
+/** SQL statements, each ending in `;`, every line indented by `indent`. */
+export function sqlLines(statements: readonly string[], color: Palette, indent = "  "): string[] {
+  return statements.flatMap((statement) => `${statement};`.split("\n").map((line) => `${indent}${color.cyan(line)}`));
+}
+
+/** Migration ids, one per line. */
+export function migrationLines(migrations: readonly Migration[], mark: string): string[] {
+  return migrations.map((migration) => `  ${mark} ${migration.id}`);
+}
+
+/** The status table: id, state and when it was applied. */
+export function statusLines(rows: readonly MigrationStatus[], color: Palette): string[] {
+  if (rows.length === 0) return ["No migrations yet: create one with `viborm migrate generate --name <name>`."];
+  const width = Math.max(...rows.map((row) => row.id.length), 2);
+  const paint: Record<MigrationStatus["state"], (text: string) => string> = {
+    applied: color.green,
+    pending: color.yellow,
+    modified: color.red,
+    missing: color.red,
+  };
+  const header = color.dim(`  ${"ID".padEnd(width)}  ${"STATE".padEnd(8)}  APPLIED AT`);
+  return [
+    header,
+    ...rows.map((row) => `  ${row.id.padEnd(width)}  ${paint[row.state](row.state.padEnd(8))}  ${row.appliedAt ?? ""}`),
+  ];
+}
+
+/** Counts by state. */
+export function statusSummary(rows: readonly MigrationStatus[]): Record<MigrationStatus["state"], number> {
+  const counts = { applied: 0, pending: 0, modified: 0, missing: 0 };
+  for (const row of rows) counts[row.state] += 1;
+  return counts;
+}
+
+/** "1 migration", "3 statements". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+// internal
+
+function objectOf(operation: Operation): string {
+  switch (operation.kind) {
+    case "createTable":
+    case "dropTable":
+      return operation.table.name;
+    case "renameTable":
+      return operation.to;
+    case "createEnum":
+    case "dropEnum":
+      return `enum ${operation.enum.name}`;
+    case "alterEnum":
+      return `enum ${operation.name}`;
+    default:
+      return operation.table;
+  }
+}
+
+function summarize(operation: Operation): string {
+  switch (operation.kind) {
+    case "createTable":
+      return `create table (${plural(operation.table.columns.length, "column")})`;
+    case "dropTable":
+      return "drop table";
+    case "renameTable":
+      return `rename table ${operation.from} → ${operation.to}`;
+    case "addColumn":
+      return `add column ${operation.column.name} ${typeOf(operation.column)}`;
+    case "dropColumn":
+      return `drop column ${operation.column.name}`;
+    case "renameColumn":
+      return `rename column ${operation.from} → ${operation.to}`;
+    case "alterColumn":
+      return `alter column ${operation.to.name} (${alteration(operation.from, operation.to)})`;
+    case "addPrimaryKey":
+      return `add primary key (${operation.primaryKey.columns.join(", ")})`;
+    case "dropPrimaryKey":
+      return `drop primary key (${operation.primaryKey.columns.join(", ")})`;
+    case "addUnique":
+      return `add unique ${operation.unique.name} (${operation.unique.columns.join(", ")})`;
+    case "dropUnique":
+      return `drop unique ${operation.unique.name}`;
+    case "createIndex":
+      return `create ${operation.index.unique ? "unique " : ""}index ${operation.index.name} (${operation.index.columns.join(", ")})`;
+    case "dropIndex":
+      return `drop index ${operation.index.name}`;
+    case "addForeignKey":
+      return `add foreign key (${operation.foreignKey.columns.join(", ")}) → ${operation.foreignKey.referencedTable}`;
+    case "dropForeignKey":
+      return `drop foreign key ${operation.foreignKey.name}`;
+    case "createEnum":
+      return `create enum (${operation.enum.values.join(", ")})`;
+    case "dropEnum":
+      return "drop enum";
+    case "alterEnum":
+      return `alter enum (${operation.from.join(", ")}) → (${operation.to.join(", ")})`;
+  }
+}
+
+function typeOf(column: Column): string {
+  const base = column.type.kind === "enum" ? `enum ${column.type.name}` : column.type.kind;
+  return `${base}${column.array ? "[]" : ""}${column.nullable ? "?" : ""}`;
+}
+
+function alteration(from: Column, to: Column): string {
+  const parts: string[] = [];
+  if (typeOf({ ...from, nullable: false }) !== typeOf({ ...to, nullable: false })) {
+    parts.push(`${typeOf({ ...from, nullable: false })} → ${typeOf({ ...to, nullable: false })}`);
+  }
+  if (from.nullable !== to.nullable) parts.push(to.nullable ? "nullable" : "not null");
+  if (JSON.stringify(from.default) !== JSON.stringify(to.default)) parts.push("default");
+  if (from.autoIncrement !== to.autoIncrement) parts.push(to.autoIncrement ? "auto-increment" : "no auto-increment");
+  return parts.join(", ") || "definition";
+}
+
+/** Which operations each destructive change kind is about. */
+const DESTRUCTIVE_OPERATIONS: Record<string, readonly Operation["kind"][]> = {
+  dropTable: ["dropTable"],
+  dropColumn: ["dropColumn"],
+  narrowType: ["alterColumn"],
+  setNotNull: ["alterColumn"],
+  removeEnumValue: ["alterEnum"],
+  dropEnum: ["dropEnum"],
+  addNotNullColumn: ["addColumn"],
+  addUnique: ["addUnique", "createIndex"],
+  changePrimaryKey: ["dropPrimaryKey", "addPrimaryKey"],
+};
+
+function isAbout(change: Change, operation: Operation): boolean {
+  if (change.type !== "destructive") return false;
+  if (!DESTRUCTIVE_OPERATIONS[change.kind]?.includes(operation.kind)) return false;
+  const object = objectOf(operation);
+  const target = change.enum !== undefined ? `enum ${change.enum}` : change.table;
+  if (object !== target) return false;
+  const column = columnOf(operation);
+  return change.column === undefined || column === undefined || change.column === column;
+}
+
+function columnOf(operation: Operation): string | undefined {
+  switch (operation.kind) {
+    case "addColumn":
+    case "dropColumn":
+      return operation.column.name;
+    case "alterColumn":
+      return operation.to.name;
+    default:
+      return undefined;
+  }
+}
+
+function markOf(kind: Operation["kind"], color: Palette): string {
+  if (kind.startsWith("create") || kind.startsWith("add")) return color.green("+");
+  if (kind.startsWith("drop")) return color.yellow("-");
+  return color.cyan("~");
+}

@@ -1,0 +1,56 @@
+/**
+ * @module viborm/config: `defineConfig` for `viborm.config.ts`, the file the `viborm` CLI loads.
+ *
+ * Runtime-agnostic (imports nothing at run time), so a Worker may share its client set-up with it.
+ */
+import type { VibormClient } from "./drivers/client.js";
+import type { MigrationStorageDriver } from "./storage/types.js";
+
+/** The client the CLI works on: a viborm client, or a function making one (called once, only when needed). */
+export type ConfigClient = VibormClient | (() => VibormClient | Promise<VibormClient>);
+
+/** Where migration files live and how they are tracked. */
+export interface MigrationsConfig {
+  /**
+   * The folder of migration folders, relative to the config file (the CLI's `--dir` overrides it).
+   * Give `dir` or `storageDriver`, not both.
+   * @default "migrations"
+   */
+  dir?: string;
+  /** The tracking table (the CLI's `--table-name` overrides it). @default "_viborm_migrations" */
+  tableName?: string;
+  /**
+   * Any storage driver instead of a folder, e.g. `createUnstorageDriver(storage)`. With it, the
+   * CLI refuses a `--dir` flag instead of silently choosing one of the two.
+   */
+  storageDriver?: MigrationStorageDriver;
+  /** How long `apply`, `rollback` and `reset` wait for another process's migration lock. @default 30000 */
+  lockTimeoutMs?: number;
+}
+
+/** What `viborm.config.ts` exports by default. */
+export interface VibormConfig {
+  /** The database and schema: the client from `createClient` of a driver entry, or a function making it. */
+  client: ConfigClient;
+  /** Migration files and tracking. @default { dir: "migrations" } */
+  migrations?: MigrationsConfig;
+}
+
+/**
+ * Declares the CLI's configuration. It returns its argument unchanged: it exists so the editor
+ * checks the shape of the config.
+ *
+ * @example
+ * // viborm.config.ts
+ * import { defineConfig } from "viborm/config";
+ * import { createClient } from "viborm/pg";
+ * import { schema } from "./src/schema.js";
+ *
+ * export default defineConfig({
+ *   client: createClient({ schema, databaseUrl: process.env.DATABASE_URL }),
+ *   migrations: { dir: "migrations" },
+ * });
+ */
+export function defineConfig(config: VibormConfig): VibormConfig {
+  return config;
+}
