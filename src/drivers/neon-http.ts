@@ -32,7 +32,8 @@ export interface NeonCallOptions {
 /** The function `neon(url)` returns (the part of `NeonQueryFunction` viborm uses). */
 export interface NeonSqlLike {
   query(sql: string, params?: unknown[], options?: NeonCallOptions): NeonQueryLike;
-  transaction(queries: NeonQueryLike[], options?: NeonCallOptions): Promise<unknown[]>;
+  /** Neon also takes a function returning the queries; viborm always passes the array. */
+  transaction(queries: NeonQueryLike[] | ((sql: never) => unknown[]), options?: NeonCallOptions): Promise<unknown[]>;
 }
 
 /**
