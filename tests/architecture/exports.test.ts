@@ -21,6 +21,8 @@ const CONTRACT: Record<string, string[]> = {
   "./pglite": ["createClient"],
   "./planetscale": ["createClient"],
   "./neon-http": ["createClient"],
+  "./d1": ["createClient"],
+  "./d1-http": ["createClient"],
   "./migrations": ["createMigrationClient"],
   "./migrations/storage/fs": ["createFsStorageDriver"],
   "./migrations/storage/unstorage": ["createUnstorageDriver"],

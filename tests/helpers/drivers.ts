@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { Schema, VibormClient } from "viborm";
+import { createClient as createD1Client } from "viborm/d1";
+import { createClient as createD1HttpClient } from "viborm/d1-http";
 import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient as createNeonHttpClient } from "viborm/neon-http";
 import { createClient as createPgClient } from "viborm/pg";
@@ -15,11 +17,12 @@ import { createClient as createPgliteClient } from "viborm/pglite";
 import { createClient as createPlanetScaleClient } from "viborm/planetscale";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
 import { afterAll } from "vitest";
+import { emptyD1, sharedD1 } from "../edge/fixtures/d1.js";
 import { sharedNeonEndpoint } from "../edge/fixtures/neon-endpoint.js";
 import { sharedPlanetScaleEndpoint } from "../edge/fixtures/planetscale-endpoint.js";
 import { createMysqlDatabase, createPgDatabase, requireDatabase } from "./databases.js";
 
-export type DriverName = "pg" | "mysql2" | "sqlite3" | "pglite" | "neon-http" | "planetscale";
+export type DriverName = "pg" | "mysql2" | "sqlite3" | "pglite" | "neon-http" | "planetscale" | "d1" | "d1-http";
 
 export interface TestDatabase {
   /** A new client on this database with `schema` (several may be open at once). */
@@ -115,6 +118,42 @@ const ALL: DriverCase[] = [
           await endpoint.endSessions(database.name);
           await database.drop();
         },
+      );
+    },
+  },
+  {
+    name: "d1",
+    dialect: "sqlite",
+    available: async () => true,
+    async fresh() {
+      // One Miniflare (workerd) per test file; its D1 database is emptied for each test.
+      const { binding } = await sharedD1();
+      await emptyD1(binding);
+      return tracked(
+        (schema) => createD1Client({ schema, database: binding }),
+        async () => undefined,
+      );
+    },
+  },
+  {
+    name: "d1-http",
+    dialect: "sqlite",
+    available: async () => true,
+    async fresh() {
+      // The local D1 HTTP endpoint serves a database of the file's Miniflare, emptied for each test.
+      const { http } = await sharedD1();
+      await emptyD1(http.database);
+      const { endpoint, databaseId } = http;
+      return tracked(
+        (schema) =>
+          createD1HttpClient({
+            schema,
+            accountId: endpoint.accountId,
+            databaseId,
+            apiToken: endpoint.apiToken,
+            baseUrl: endpoint.baseUrl,
+          }),
+        async () => undefined,
       );
     },
   },
