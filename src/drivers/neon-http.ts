@@ -95,9 +95,9 @@ export function createClient<S extends Schema>(options: NeonHttpClientOptions<S>
  */
 export function createNeonHttpDriver(options: NeonHttpDriverOptions): Driver {
   const owned = options.sql === undefined;
-  const unroute =
-    owned && options.fetchEndpoint !== undefined ? route(options.databaseUrl, options.fetchEndpoint) : noop;
   const sql = options.sql ?? openSql(options.databaseUrl);
+  const unroute =
+    owned && options.fetchEndpoint !== undefined ? route(options.databaseUrl!, options.fetchEndpoint) : noop;
   let closed = false;
   const live = (what: string) => {
     // An owned client's close() drops its endpoint route: a query after it would silently go elsewhere.
@@ -147,6 +147,8 @@ function noop(): void {}
 
 function openSql(databaseUrl: string | undefined): NeonSqlLike {
   if (!databaseUrl) throw new TypeError("viborm/neon-http needs either databaseUrl or sql.");
+  // Checked here because Neon's own error for a malformed URL quotes it, password included.
+  hostKey(databaseUrl);
   return neon(databaseUrl) as unknown as NeonSqlLike;
 }
 

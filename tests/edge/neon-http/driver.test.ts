@@ -187,6 +187,20 @@ describe("viborm/neon-http driver", () => {
     }
   });
 
+  test("a malformed databaseUrl is INVALID_ARGUMENT without the URL (it may hold a password)", () => {
+    const databaseUrl = "postgresql://user:s3cret@bad host/db";
+    const error = (() => {
+      try {
+        createClient({ schema, databaseUrl });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isVibormError(error, "INVALID_ARGUMENT")).toBe(true);
+    expect(JSON.stringify(error)).not.toContain("s3cret");
+    expect((error as Error).message).not.toContain("s3cret");
+  });
+
   test("an invalid schema fails before any request", () => {
     const post = s.model({ id: s.int().id(), authorId: s.int(), author: s.manyToOne(() => ghost).fields("authorId") });
     const ghost = s.model({ id: s.int().id() });
