@@ -11,6 +11,7 @@ import { createMigrationClient, type MigrationStorageDriver } from "viborm/migra
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
 import { createClient } from "viborm/planetscale";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { getDialect } from "../../../src/dialects/index.js";
 import { tables } from "../../helpers/catalog.js";
 import { requireDatabase } from "../../helpers/databases.js";
 import { clock } from "../../migrate/helpers.js";
@@ -224,6 +225,32 @@ describe("viborm/planetscale migrations", () => {
     expect(locks.length).toBeGreaterThanOrEqual(2);
     expect(locks.every((r) => r.session === null)).toBe(true);
     expect((await make().status()).map((m) => m.state)).toEqual(["applied", "applied"]);
+  });
+
+  test("a lock held by another session makes apply fail with LOCK_TIMEOUT, changing nothing", async () => {
+    const storageDriver = memoryStorage();
+    const migrations = createMigrationClient(createClient({ schema: base, url: db.url }), {
+      storageDriver,
+      lockTimeoutMs: 1_000,
+      now: clock("2026-01-01T00:00:00Z"),
+    });
+    await migrations.generate({ name: "init" });
+    const holder = createClient({ schema: base, url: db.url }).$driver;
+    if (holder.atomic.kind !== "session") throw new Error("planetscale must offer a session");
+    const lock = getDialect("mysql").lock!;
+    const key = "viborm:_viborm_migrations";
+    const error = await holder.atomic.withSession(async (session) => {
+      for (const statement of lock.acquire(key, 0)) await session.query(statement.sql, statement.params);
+      try {
+        return await migrations.apply().catch((e: unknown) => e);
+      } finally {
+        for (const statement of lock.release(key)) await session.query(statement.sql, statement.params);
+      }
+    });
+    expect(isVibormError(error, "LOCK_TIMEOUT")).toBe(true);
+    const client = createClient({ schema: base, url: db.url });
+    expect(await tables(client, "mysql")).toEqual([]);
+    expect((await migrations.apply()).applied.map((m) => m.name)).toEqual(["init"]);
   });
 
   test("rollback and reset run statement by statement too, and push creates and drops", async () => {
