@@ -9,6 +9,7 @@
 import type { Dialect } from "../dialects/types.js";
 import type { AtomicCapability, Driver } from "../drivers/types.js";
 import { unitFailed } from "./failure.js";
+import { runOutsideTransaction } from "./non-transactional.js";
 import type { AtomicStrategy } from "./types.js";
 
 type BatchCapability = Extract<AtomicCapability, { kind: "batch" }>;
@@ -17,6 +18,8 @@ export function createBatchStrategy(driver: Driver, atomic: BatchCapability, _di
   return {
     kind: "batch",
     async run(unit) {
+      // A driver's plain query is a one-statement session, which is all a non-transactional unit needs.
+      if (unit.transactional === false) return runOutsideTransaction(driver, unit);
       const statements = [...unit.tracking, ...unit.statements];
       if (statements.length === 0) return { status: "done" };
       try {
@@ -33,7 +36,7 @@ export function createBatchStrategy(driver: Driver, atomic: BatchCapability, _di
         // Report indexes as the unit lists them (statements first, tracking after).
         const unitIndex =
           index === undefined
-            ? 0
+            ? undefined
             : index < unit.tracking.length
               ? unit.statements.length + index
               : index - unit.tracking.length;

@@ -20,7 +20,8 @@ export async function runStatement(session: Session, statement: Statement): Prom
 /** The error for a unit whose statement `index` failed, after everything it ran was undone. */
 export function unitFailed(
   unit: AtomicUnit,
-  index: number,
+  /** Which statement failed (statements first, then tracking); undefined when the driver cannot say. */
+  index: number | undefined,
   cause: unknown,
   extra: {
     compensated?: string[];
@@ -30,7 +31,7 @@ export function unitFailed(
   } = {},
 ): MigrationFailedError {
   const all = [...unit.statements, ...unit.tracking];
-  const failed = all[index];
+  const failed = index === undefined ? undefined : all[index];
   const label = unit.label === "push" ? "push" : `migration ${unit.label}`;
   const reason =
     cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
@@ -43,12 +44,13 @@ export function unitFailed(
           ? ` The schema was restored, but data removed by ${extra.dataLost.length} statement(s) could not be brought back: see meta.dataLost.`
           : " Nothing was changed.";
   return new MigrationFailedError(
-    `The ${label} failed at statement ${index + 1} of ${all.length}: ${reason}.${undone}`,
+    `The ${label} failed${index === undefined ? "" : ` at statement ${index + 1} of ${all.length}`}: ${reason}.${undone}`,
     {
       migration: unit.label === "push" ? undefined : unit.label,
       applied: extra.kept ?? [],
-      failed: failed ? { migration: unit.label, statementIndex: index, sql: failed.sql } : null,
-      notExecuted: all.slice(index + 1).map((statement) => statement.sql),
+      failed: failed && index !== undefined ? { migration: unit.label, statementIndex: index, sql: failed.sql } : null,
+      // A batch that cannot say which statement failed ran none of them, as far as anyone can tell.
+      notExecuted: all.slice(index === undefined ? 0 : index + 1).map((statement) => statement.sql),
       ...(extra.compensated ? { compensated: extra.compensated } : {}),
       ...(extra.notCompensated ? { notCompensated: extra.notCompensated } : {}),
       ...(extra.dataLost && extra.dataLost.length > 0 ? { dataLost: extra.dataLost } : {}),

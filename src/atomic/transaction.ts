@@ -6,6 +6,7 @@ import type { Dialect } from "../dialects/types.js";
 import type { AtomicCapability, Session } from "../drivers/types.js";
 import { LockTimeoutError } from "../errors.js";
 import { driverErrorCode, lockTimedOut, runStatement, sleep, unitFailed } from "./failure.js";
+import { runOutsideTransaction } from "./non-transactional.js";
 import type { AtomicOutcome, AtomicStrategy, AtomicUnit, StrategyOptions } from "./types.js";
 
 type SessionCapability = Extract<AtomicCapability, { kind: "session" }>;
@@ -92,22 +93,6 @@ async function begin(session: Session, dialect: Dialect, options: StrategyOption
       await sleep(Math.min(5 * 2 ** attempt, 100));
     }
   }
-}
-
-async function runOutsideTransaction(session: Session, unit: AtomicUnit): Promise<AtomicOutcome> {
-  if (unit.precheck) {
-    const { rows } = await session.query(unit.precheck.statement.sql, unit.precheck.statement.params);
-    if (!unit.precheck.shouldRun(rows)) return { status: "skipped" };
-  }
-  const all = [...unit.statements, ...unit.tracking];
-  for (let index = 0; index < all.length; index++) {
-    try {
-      await runStatement(session, all[index]!);
-    } catch (error) {
-      throw unitFailed(unit, index, error, { kept: all.slice(0, index).map((statement) => statement.sql) });
-    }
-  }
-  return { status: "done" };
 }
 
 async function rollbackQuietly(session: Session, original: unknown): Promise<void> {
