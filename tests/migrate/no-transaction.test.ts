@@ -13,7 +13,7 @@ import { DRIVERS, type TestDatabase } from "../helpers/drivers.js";
 import { clock } from "./helpers.js";
 
 const schema = { thing: s.model({ id: s.int().id(), label: s.string() }) };
-const PG = DRIVERS.filter((driver) => driver.name === "pg");
+const PG = DRIVERS.filter((driver) => driver.name === "pg" || driver.name === "neon-http");
 
 describe.each(PG)("non-transactional migrations on $name", (driver) => {
   let db: TestDatabase;
