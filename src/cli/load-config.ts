@@ -4,7 +4,6 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { createJiti } from "jiti";
 import type { MigrationsConfig, VibormConfig } from "../config.js";
 import { type VibormClient, VibormError } from "../index.js";
 import type { MigrationClientOptions } from "../runtime/index.js";
@@ -65,6 +64,7 @@ export function findConfig(cwd: string, explicit?: string): string {
 export async function loadConfigFile(path: string): Promise<VibormConfig> {
   // One jiti per load, resolving from the config's folder: the config's imports resolve as
   // they would for the user's own code (their node_modules, their viborm).
+  const { createJiti } = await import("jiti");
   const jiti = createJiti(path, { interopDefault: true });
   let loaded: unknown;
   try {

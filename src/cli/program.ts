@@ -4,9 +4,6 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { generateCommand } from "./commands/generate.js";
-import { applyCommand, resetCommand, rollbackCommand, statusCommand } from "./commands/migrate.js";
-import { pushCommand } from "./commands/push.js";
 import type { CommandContext, DecisionOptions } from "./commands/shared.js";
 import { EXIT, reportError } from "./exit-codes.js";
 import { createOutput, stderrPalette } from "./output.js";
@@ -82,7 +79,12 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     .description("diff the live database against the schema and run the difference (development)")
     .option("--dry-run", "show the plan and its SQL; change nothing")
     .addHelpText("after", EXAMPLES.push)
-    .action((flags, command: Command) => runner((c) => pushCommand(c, { ...flags, ...renames(command) }), flags));
+    .action((flags, command: Command) =>
+      runner(
+        async (c) => (await import("./commands/push.js")).pushCommand(c, { ...flags, ...renames(command) }),
+        flags,
+      ),
+    );
 
   const migrate = program
     .command("migrate")
@@ -94,7 +96,12 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     .option("-n, --name <name>", "the migration's name, e.g. add-users (derived from the changes when omitted)")
     .option("--dry-run", "show the migration's SQL; write nothing")
     .addHelpText("after", EXAMPLES.generate)
-    .action((flags, command: Command) => runner((c) => generateCommand(c, { ...flags, ...renames(command) }), flags));
+    .action((flags, command: Command) =>
+      runner(
+        async (c) => (await import("./commands/generate.js")).generateCommand(c, { ...flags, ...renames(command) }),
+        flags,
+      ),
+    );
 
   common(migrate.command("apply"), true)
     .description("apply pending migrations, in order, each all-or-nothing")
@@ -102,13 +109,13 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     .option("--dry-run", "list what would be applied; run nothing")
     .option("--allow-out-of-order", "apply pending migrations older than the newest applied one (a merged branch)")
     .addHelpText("after", EXAMPLES.apply)
-    .action((flags) => runner((c) => applyCommand(c, flags), flags));
+    .action((flags) => runner(async (c) => (await loadMigrateCommands()).applyCommand(c, flags), flags));
 
   common(migrate.command("status"), true)
     .description("list migrations: applied, pending, modified (changed after applying) or missing")
     .option("--exit-code", "exit with 2 when migrations are pending or modified (for CI gates)")
     .addHelpText("after", EXAMPLES.status)
-    .action((flags) => runner((c) => statusCommand(c, flags), flags));
+    .action((flags) => runner(async (c) => (await loadMigrateCommands()).statusCommand(c, flags), flags));
 
   common(migrate.command("rollback"), true)
     .description("run the newest applied migrations' down.sql, newest first")
@@ -116,14 +123,14 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     .option("--to <migration>", "roll back every migration applied after this one (id or name)")
     .option("--dry-run", "list what would be rolled back; run nothing")
     .addHelpText("after", EXAMPLES.rollback)
-    .action((flags) => runner((c) => rollbackCommand(c, flags), flags));
+    .action((flags) => runner(async (c) => (await loadMigrateCommands()).rollbackCommand(c, flags), flags));
 
   common(migrate.command("reset"), true)
     .description("drop every table (all data) and re-apply every migration")
     .option("--dry-run", "list what would be dropped and applied; run nothing")
     .option("--force", "do not ask for confirmation in a terminal")
     .addHelpText("after", EXAMPLES.reset)
-    .action((flags) => runner((c) => resetCommand(c, flags), flags));
+    .action((flags) => runner(async (c) => (await loadMigrateCommands()).resetCommand(c, flags), flags));
   return program;
 }
 
@@ -166,6 +173,11 @@ const RENAME_STATE = new WeakMap<Command, DecisionOptions>();
 
 function renames(command: Command): DecisionOptions {
   return RENAME_STATE.get(command) ?? { renames: [], noRename: false };
+}
+
+/** Commands load on use, so `--help` and `--version` answer without loading the database layers. */
+function loadMigrateCommands() {
+  return import("./commands/migrate.js");
 }
 
 function wholeNumber(value: string): number {

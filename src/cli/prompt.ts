@@ -2,7 +2,6 @@
  * Terminal prompts (only when a person is there: see `Output.interactive`). One key answers each
  * question, so a scripted terminal drives them as easily as a person.
  */
-import { isCancel, selectKey } from "@clack/prompts";
 import type { Change } from "../runtime/index.js";
 import type { Decision } from "./decisions.js";
 import type { Output } from "./output.js";
@@ -23,8 +22,11 @@ export interface Prompter {
  */
 export function createTerminalPrompter(output: Output): Prompter {
   const { color } = output;
+  // Loaded on the first question: most runs (and every CI run) ask none.
+  const clack = () => import("@clack/prompts");
   return {
     async decide(change) {
+      const { isCancel, selectKey } = await clack();
       if (change.type === "ambiguous") {
         const what = change.kind === "renameTable" ? "table" : "column";
         const answer = await selectKey({
@@ -52,6 +54,7 @@ export function createTerminalPrompter(output: Output): Prompter {
       return isCancel(answer) || answer === "q" ? "abort" : "proceed";
     },
     async confirm(message, sql) {
+      const { isCancel, selectKey } = await clack();
       for (;;) {
         const answer = await selectKey({
           message,

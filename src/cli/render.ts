@@ -1,7 +1,7 @@
 /**
  * Human-readable forms of plans, decisions, migrations and status, and the plan's JSON form.
  */
-import type { Column } from "../index.js";
+import type { Column, Table } from "../index.js";
 import type { Change, Migration, MigrationStatus, Operation } from "../runtime/index.js";
 import type { DecisionRecord } from "./decisions.js";
 import type { Palette } from "./output.js";
@@ -133,7 +133,7 @@ function objectOf(operation: Operation): string {
 function summarize(operation: Operation): string {
   switch (operation.kind) {
     case "createTable":
-      return `create table (${plural(operation.table.columns.length, "column")})`;
+      return `create table (${tableParts(operation.table).join(", ")})`;
     case "dropTable":
       return "drop table";
     case "renameTable":
@@ -169,6 +169,16 @@ function summarize(operation: Operation): string {
     case "alterEnum":
       return `alter enum (${operation.from.join(", ")}) → (${operation.to.join(", ")})`;
   }
+}
+
+function tableParts(table: Table): string[] {
+  const { columns, uniques, indexes, foreignKeys } = table;
+  return [
+    plural(columns.length, "column"),
+    uniques.length > 0 ? plural(uniques.length, "unique") : "",
+    indexes.length > 0 ? `${indexes.length} ${indexes.length === 1 ? "index" : "indexes"}` : "",
+    foreignKeys.length > 0 ? plural(foreignKeys.length, "foreign key") : "",
+  ].filter(Boolean);
 }
 
 function typeOf(column: Column): string {

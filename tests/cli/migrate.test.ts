@@ -1,0 +1,227 @@
+/**
+ * `viborm migrate generate | apply | status | rollback | reset` without a terminal, on SQLite files.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, test } from "vitest";
+import {
+  createProject,
+  type Project,
+  SQLITE_CONFIG,
+  sqliteColumns,
+  sqliteExec,
+  sqliteRows,
+  sqliteTables,
+} from "./project.js";
+import { USERS, USERS_DROPPED_COLUMN, USERS_POSTS, USERS_RENAMED_COLUMN } from "./schemas.js";
+
+let project: Project;
+afterEach(() => project?.remove());
+
+const db = () => join(project.dir, "app.db");
+
+/** A project with two generated migrations, `init` (users) and `add-posts`, none applied. */
+async function twoMigrations(): Promise<[string, string]> {
+  project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+  expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+  project.write("schema.ts", USERS_POSTS);
+  expect((await project.run(["migrate", "generate", "--name", "add-posts"])).code).toBe(0);
+  const ids = project.migrationIds();
+  expect(ids).toHaveLength(2);
+  return ids as [string, string];
+}
+
+describe("viborm migrate generate", () => {
+  test("--name writes the migration folder; with no change there is nothing to generate", async () => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    const run = await project.run(["migrate", "generate", "--name", "init"]);
+    expect(run.code, run.stderr).toBe(0);
+    const [id] = project.migrationIds();
+    expect(id).toMatch(/^\d{14}_init$/);
+    expect(run.stdout).toContain(`Created migrations/${id}/`);
+    expect(readdirSync(join(project.dir, "migrations", id!)).sort()).toEqual(["down.sql", "migration.json", "up.sql"]);
+    expect(project.read(`migrations/${id}/up.sql`)).toContain('CREATE TABLE "users"');
+    expect(sqliteTables(db())).toEqual([]); // generate never touches the database
+
+    const again = await project.run(["migrate", "generate", "--name", "again", "--json"]);
+    expect(again.code).toBe(0);
+    expect(again.json()).toMatchObject({ ok: true, command: "generate", migration: null, written: false, up: [] });
+    expect(project.migrationIds()).toEqual([id]);
+  });
+
+  test("--dry-run shows up and down SQL and writes nothing; --json describes the migration", async () => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    const dry = await project.run(["migrate", "generate", "--name", "init", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("up.sql:");
+    expect(dry.stdout).toContain('DROP TABLE "users"');
+    expect(project.migrationIds()).toEqual([]);
+
+    const json = await project.run(["migrate", "generate", "--name", "init", "--json"]);
+    const document = json.json();
+    expect(document).toMatchObject({ ok: true, command: "generate", dryRun: false, written: true, warnings: [] });
+    expect(document.migration.name).toBe("init");
+    expect(document.path).toBe(join(project.dir, "migrations", document.migration.id));
+    expect(document.up[0]).toContain('CREATE TABLE "users"');
+    expect(document.down[0]).toContain('DROP TABLE "users"');
+  });
+
+  test("undecided changes exit 1 with their flags; --rename decides and the migration renames", async () => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+    project.write("schema.ts", USERS_RENAMED_COLUMN);
+    const undecided = await project.run(["migrate", "generate", "--name", "rename", "--json"]);
+    expect(undecided.code).toBe(1);
+    expect(undecided.json().undecided.map((change: { flags: string[] }) => change.flags)).toEqual([
+      ["--rename users.name=fullName", "--no-rename"],
+      ["--force"],
+    ]);
+    expect(project.migrationIds()).toHaveLength(1);
+
+    const run = await project.run(["migrate", "generate", "--name", "rename", "--rename", "users.name=fullName"]);
+    expect(run.code, run.stderr).toBe(0);
+    const id = project.migrationIds()[1]!;
+    expect(project.read(`migrations/${id}/up.sql`)).toContain('RENAME COLUMN "name" TO "fullName"');
+  });
+
+  test("--force writes a destructive migration, whose lossy rollback is a warning", async () => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+    project.write("schema.ts", USERS_DROPPED_COLUMN);
+    expect((await project.run(["migrate", "generate", "--name", "drop-name"])).code).toBe(1);
+    const run = await project.run(["migrate", "generate", "--name", "drop-name", "--force"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("warning: Rolling back re-adds users.name empty");
+  });
+});
+
+describe("viborm migrate apply and status", () => {
+  test("status lists pending migrations; --exit-code returns 2 until they are applied", async () => {
+    const [init, posts] = await twoMigrations();
+    const status = await project.run(["migrate", "status"]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(`${init}\\s+pending`));
+    expect(status.stdout).toContain("2 pending");
+    expect((await project.run(["migrate", "status", "--exit-code"])).code).toBe(2);
+
+    const json = await project.run(["migrate", "status", "--json", "--exit-code"]);
+    expect(json.code).toBe(2);
+    expect(json.json()).toEqual({
+      ok: true,
+      command: "status",
+      migrations: [
+        { id: init, name: "init", state: "pending" },
+        { id: posts, name: "add-posts", state: "pending" },
+      ],
+      summary: { applied: 0, pending: 2, modified: 0, missing: 0 },
+    });
+
+    const apply = await project.run(["migrate", "apply"]);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stderr).toContain(`[1/2] ↑ ${init}`);
+    expect(apply.stderr).toContain(`[2/2] ↑ ${posts}`);
+    expect(apply.stdout).toContain("Applied 2 migrations");
+    expect(sqliteTables(db())).toEqual(["_viborm_migrations", "posts", "users"]);
+    expect((await project.run(["migrate", "status", "--exit-code"])).code).toBe(0);
+    expect((await project.run(["migrate", "apply", "--json"])).json()).toEqual({
+      ok: true,
+      command: "apply",
+      dryRun: false,
+      applied: [],
+      pending: [],
+    });
+  });
+
+  test("apply --to stops at a migration; --dry-run lists and runs nothing; --json lists applied and pending", async () => {
+    const [init, posts] = await twoMigrations();
+    const dry = await project.run(["migrate", "apply", "--dry-run", "--json"]);
+    expect(dry.json()).toMatchObject({ ok: true, dryRun: true, applied: [], toApply: [{ id: init }, { id: posts }] });
+    const dryTo = await project.run(["migrate", "apply", "--to", "init", "--dry-run"]);
+    expect(dryTo.stdout).toContain("Would apply 1 migration");
+    expect(sqliteTables(db())).toEqual([]);
+
+    const run = await project.run(["migrate", "apply", "--to", "init", "--json"]);
+    expect(run.code).toBe(0);
+    const document = run.json();
+    expect(document.applied.map((m: { id: string }) => m.id)).toEqual([init]);
+    expect(document.pending.map((m: { id: string }) => m.id)).toEqual([posts]);
+    expect(sqliteTables(db())).toEqual(["_viborm_migrations", "users"]);
+  });
+
+  test("a migration edited after it was applied is modified: status --exit-code 2, apply refuses", async () => {
+    const [init] = await twoMigrations();
+    expect((await project.run(["migrate", "apply", "--to", init])).code).toBe(0);
+    project.write(`migrations/${init}/up.sql`, `${project.read(`migrations/${init}/up.sql`)}\n-- edited\n`);
+    const status = await project.run(["migrate", "status", "--json", "--exit-code"]);
+    expect(status.code).toBe(2);
+    expect(status.json().summary).toEqual({ applied: 0, pending: 1, modified: 1, missing: 0 });
+    const apply = await project.run(["migrate", "apply", "--json"]);
+    expect(apply.code).toBe(1);
+    expect(apply.json().error).toMatchObject({ code: "CHECKSUM_MISMATCH", meta: { migrations: [{ id: init }] } });
+  });
+
+  test("apply --to an unknown migration exits 1 with MIGRATION_NOT_FOUND", async () => {
+    await twoMigrations();
+    const run = await project.run(["migrate", "apply", "--to", "nope"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("MIGRATION_NOT_FOUND");
+  });
+});
+
+describe("viborm migrate rollback and reset", () => {
+  test("rollback: one step by default, --steps N, --to, --dry-run, --json", async () => {
+    const [init, posts] = await twoMigrations();
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+
+    const dry = await project.run(["migrate", "rollback", "--steps", "2", "--dry-run"]);
+    expect(dry.stdout).toContain("Would roll back 2 migrations");
+    expect(sqliteTables(db())).toContain("posts");
+
+    const one = await project.run(["migrate", "rollback"]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain(`Rolled back 1 migration`);
+    expect(one.stderr).toContain(`↓ ${posts}`);
+    expect(sqliteTables(db())).toEqual(["_viborm_migrations", "users"]);
+
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    const to = await project.run(["migrate", "rollback", "--to", "init", "--json"]);
+    expect(to.json()).toMatchObject({ ok: true, command: "rollback", rolledBack: [{ id: posts }] });
+
+    const steps = await project.run(["migrate", "rollback", "--steps", "1", "--json"]);
+    expect(steps.json().rolledBack.map((m: { id: string }) => m.id)).toEqual([init]);
+    expect(sqliteTables(db())).toEqual(["_viborm_migrations"]);
+  });
+
+  test("rollback refuses bad --steps and --steps with --to", async () => {
+    await twoMigrations();
+    const zero = await project.run(["migrate", "rollback", "--steps", "0"]);
+    expect(zero.code).toBe(1);
+    expect(zero.stderr).toContain("--steps");
+    const both = await project.run(["migrate", "rollback", "--steps", "1", "--to", "init", "--json"]);
+    expect(both.code).toBe(1);
+    expect(both.json().error.code).toBe("INVALID_ARGUMENT");
+  });
+
+  test("reset drops everything and re-applies every migration; --dry-run only lists", async () => {
+    const [init, posts] = await twoMigrations();
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    sqliteExec(db(), "INSERT INTO users (email) VALUES ('ada@example.com')");
+
+    const dry = await project.run(["migrate", "reset", "--dry-run", "--json"]);
+    expect(dry.json()).toEqual({
+      ok: true,
+      command: "reset",
+      dryRun: true,
+      dropped: ["posts", "users"],
+      applied: [expect.objectContaining({ id: init }), expect.objectContaining({ id: posts })],
+    });
+    expect(sqliteRows(db(), "SELECT count(*) AS n FROM users")).toEqual([{ n: 1 }]);
+
+    const run = await project.run(["migrate", "reset"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("Reset: dropped 2 tables, applied 2 migrations");
+    expect(sqliteRows(db(), "SELECT count(*) AS n FROM users")).toEqual([{ n: 0 }]);
+    expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
+    expect(existsSync(join(project.dir, "migrations", init))).toBe(true);
+  });
+});
