@@ -59,17 +59,24 @@ async function runUnit(
     const statement = unit.statements[index]!;
     try {
       await runStatement(session, statement);
+      finished.push({ statement });
+      if (persist) {
+        await session.query(
+          `INSERT INTO ${q(PROGRESS_TABLE)} (${q("lock_key")}, ${q("label")}, ${q("step")}, ${q("sql_text")}, ${q("inverse")}) VALUES (?, ?, ?, ?, ?)`,
+          [
+            options.lockKey,
+            unit.label,
+            index,
+            statement.sql,
+            statement.inverse ? JSON.stringify(statement.inverse) : null,
+          ],
+        );
+      }
     } catch (error) {
       const undo = await compensate(session, finished);
-      if (persist) await clearProgress(session, dialect, options);
+      if (persist) await clearProgressQuietly(session, dialect, options);
       throw unitFailed(unit, index, error, undo);
     }
-    finished.push({ statement });
-    if (!persist) continue;
-    await session.query(
-      `INSERT INTO ${q(PROGRESS_TABLE)} (${q("lock_key")}, ${q("label")}, ${q("step")}, ${q("sql_text")}, ${q("inverse")}) VALUES (?, ?, ?, ?, ?)`,
-      [options.lockKey, unit.label, index, statement.sql, statement.inverse ? JSON.stringify(statement.inverse) : null],
-    );
   }
   if (!persist) return { status: "done" };
   // DML is transactional in InnoDB: the tracking write and the progress cleanup commit together.
@@ -81,7 +88,7 @@ async function runUnit(
   } catch (error) {
     await session.query("ROLLBACK").catch(() => undefined);
     const undo = await compensate(session, finished);
-    await clearProgress(session, dialect, options);
+    await clearProgressQuietly(session, dialect, options);
     throw unitFailed(unit, unit.statements.length, error, undo);
   }
   return { status: "done" };
@@ -162,6 +169,14 @@ async function recoverUnfinished(session: Session, dialect: Dialect, options: St
       },
     );
   }
+}
+
+/**
+ * After a failure the undo report is what the user needs; a cleanup that fails too (the connection
+ * died) must not replace it. Rows left behind are undone again by the next run's recovery.
+ */
+async function clearProgressQuietly(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
+  await clearProgress(session, dialect, options).catch(() => undefined);
 }
 
 async function clearProgress(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {

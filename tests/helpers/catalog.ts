@@ -20,7 +20,8 @@ export async function tables(client: VibormClient, dialect: DialectKind): Promis
       "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
     mysql: "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()",
     // D1 keeps its own tables (_cf_KV, _cf_METADATA) beside the user's.
-    sqlite: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'",
+    sqlite:
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'",
   }[dialect];
   const rows = await client.$queryRaw<{ name: string; NAME?: string }>(sql);
   return rows.map((row) => String(row.name ?? row.NAME)).sort();
