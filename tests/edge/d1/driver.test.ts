@@ -4,7 +4,7 @@
  * the failing statement of a batch located by rolled-back probes; the binding never closed.
  */
 import { isVibormError, s } from "viborm";
-import { createClient, createD1Driver, type D1DatabaseLike } from "viborm/d1";
+import { createClient, createD1Driver, type D1DatabaseLike, type D1PreparedStatementLike } from "viborm/d1";
 import { beforeEach, describe, expect, expectTypeOf, test } from "vitest";
 import { countingBinding, emptyD1, sharedD1 } from "../fixtures/d1.js";
 
@@ -70,6 +70,38 @@ describe("viborm/d1 driver", () => {
     const bad = await driver.queryAll([{ sql: "SELECT 1" }, { sql: "SELEC 2" }]).catch((e: unknown) => e);
     expect(isVibormError(bad, "QUERY_FAILED")).toBe(true);
     expect((bad as { cause: { code: string } }).cause.code).toBe("SQLITE_ERROR");
+  });
+
+  test("a message without SQLite's code name still gets one, from its wording; a frozen error is wrapped", async () => {
+    // The real binding, its errors rewritten as D1 words them where it names no result code.
+    const reword = (statement: D1PreparedStatementLike, freeze: boolean): D1PreparedStatementLike => ({
+      bind: (...values) => reword(statement.bind(...values), freeze),
+      all: () =>
+        statement.all().catch((error: Error) => {
+          const plain = new Error(error.message.replace(/: SQLITE_[A-Z_]+.*$/, ""));
+          throw freeze ? Object.freeze(plain) : plain;
+        }),
+    });
+    const reworded = (freeze: boolean): D1DatabaseLike => ({
+      prepare: (sql) => reword(binding.prepare(sql), freeze),
+      batch: (statements) => binding.batch(statements),
+    });
+    await binding.prepare(`CREATE TABLE "u" ("x" TEXT UNIQUE NOT NULL)`).all();
+    await binding.prepare(`INSERT INTO "u" VALUES ('a')`).all();
+    const cases = [
+      [`INSERT INTO "u" VALUES ('a')`, "SQLITE_CONSTRAINT", /UNIQUE constraint failed: u\.x$/],
+      [`INSERT INTO "u" VALUES (NULL)`, "SQLITE_CONSTRAINT", /NOT NULL constraint failed/],
+      ["SELECT * FROM nowhere", "SQLITE_ERROR", /no such table: nowhere$/],
+      ["SELEC 1", "SQLITE_ERROR", /syntax error/],
+    ] as const;
+    for (const freeze of [false, true]) {
+      const driver = createD1Driver({ database: reworded(freeze) });
+      for (const [sql, code, message] of cases) {
+        const error = await driver.query(sql).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: "QUERY_FAILED", cause: { code } });
+        expect((error as Error).message).toMatch(message);
+      }
+    }
   });
 
   test("queryAll: one batch for all statements, rows in order; none for an empty list", async () => {
