@@ -65,10 +65,11 @@ export async function loadConfigFile(path: string): Promise<VibormConfig> {
   // One jiti per load, resolving from the config's folder: the config's imports resolve as
   // they would for the user's own code (their node_modules, their viborm).
   const { createJiti } = await import("jiti");
-  const jiti = createJiti(path, { interopDefault: true });
+  const jiti = createJiti(path, { interopDefault: false });
   let loaded: unknown;
   try {
-    loaded = await jiti.import(path, { default: true });
+    const module = (await jiti.import(path)) as { default?: unknown };
+    loaded = module.default;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw configError(path, `the config file ${path} failed to load: ${reason}`, error);

@@ -38,8 +38,9 @@ export function runInTerminal(
   options: { env?: NodeJS.ProcessEnv; stepTimeoutMs?: number } = {},
 ): Promise<TerminalRun> {
   const command = `stty cols 120 rows 40; exec ${[process.execPath, BIN, ...args].map(shellQuote).join(" ")}`;
-  const env = cleanEnv({ TERM: "xterm-256color", ...options.env });
-  delete env.CI;
+  const env = cleanEnv({ TERM: "xterm-256color" });
+  delete env.CI; // a person is at this terminal, unless the test says otherwise
+  Object.assign(env, options.env);
   const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
   let raw = "";
   let cursor = 0;
@@ -85,6 +86,12 @@ export function runInTerminal(
     });
     armTimer();
   });
+}
+
+/** True when `text` holds a colour (SGR) escape sequence. */
+export function hasColour(text: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences start with ESC.
+  return /\x1b\[[0-9;]*m/.test(text);
 }
 
 // internal
