@@ -79,26 +79,16 @@ export function createD1HttpDriver(options: D1HttpDriverOptions): Driver {
   const { apiToken } = checkOptions(options);
   const base = (options.baseUrl ?? D1_HTTP_DEFAULT_BASE_URL).replace(/\/+$/, "");
   const url = `${base}/accounts/${encodeURIComponent(options.accountId)}/d1/database/${encodeURIComponent(options.databaseId)}/query`;
-  const fetchFn: D1HttpFetch = options.fetch ?? ((target, init) => globalThis.fetch(target, init));
+  const endpoint: Endpoint = {
+    url,
+    apiToken,
+    fetch: options.fetch ?? ((target, init) => globalThis.fetch(target, init)),
+  };
   const locate = options.locateFailedStatement ?? true;
   let closed = false;
-
-  const post = async (body: unknown): Promise<D1HttpResult[]> => {
-    if (closed) throw new Error("the viborm/d1-http client is closed");
-    const init = {
-      method: "POST",
-      headers: { Authorization: `Bearer ${apiToken}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    };
-    let response: D1HttpResponseLike;
-    let text: string;
-    try {
-      response = await fetchFn(url, init);
-      text = await response.text();
-    } catch (error) {
-      throw new Error(redact(`request to the D1 HTTP API failed: ${messageOf(error)}`, apiToken));
-    }
-    return readPayload(response, text, apiToken);
+  const post = (body: unknown): Promise<D1HttpResult[]> => {
+    if (closed) return Promise.reject(new Error("the viborm/d1-http client is closed"));
+    return postJson(endpoint, body);
   };
   const send = async (statements: Statement[]): Promise<QueryResult[]> => {
     const results = await post({ batch: statements.map(toQuery) });
@@ -147,6 +137,31 @@ interface D1HttpResult {
   results?: unknown[];
   success?: boolean;
   meta?: { changes?: number };
+}
+
+/** Where requests go and how they are sent. */
+interface Endpoint {
+  url: string;
+  apiToken: string;
+  fetch: D1HttpFetch;
+}
+
+/** One POST of `body`; resolves to the API's `result` list, or throws with D1's message (no token in it). */
+async function postJson(endpoint: Endpoint, body: unknown): Promise<D1HttpResult[]> {
+  const init = {
+    method: "POST",
+    headers: { Authorization: `Bearer ${endpoint.apiToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  };
+  let response: D1HttpResponseLike;
+  let text: string;
+  try {
+    response = await endpoint.fetch(endpoint.url, init);
+    text = await response.text();
+  } catch (error) {
+    throw new Error(redact(`request to the D1 HTTP API failed: ${messageOf(error)}`, endpoint.apiToken));
+  }
+  return readPayload(response, text, endpoint.apiToken);
 }
 
 function checkOptions(options: D1HttpDriverOptions): D1HttpDriverOptions {

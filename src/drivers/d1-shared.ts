@@ -71,8 +71,8 @@ export function d1ErrorCode(message: string): string | undefined {
   const named = /\b(SQLITE_[A-Z]+)(?![A-Z])/.exec(message);
   if (named) return named[1];
   if (/constraint failed/i.test(message)) return "SQLITE_CONSTRAINT";
-  if (/database is locked|\bbusy\b/i.test(message)) return "SQLITE_BUSY";
   if (/no such (table|column|index)|syntax error|already exists/i.test(message)) return "SQLITE_ERROR";
+  if (/database (table )?is (locked|busy)/i.test(message)) return "SQLITE_BUSY";
   return /^(D1_[A-Z_]+)\b/.exec(message)?.[1];
 }
 
