@@ -42,6 +42,8 @@ export interface RunningWorker {
   trigger(): Promise<string>;
   /** `fetch`es a path and returns the status and the parsed JSON body. */
   get(path: string): Promise<{ status: number; body: unknown }>;
+  /** Writes a KV entry or an R2 object, as `wrangler kv key put` / `wrangler r2 object put` would. */
+  put(binding: "kv" | "r2", key: string, value: string): Promise<void>;
   /** `GET /migrations`, expecting 200. */
   status(): Promise<MigrationStatus[]>;
   dispose(): Promise<void>;
@@ -62,7 +64,7 @@ export async function startWorker(source: string): Promise<RunningWorker> {
     kvNamespaces: ["MIGRATIONS_KV"],
     r2Buckets: ["MIGRATIONS_R2"],
     bindings: { MIGRATIONS_SOURCE: source },
-    handleStructuredLogs: ({ level, message }) => {
+    handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
       if (level === "log" && message.startsWith("{")) logs.push(JSON.parse(message) as WorkerLog);
     },
   });
@@ -77,7 +79,8 @@ export async function startWorker(source: string): Promise<RunningWorker> {
     db,
     logs,
     async trigger() {
-      const worker = await mf.getWorker();
+      // Miniflare types its Fetcher with @cloudflare/workers-types, which is not installed here.
+      const worker = (await mf.getWorker()) as unknown as ScheduledFetcher;
       const result = await worker.scheduled({ cron: CRON, scheduledTime: new Date() });
       return result.outcome;
     },
@@ -87,8 +90,19 @@ export async function startWorker(source: string): Promise<RunningWorker> {
       if (status !== 200) throw new Error(`GET /migrations answered ${status}: ${JSON.stringify(body)}`);
       return body as MigrationStatus[];
     },
+    async put(binding, key, value) {
+      const target = (binding === "kv"
+        ? await mf.getKVNamespace("MIGRATIONS_KV")
+        : await mf.getR2Bucket("MIGRATIONS_R2")) as unknown as { put(key: string, value: string): Promise<unknown> };
+      await target.put(key, value);
+    },
     dispose: () => mf.dispose(),
   };
+}
+
+/** The part of Miniflare's Fetcher for a scheduled event. */
+interface ScheduledFetcher {
+  scheduled(options: { cron?: string; scheduledTime?: Date }): Promise<{ outcome: string; noRetry: boolean }>;
 }
 
 /** The tables of the D1 database, without D1's own (`_cf_*`) and SQLite's (`sqlite_*`). */

@@ -21,13 +21,9 @@ beforeAll(async () => {
 
 /** Uploads migration files the way a deploy step would: raw KV keys / R2 objects `migrations:<id>:<file>`. */
 async function upload(worker: RunningWorker, source: string, only?: (key: string) => boolean): Promise<void> {
-  const keys = Object.keys(files).filter(only ?? (() => true));
-  if (source === "kv") {
-    const kv = await worker.mf.getKVNamespace("MIGRATIONS_KV");
-    for (const key of keys) await kv.put(`migrations:${key.replaceAll("/", ":")}`, files[key]!);
-  } else if (source === "r2") {
-    const r2 = await worker.mf.getR2Bucket("MIGRATIONS_R2");
-    for (const key of keys) await r2.put(`migrations:${key.replaceAll("/", ":")}`, files[key]!);
+  if (source !== "kv" && source !== "r2") return;
+  for (const key of Object.keys(files).filter(only ?? (() => true))) {
+    await worker.put(source, `migrations:${key.replaceAll("/", ":")}`, files[key]!);
   }
 }
 
@@ -115,9 +111,7 @@ describe.each(["kv", "r2"])("a migration uploaded to %s later", (source) => {
 
   test("an applied migration edited in storage shows as modified, and the cron refuses to go on", async () => {
     const edited = `${files[`${IDS[1]}/up.sql`]}\n-- edited after it was applied\n`;
-    const key = `migrations:${IDS[1]}:up.sql`;
-    if (source === "kv") await (await worker.mf.getKVNamespace("MIGRATIONS_KV")).put(key, edited);
-    else await (await worker.mf.getR2Bucket("MIGRATIONS_R2")).put(key, edited);
+    await worker.put(source as "kv" | "r2", `migrations:${IDS[1]}:up.sql`, edited);
 
     expect((await worker.status()).map((m) => m.state)).toEqual(["applied", "modified"]);
     expect(await worker.trigger()).toBe("exception");
