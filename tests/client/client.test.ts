@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isVibormError, s } from "viborm";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { DRIVERS, type TestDatabase } from "../helpers/drivers.js";
+import { describe, expect, test } from "vitest";
+import { DRIVERS } from "../helpers/drivers.js";
+import { useFreshDatabase } from "../helpers/fresh.js";
 
 test("an invalid schema fails with INVALID_SCHEMA before the database is opened", () => {
   const dir = mkdtempSync(join(tmpdir(), "viborm-client-"));
@@ -32,16 +33,7 @@ test("an invalid schema fails with INVALID_SCHEMA before the database is opened"
 });
 
 describe.each(DRIVERS)("raw SQL on $name", (driver) => {
-  let db: TestDatabase;
-  let skip = false;
-  beforeEach(async (ctx) => {
-    skip = !(await driver.available());
-    if (skip) ctx.skip();
-    db = await driver.fresh();
-  });
-  afterEach(async () => {
-    if (!skip) await db.close();
-  });
+  const db = useFreshDatabase(driver);
 
   test("$executeRaw counts changed rows, $queryRaw returns rows, errors are QUERY_FAILED", async () => {
     const client = db.client({ thing: s.model({ id: s.int().id() }) });

@@ -7,9 +7,10 @@ import { createStorage } from "unstorage";
 import { isVibormError, s } from "viborm";
 import { createMigrationClient, type MigrationStorageDriver } from "viborm/migrations";
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { columns, tables } from "../helpers/catalog.js";
-import { DRIVERS, type TestDatabase } from "../helpers/drivers.js";
+import { DRIVERS } from "../helpers/drivers.js";
+import { useFreshDatabase } from "../helpers/fresh.js";
 import { clock } from "./helpers.js";
 
 const base = { user: s.model({ id: s.int().id().increment(), email: s.string() }) };
@@ -33,17 +34,7 @@ async function copyAll(from: MigrationStorageDriver, to: MigrationStorageDriver)
 }
 
 describe.each(DRIVERS)("migration integrity on $name", (driver) => {
-  let db: TestDatabase;
-  let skip = false;
-
-  beforeEach(async (ctx) => {
-    skip = !(await driver.available());
-    if (skip) ctx.skip();
-    db = await driver.fresh();
-  });
-  afterEach(async () => {
-    if (!skip) await db.close();
-  });
+  const db = useFreshDatabase(driver);
 
   test("two branches merged by copying folders neither re-emit nor lose each other's changes", async () => {
     const main = memoryStorage();

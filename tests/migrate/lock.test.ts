@@ -7,10 +7,11 @@ import { createStorage } from "unstorage";
 import { isVibormError, s } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { getDialect } from "../../src/dialects/index.js";
 import { tables } from "../helpers/catalog.js";
-import { DRIVERS, type TestDatabase } from "../helpers/drivers.js";
+import { DRIVERS } from "../helpers/drivers.js";
+import { useFreshDatabase } from "../helpers/fresh.js";
 import { clock } from "./helpers.js";
 
 const schema = { thing: s.model({ id: s.int().id() }) };
@@ -20,16 +21,7 @@ const SESSION_DRIVERS = DRIVERS.filter((driver) => ["pg", "mysql2", "sqlite3"].i
 if (SESSION_DRIVERS.length === 0) test.skip("no session driver selected (VIBORM_DRIVERS)", () => undefined);
 
 describe.each(SESSION_DRIVERS)("migration lock on $name", (driver) => {
-  let db: TestDatabase;
-  let skip = false;
-  beforeEach(async (ctx) => {
-    skip = !(await driver.available());
-    if (skip) ctx.skip();
-    db = await driver.fresh();
-  });
-  afterEach(async () => {
-    if (!skip) await db.close();
-  });
+  const db = useFreshDatabase(driver);
 
   test("a held lock makes apply fail with LOCK_TIMEOUT and change nothing", async () => {
     const storageDriver = createUnstorageDriver(createStorage());

@@ -7,9 +7,10 @@ import { createStorage } from "unstorage";
 import { isVibormError, s } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { indexes } from "../helpers/catalog.js";
-import { DRIVERS, type TestDatabase } from "../helpers/drivers.js";
+import { DRIVERS } from "../helpers/drivers.js";
+import { useFreshDatabase } from "../helpers/fresh.js";
 import { clock } from "./helpers.js";
 
 const schema = { thing: s.model({ id: s.int().id(), label: s.string() }) };
@@ -18,16 +19,7 @@ const PG = DRIVERS.filter((driver) => driver.name === "pg" || driver.name === "n
 if (PG.length === 0) test.skip("no PostgreSQL driver selected (VIBORM_DRIVERS)", () => undefined);
 
 describe.each(PG)("non-transactional migrations on $name", (driver) => {
-  let db: TestDatabase;
-  let skip = false;
-  beforeEach(async (ctx) => {
-    skip = !(await driver.available());
-    if (skip) ctx.skip();
-    db = await driver.fresh();
-  });
-  afterEach(async () => {
-    if (!skip) await db.close();
-  });
+  const db = useFreshDatabase(driver);
 
   test("CREATE INDEX CONCURRENTLY runs under the directive and fails without it", async () => {
     const storageDriver = createUnstorageDriver(createStorage());

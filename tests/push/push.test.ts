@@ -5,23 +5,14 @@
  */
 import { isVibormError, s } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { columns, count, tables } from "../helpers/catalog.js";
-import { DRIVERS, type TestDatabase } from "../helpers/drivers.js";
+import { DRIVERS } from "../helpers/drivers.js";
 import { FIXTURES } from "../helpers/fixtures.js";
+import { useFreshDatabase } from "../helpers/fresh.js";
 
 describe.each(DRIVERS)("push on $name", (driver) => {
-  let db: TestDatabase;
-  let skip = false;
-
-  beforeEach(async (ctx) => {
-    skip = !(await driver.available());
-    if (skip) ctx.skip();
-    db = await driver.fresh();
-  });
-  afterEach(async () => {
-    if (!skip) await db.close();
-  });
+  const db = useFreshDatabase(driver);
 
   test("creates the schema, and a second push plans nothing", async () => {
     const fixture = FIXTURES[0]!;

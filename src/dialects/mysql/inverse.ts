@@ -9,6 +9,7 @@
  * a statement also carries `lossy`, saying what is lost (dropped tables and columns, a type change
  * that may not convert back).
  */
+import { invertOperation } from "../../diff/invert.js";
 import type { Operation, OperationOf } from "../../diff/operations.js";
 import type { Column, ColumnType } from "../../schema/snapshot.js";
 import type { DdlContext, Statement } from "../types.js";
@@ -22,38 +23,8 @@ export type SingleStatementOperation = Exclude<Operation, OperationOf<"createEnu
  * @example inverseOperation({ kind: "renameTable", from: "a", to: "b" }) // → { kind: "renameTable", from: "b", to: "a" }
  */
 export function inverseOperation(op: SingleStatementOperation): SingleStatementOperation {
-  switch (op.kind) {
-    case "createTable":
-      return { kind: "dropTable", table: op.table };
-    case "dropTable":
-      return { kind: "createTable", table: op.table };
-    case "renameTable":
-      return { kind: "renameTable", from: op.to, to: op.from };
-    case "addColumn":
-      return { kind: "dropColumn", table: op.table, column: op.column };
-    case "dropColumn":
-      return { kind: "addColumn", table: op.table, column: op.column };
-    case "renameColumn":
-      return { kind: "renameColumn", table: op.table, from: op.to, to: op.from };
-    case "alterColumn":
-      return { kind: "alterColumn", table: op.table, from: op.to, to: op.from };
-    case "addPrimaryKey":
-      return { kind: "dropPrimaryKey", table: op.table, primaryKey: op.primaryKey };
-    case "dropPrimaryKey":
-      return { kind: "addPrimaryKey", table: op.table, primaryKey: op.primaryKey };
-    case "addUnique":
-      return { kind: "dropUnique", table: op.table, unique: op.unique };
-    case "dropUnique":
-      return { kind: "addUnique", table: op.table, unique: op.unique };
-    case "createIndex":
-      return { kind: "dropIndex", table: op.table, index: op.index };
-    case "dropIndex":
-      return { kind: "createIndex", table: op.table, index: op.index };
-    case "addForeignKey":
-      return { kind: "dropForeignKey", table: op.table, foreignKey: op.foreignKey };
-    case "dropForeignKey":
-      return { kind: "addForeignKey", table: op.table, foreignKey: op.foreignKey };
-  }
+  // The diff's inverse never turns a single-statement operation into an enum operation.
+  return invertOperation(op) as SingleStatementOperation;
 }
 
 /** The context of the inverse operation: the states swapped. */
