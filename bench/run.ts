@@ -4,6 +4,8 @@
  */
 import { benchMigrate } from "./migrate.js";
 import { benchPush } from "./push.js";
+import { benchWorkerSize } from "./worker-size.js";
 
 await benchPush();
 await benchMigrate();
+await benchWorkerSize();
