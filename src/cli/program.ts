@@ -74,7 +74,6 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     .configureOutput({ writeOut: (text) => proc.stdout.write(text), writeErr: (text) => proc.stderr.write(text) })
     .showHelpAfterError("(add --help for usage)");
   program.addHelpText("after", EXAMPLES.root);
-
   decisionOptions(common(program.command("push"), false))
     .description("diff the live database against the schema and run the difference (development)")
     .option("--dry-run", "show the plan and its SQL; change nothing")
@@ -85,12 +84,17 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
         flags,
       ),
     );
-
   const migrate = program
     .command("migrate")
-    .description("versioned migrations: generate, apply, status, rollback, reset")
+    .description("versioned migrations: generate, apply, status, rollback, reset, bundle")
     .addHelpText("after", EXAMPLES.migrate);
+  addForwardCommands(migrate, runner);
+  addBackwardCommands(migrate, runner);
+  return program;
+}
 
+/** `migrate generate`, `apply` and `status`. */
+function addForwardCommands(migrate: Command, runner: Runner): void {
   decisionOptions(common(migrate.command("generate"), true))
     .description("write the next migration folder (up.sql, down.sql, migration.json) from the schema's changes")
     .option("-n, --name <name>", "the migration's name, e.g. add-users (derived from the changes when omitted)")
@@ -102,7 +106,6 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
         flags,
       ),
     );
-
   common(migrate.command("apply"), true)
     .description("apply pending migrations, in order, each all-or-nothing")
     .option("--to <migration>", "apply up to and including this migration (id or name)")
@@ -110,13 +113,15 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     .option("--allow-out-of-order", "apply pending migrations older than the newest applied one (a merged branch)")
     .addHelpText("after", EXAMPLES.apply)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).applyCommand(c, flags), flags));
-
   common(migrate.command("status"), true)
     .description("list migrations: applied, pending, modified (changed after applying) or missing")
     .option("--exit-code", "exit with 2 when migrations are pending or modified (for CI gates)")
     .addHelpText("after", EXAMPLES.status)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).statusCommand(c, flags), flags));
+}
 
+/** `migrate rollback`, `reset` and `bundle`. */
+function addBackwardCommands(migrate: Command, runner: Runner): void {
   common(migrate.command("rollback"), true)
     .description("run the newest applied migrations' down.sql, newest first")
     .option("--steps <n>", "how many migrations to roll back (default 1)", wholeNumber)
@@ -124,14 +129,22 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     .option("--dry-run", "list what would be rolled back; run nothing")
     .addHelpText("after", EXAMPLES.rollback)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).rollbackCommand(c, flags), flags));
-
   common(migrate.command("reset"), true)
     .description("drop every table (all data) and re-apply every migration")
     .option("--dry-run", "list what would be dropped and applied; run nothing")
     .option("--force", "do not ask for confirmation in a terminal")
     .addHelpText("after", EXAMPLES.reset)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).resetCommand(c, flags), flags));
-  return program;
+  migrate
+    .command("bundle")
+    .description("write the migrations folder as an ES module, for createBundleStorageDriver in a Worker")
+    .requiredOption("-o, --out <file>", "the module to write, e.g. src/migrations.generated.ts")
+    .option("--dir <dir>", "migrations folder (default: the config's migrations.dir)")
+    .option("-c, --config <path>", "config file, read for migrations.dir when --dir is not given")
+    .option("--json", "print one JSON document on stdout and nothing else")
+    .option("--verbose", "show error details")
+    .addHelpText("after", EXAMPLES.bundle)
+    .action((flags) => runner(async (c) => (await import("./commands/bundle.js")).bundleCommand(c, flags), flags));
 }
 
 /** The flags every command takes. */
@@ -250,4 +263,11 @@ Examples:
 Examples:
   $ viborm migrate reset --dry-run
   $ viborm migrate reset --force`,
+  bundle: `
+The module's default export maps each file ("<id>/up.sql", …) to its text; the same folder always
+gives the same bytes, and an unchanged module is not rewritten.
+
+Examples:
+  $ viborm migrate bundle --out src/migrations.generated.ts
+  $ viborm migrate bundle --dir migrations --out worker/migrations.generated.js --json`,
 };

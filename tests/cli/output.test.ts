@@ -22,7 +22,7 @@ describe("help and version", () => {
   test.each([
     [[], ["push", "migrate"]],
     [["push"], ["--dry-run", "--force", "--accept-data-loss", "--rename <spec>", "--no-rename", "--json", "--config"]],
-    [["migrate"], ["generate", "apply", "status", "rollback", "reset"]],
+    [["migrate"], ["generate", "apply", "status", "rollback", "reset", "bundle"]],
     [
       ["migrate", "generate"],
       ["--name <name>", "--dry-run", "--force", "--rename <spec>", "--no-rename", "--dir"],
