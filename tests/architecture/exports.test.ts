@@ -27,6 +27,7 @@ const CONTRACT: Record<string, string[]> = {
   "./migrations/storage/fs": ["createFsStorageDriver"],
   "./migrations/storage/unstorage": ["createUnstorageDriver"],
   "./migrations/storage/bundle": ["createBundleStorageDriver"],
+  "./config": ["defineConfig"],
 };
 
 const subpaths = Object.entries(pkg.exports).filter(([path]) => path !== "./package.json");
