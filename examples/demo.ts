@@ -1,64 +1,82 @@
 /**
- * `npm run demo`: the main job on an embedded database (a SQLite file in a temporary folder), no
- * server needed. It pushes the example schema, shows that a second push has nothing to do, then
- * walks the versioned workflow: generate, apply, status, a schema change, rollback.
+ * `npm run demo`: a short tour of the `viborm` CLI on an embedded database (a SQLite file), no
+ * server needed. It makes a throwaway project with the example schema (examples/schema.ts) and a
+ * viborm.config.ts, then runs the CLI there: push, push again, and the versioned workflow
+ * (generate, apply, status, a schema change, rollback).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { s } from "viborm";
-import { createMigrationClient } from "viborm/migrations";
-import { createFsStorageDriver } from "viborm/migrations/storage/fs";
-import { createClient } from "viborm/sqlite3";
-import { schema } from "./schema.js";
+import { fileURLToPath } from "node:url";
 
-const work = mkdtempSync(join(tmpdir(), "viborm-demo-"));
-const heading = (text: string) => console.log(`\n\x1b[1m== ${text}\x1b[0m`);
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const BIN = join(ROOT, "dist/cli/index.js");
+const SCHEMA = readFileSync(join(ROOT, "examples/schema.ts"), "utf8");
+const SCHEMA_EXPORT = "export const schema = { user, post, tag };";
+
+const CONFIG = `import { defineConfig } from "viborm/config";
+import { createClient } from "viborm/sqlite3";
+import { schema } from "./schema.ts";
+
+export default defineConfig({
+  client: createClient({ schema, filename: process.env.DEMO_DB ?? "app.db" }),
+  migrations: { dir: "migrations" },
+});
+`;
+
+/** The example schema plus a `profile` model: the change the tour migrates. */
+const WITH_PROFILE = SCHEMA.replace(
+  SCHEMA_EXPORT,
+  `export const profile = s.model({ id: s.int().id().increment(), bio: s.string().nullable(), userId: s.string().unique() });
+export const schema = { user, post, tag, profile };`,
+);
+
+const project = mkdtempSync(join(tmpdir(), "viborm-demo-"));
+const bold = (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text);
 
 try {
-  heading("push the example schema (examples/schema.ts) to a fresh SQLite database");
-  const pushClient = createClient({ schema, filename: join(work, "push.db") });
-  const pushed = await createMigrationClient(pushClient).push();
-  for (const sql of pushed.statements) console.log(`${sql};`);
-  console.log(
-    `→ ${pushed.operations.length} operations, ${pushed.statements.length} statements, applied: ${pushed.applied}`,
-  );
+  if (!WITH_PROFILE.includes("profile }")) throw new Error(`examples/schema.ts no longer ends with ${SCHEMA_EXPORT}`);
+  // A project as an install makes it: viborm in node_modules (here, this repository, built by predemo).
+  mkdirSync(join(project, "node_modules"));
+  symlinkSync(ROOT, join(project, "node_modules", "viborm"), "dir");
+  writeFileSync(join(project, "package.json"), '{ "private": true, "type": "module" }\n');
+  writeFileSync(join(project, "schema.ts"), SCHEMA);
+  writeFileSync(join(project, "viborm.config.ts"), CONFIG);
+  console.log(bold(`A throwaway project in ${project}: schema.ts (examples/schema.ts) and viborm.config.ts:`));
+  console.log(CONFIG);
 
-  heading("push again: the database already matches");
-  const again = await createMigrationClient(pushClient).push();
-  console.log(`→ ${again.statements.length} statements, applied: ${again.applied}`);
-  await pushClient.$close();
+  step("push the schema to a fresh SQLite database", ["push", "--verbose"], { DEMO_DB: "push.db" });
+  step("push again: the database already matches", ["push"], { DEMO_DB: "push.db" });
 
-  heading("versioned migrations: generate, apply, status");
-  const storageDriver = createFsStorageDriver(join(work, "migrations"));
-  const client = createClient({ schema, filename: join(work, "app.db") });
-  const migrations = createMigrationClient(client, { storageDriver });
-  const first = await migrations.generate({ name: "init" });
-  console.log(
-    `generated ${first.migration?.id}/ → ${readdirSync(join(work, "migrations", first.migration!.id)).join(", ")}`,
-  );
-  const applied = await migrations.apply();
-  console.log(`applied: ${applied.applied.map((m) => m.id).join(", ")}`);
-  console.table(await migrations.status());
+  step("versioned migrations: generate the first one", ["migrate", "generate", "--name", "init"]);
+  step("status: it is pending", ["migrate", "status"]);
+  step("apply it", ["migrate", "apply"]);
 
-  heading("change the schema (a new profile table) and generate the next migration");
-  const withBio = {
-    ...schema,
-    profile: s.model({ id: s.int().id().increment(), bio: s.string().nullable(), userId: s.string().unique() }),
-  };
-  const client2 = createClient({ schema: withBio, filename: join(work, "app.db") });
-  const migrations2 = createMigrationClient(client2, { storageDriver });
-  const second = await migrations2.generate({ name: "add-profile" });
-  console.log(readFileSync(join(work, "migrations", second.migration!.id, "up.sql"), "utf8"));
-  await migrations2.apply();
-  console.table(await migrations2.status());
-
-  heading("roll the last migration back");
-  const rolled = await migrations2.rollback();
-  console.log(`rolled back: ${rolled.rolledBack.map((m) => m.id).join(", ")}`);
-  console.table(await migrations2.status());
-  await client.$close();
-  await client2.$close();
+  writeFileSync(join(project, "schema.ts"), WITH_PROFILE);
+  step("add a profile model to the schema, generate the next migration", [
+    "migrate",
+    "generate",
+    "--name",
+    "add-profile",
+    "--verbose",
+  ]);
+  step("apply, then status", ["migrate", "apply"]);
+  step("", ["migrate", "status"]);
+  step("roll the last migration back", ["migrate", "rollback"]);
+  step("status as JSON, for scripts and CI", ["migrate", "status", "--json"]);
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  rmSync(project, { recursive: true, force: true });
+}
+
+/** Runs `viborm ...args` in the project, printing the command line first; stops the tour on failure. */
+function step(title: string, args: string[], env: Record<string, string> = {}): void {
+  if (title) console.log(`\n${bold(`== ${title}`)}`);
+  console.log(bold(`$ viborm ${args.join(" ")}`));
+  const run = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: project,
+    env: { ...process.env, ...env },
+    stdio: "inherit",
+  });
+  if (run.status !== 0) throw new Error(`viborm ${args.join(" ")} exited with ${run.status}`);
 }

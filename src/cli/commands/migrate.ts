@@ -109,7 +109,7 @@ export async function rollbackCommand(context: CommandContext, flags: RollbackFl
     if (flags.dryRun) {
       if (output.json)
         output.printJson({ ok: true, command: "rollback", dryRun: true, rolledBack: preview.rolledBack });
-      else rolledBackLines(output.print, preview.rolledBack, color.yellow("↓"), true);
+      else rolledBackLines(output.print, preview.rolledBack, "", true);
       return EXIT.ok;
     }
     progress.expect(preview.rolledBack.length);
@@ -181,7 +181,7 @@ function rolledBackLines(print: (line: string) => void, rolledBack: Migration[],
     print("Nothing to roll back: no migration is applied.");
     return;
   }
-  print(`${dryRun ? "Would roll back" : "Rolled back"} ${plural(rolledBack.length, "migration")}:`);
-  for (const line of migrationLines(rolledBack, mark)) print(line);
+  print(`${dryRun ? "Would roll back" : `${mark} Rolled back`} ${plural(rolledBack.length, "migration")}:`);
+  for (const line of migrationLines(rolledBack, "↓")) print(line);
   if (dryRun) print("Dry run: nothing ran.");
 }
