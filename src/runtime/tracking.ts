@@ -22,7 +22,15 @@ export async function ensureTracking(context: RuntimeContext): Promise<TrackingR
   const create = dialect.tracking.create(tableName);
   const select = dialect.tracking.select(tableName);
   if (driver.atomic.kind === "batch") {
-    const results = await driver.queryAll([...create, select]);
+    let results: Row[][];
+    try {
+      results = await driver.queryAll([...create, select]);
+    } catch (error) {
+      // Two appliers creating the table at once: PostgreSQL's IF NOT EXISTS is not race-free
+      // (23505 on pg_type, 42P07, 42710). The other applier created it; read again.
+      if (!["23505", "42P07", "42710"].includes(driverErrorCode(error) ?? "")) throw error;
+      results = await driver.queryAll([select]);
+    }
     return dialect.tracking.read(results[results.length - 1] ?? []);
   }
   const existing = await readTrackingIfExists(context);
