@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import {
+  appliedIds,
   createProject,
   type Project,
   SQLITE_CONFIG,
@@ -60,8 +61,8 @@ describe("viborm migrate generate", () => {
     const json = await project.run(["migrate", "generate", "--name", "init", "--json"]);
     const document = json.json();
     expect(document).toMatchObject({ ok: true, command: "generate", dryRun: false, written: true, warnings: [] });
-    expect(document.migration.name).toBe("init");
-    expect(document.path).toBe(join(project.dir, "migrations", document.migration.id));
+    expect(document.migration?.name).toBe("init");
+    expect(document.path).toBe(join(project.dir, "migrations", document.migration?.id ?? ""));
     expect(document.up[0]).toContain('CREATE TABLE "users"');
     expect(document.down[0]).toContain('DROP TABLE "users"');
   });
@@ -143,7 +144,7 @@ describe("viborm migrate apply and status", () => {
     const run = await project.run(["migrate", "apply", "--to", "init", "--json"]);
     expect(run.code).toBe(0);
     const document = run.json();
-    expect(document.applied.map((m: { id: string }) => m.id)).toEqual([init]);
+    expect(appliedIds(document)).toEqual([init]);
     expect(document.pending.map((m: { id: string }) => m.id)).toEqual([posts]);
     expect(sqliteTables(db())).toEqual(["_viborm_migrations", "users"]);
   });

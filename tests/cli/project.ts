@@ -22,9 +22,38 @@ export interface RunResult {
   json<T = JsonDoc>(): T;
 }
 
-/** The loose shape of a `--json` document, for assertions. */
-// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON fields.
-export type JsonDoc = Record<string, any>;
+/** A migration as `--json` lists it. */
+export interface MigrationJson {
+  id: string;
+  name: string;
+}
+
+/** The fields of the CLI's `--json` documents the tests read (each command fills some of them). */
+export interface JsonDoc {
+  ok: boolean;
+  command: string;
+  error: { code: string; message: string; meta: Record<string, unknown> };
+  undecided: { flags: string[] }[];
+  statements: string[];
+  plan: unknown[];
+  changes: unknown[];
+  /** push: whether it ran; apply and reset: the migrations applied. */
+  applied: boolean | MigrationJson[];
+  pending: MigrationJson[];
+  rolledBack: MigrationJson[];
+  migration: MigrationJson | null;
+  path: string;
+  up: string[];
+  down: string[];
+  keys: string[];
+  summary: Record<string, number>;
+}
+
+/** The migrations of a document's `applied` list (apply, reset). */
+export function appliedIds(document: JsonDoc): string[] {
+  if (!Array.isArray(document.applied)) throw new Error(`applied is not a list: ${JSON.stringify(document)}`);
+  return document.applied.map((migration) => migration.id);
+}
 
 export interface Project {
   dir: string;

@@ -118,7 +118,7 @@ describe("viborm push", () => {
     await pushedThenChanged(PEOPLE);
     const undecided = await project.run(["push", "--json"]);
     expect(undecided.code).toBe(1);
-    expect(undecided.json().undecided[0].flags).toEqual(["--rename users=people", "--no-rename"]);
+    expect(undecided.json().undecided[0]?.flags).toEqual(["--rename users=people", "--no-rename"]);
 
     const run = await project.run(["push", "--rename", "users=people"]);
     expect(run.code, run.stderr).toBe(0);
