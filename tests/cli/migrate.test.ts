@@ -1,7 +1,7 @@
 /**
  * `viborm migrate generate | apply | status | rollback | reset` without a terminal, on SQLite files.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import {
@@ -85,6 +85,17 @@ describe("viborm migrate generate", () => {
     expect(project.read(`migrations/${id}/up.sql`)).toContain('RENAME COLUMN "name" TO "fullName"');
   });
 
+  test("--no-rename with --force writes an add and a drop", async () => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+    project.write("schema.ts", USERS_RENAMED_COLUMN);
+    const run = await project.run(["migrate", "generate", "--name", "replace-name", "--no-rename", "--force"]);
+    expect(run.code, run.stderr).toBe(0);
+    const up = project.read(`migrations/${project.migrationIds()[1]}/up.sql`);
+    expect(up).toContain('ADD COLUMN "fullName"');
+    expect(up).toContain('DROP COLUMN "name"');
+  });
+
   test("--force writes a destructive migration, whose lossy rollback is a warning", async () => {
     project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
     expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
@@ -159,6 +170,24 @@ describe("viborm migrate apply and status", () => {
     const apply = await project.run(["migrate", "apply", "--json"]);
     expect(apply.code).toBe(1);
     expect(apply.json().error).toMatchObject({ code: "CHECKSUM_MISMATCH", meta: { migrations: [{ id: init }] } });
+  });
+
+  test("an older pending migration (a merged branch) needs --allow-out-of-order", async () => {
+    const [init, posts] = await twoMigrations();
+    // Hide init while add-posts is applied, as if init came from a branch merged later.
+    renameSync(join(project.dir, "migrations", init), join(project.dir, "later"));
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    renameSync(join(project.dir, "later"), join(project.dir, "migrations", init));
+
+    const refused = await project.run(["migrate", "apply", "--json"]);
+    expect(refused.code).toBe(1);
+    expect(refused.json().error).toMatchObject({
+      code: "OUT_OF_ORDER",
+      meta: { migrations: [init], lastApplied: posts },
+    });
+    const run = await project.run(["migrate", "apply", "--allow-out-of-order", "--json"]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(appliedIds(run.json())).toEqual([init]);
   });
 
   test("apply --to an unknown migration exits 1 with MIGRATION_NOT_FOUND", async () => {
