@@ -5,6 +5,14 @@
  */
 import { runCli } from "./program.js";
 
+// A reader that went away (`viborm --help | head`) is not a failure: stop quietly, as `git` does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
+
 const code = await runCli({
   argv: process.argv,
   cwd: process.cwd(),

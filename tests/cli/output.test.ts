@@ -2,10 +2,11 @@
  * What the CLI prints: help for every command, the version, usage errors, colours only where
  * they belong, and exactly one JSON document on stdout with `--json`.
  */
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createProject, hasAnsi, type Project, ROOT, runCli, SQLITE_CONFIG } from "./project.js";
+import { BIN, createProject, hasAnsi, type Project, ROOT, runCli, SQLITE_CONFIG } from "./project.js";
 import { USERS } from "./schemas.js";
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -63,6 +64,18 @@ describe("help and version", () => {
       expect(run.code, args.join(" ")).toBe(1);
       expect(run.stderr.length).toBeGreaterThan(0);
     }
+  });
+
+  test("a reader that goes away (viborm --help | head) ends the CLI quietly", async () => {
+    const child = spawn(process.execPath, [BIN, "migrate", "--help"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).toBe(0);
   });
 
   test("a usage error with --json is still one JSON document", async () => {
