@@ -3,6 +3,7 @@
  * enums, relations, junction tables, compound keys, partial indexes and mapped names.
  */
 import { s } from "viborm";
+import { schema as blog } from "../../examples/schema.js";
 
 export interface SchemaFixture {
   name: string;
@@ -10,33 +11,6 @@ export interface SchemaFixture {
   /** Dialects that cannot express it (e.g. MySQL has no partial index). */
   unsupported?: ("postgres" | "mysql" | "sqlite")[];
 }
-
-const blogUser = s
-  .model({
-    id: s.string().id().uuid(),
-    email: s.string().unique(),
-    name: s.string().nullable(),
-    role: s.enum(["USER", "ADMIN"]).default("USER"),
-    createdAt: s.dateTime().now(),
-    posts: s.oneToMany(() => blogPost),
-  })
-  .map("users")
-  .index(["role", "createdAt"]);
-
-const blogPost = s.model({
-  id: s.int().id().increment(),
-  title: s.string(),
-  views: s.bigInt().default(0n),
-  authorId: s.string(),
-  author: s
-    .manyToOne(() => blogUser)
-    .fields("authorId")
-    .references("id")
-    .onDelete("cascade"),
-  tags: s.manyToMany(() => blogTag),
-});
-
-const blogTag = s.model({ id: s.int().id().increment(), label: s.string().unique() });
 
 const everyScalar = s.model({
   id: s.int().id().increment(),
@@ -142,7 +116,7 @@ const mapped = s
   .index(["displayName"], { name: "inventory_by_name" });
 
 export const FIXTURES: SchemaFixture[] = [
-  { name: "blog (DESIGN example)", schema: { user: blogUser, post: blogPost, tag: blogTag } },
+  { name: "blog (DESIGN example)", schema: blog },
   { name: "every scalar and default", schema: { everyScalar } },
   { name: "reserved and odd names", schema: { reserved } },
   { name: "compound keys and a compound foreign key", schema: { compound, compoundChild } },
