@@ -1,4 +1,5 @@
 import { invertOperations, isLossyInverse, resolveChanges } from "../diff/index.js";
+import type { MigrationStorageDriver } from "../storage/types.js";
 import { migrationChecksum } from "./checksum.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import {
@@ -63,12 +64,12 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
     warnings,
   };
   const migration = { id, name: meta.name, checksum: await migrationChecksum(upSql, downSql), transactional: true };
-  if (!options.dryRun) {
-    // migration.json last: a folder without it is visibly incomplete, never half-read as valid.
-    await storage.put(`${id}/${UP_FILE}`, upSql);
-    await storage.put(`${id}/${DOWN_FILE}`, downSql);
-    await storage.put(`${id}/${META_FILE}`, metaToJson(meta));
-  }
+  if (!options.dryRun)
+    await writeFolder(storage, id, [
+      [UP_FILE, upSql],
+      [DOWN_FILE, downSql],
+      [META_FILE, metaToJson(meta)],
+    ]);
   return {
     migration,
     up: up.statements.map((s) => s.sql),
@@ -78,6 +79,23 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
 }
 
 // internal
+
+/**
+ * Writes a migration folder, `migration.json` last (a folder without it is visibly incomplete). If a
+ * write fails, the files already written are removed, so storage ends as it was.
+ */
+async function writeFolder(storage: MigrationStorageDriver, id: string, files: [string, string][]): Promise<void> {
+  const written: string[] = [];
+  try {
+    for (const [file, text] of files) {
+      await storage.put(`${id}/${file}`, text);
+      written.push(`${id}/${file}`);
+    }
+  } catch (error) {
+    await Promise.all(written.map((key) => storage.delete(key).catch(() => undefined)));
+    throw error;
+  }
+}
 
 function lossyWarning(operation: Parameters<typeof isLossyInverse>[0]): string {
   switch (operation.kind) {

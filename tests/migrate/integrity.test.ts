@@ -183,3 +183,21 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
     expect((await migrations.apply({ to: "two" })).applied.map((m) => m.name)).toEqual(["two"]);
   });
 });
+
+test("a storage write failing mid-generate leaves storage exactly as it was", async () => {
+  const inner = memoryStorage();
+  let puts = 0;
+  const flaky: MigrationStorageDriver = {
+    ...inner,
+    put: async (key, value) => {
+      if (++puts === 2) throw new Error("disk full");
+      await inner.put(key, value);
+    },
+  };
+  const { createClient } = await import("viborm/sqlite3");
+  const migrations = createMigrationClient(createClient({ schema: base, filename: ":memory:" }), {
+    storageDriver: flaky,
+  });
+  await expect(migrations.generate({ name: "init" })).rejects.toThrow("disk full");
+  expect(await inner.list()).toEqual([]);
+});
