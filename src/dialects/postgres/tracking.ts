@@ -11,7 +11,7 @@ export const postgresTracking: TrackingSql = {
   create: (table) => [
     {
       // CREATE TABLE IF NOT EXISTS races with itself: two appliers starting together both see no
-      // table, and the second fails on pg_type's unique index (23505) or with 42P07. Either means
+      // table, and the second fails on pg_type's unique index (23505), 42P07 or 42710. Each means
       // the table now exists, which is all this statement promises.
       sql: `DO ${dollarQuote(`BEGIN
   CREATE TABLE IF NOT EXISTS ${q(table)} (
@@ -20,7 +20,7 @@ export const postgresTracking: TrackingSql = {
     "checksum" varchar(64) NOT NULL,
     "applied_at" timestamp(3) with time zone NOT NULL DEFAULT CURRENT_TIMESTAMP
   );
-EXCEPTION WHEN unique_violation OR duplicate_table THEN
+EXCEPTION WHEN unique_violation OR duplicate_table OR duplicate_object THEN
   NULL;
 END`)}`,
     },
