@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import { canonicalJson } from "../util/canonical-json.js";
-import { canonicalize, SNAPSHOT_VERSION, type Snapshot } from "./snapshot.js";
+import { canonicalize, REFERENTIAL_ACTIONS, SCALAR_KINDS, SNAPSHOT_VERSION, type Snapshot } from "./snapshot.js";
 
 /**
  * The snapshot as canonical JSON text: the same snapshot always gives the same bytes.
@@ -49,21 +49,6 @@ export function snapshotFromJson(text: string): Snapshot {
 
 type Json = Record<string, unknown>;
 
-const SCALAR_KINDS = [
-  "string",
-  "int",
-  "bigInt",
-  "float",
-  "decimal",
-  "boolean",
-  "dateTime",
-  "date",
-  "time",
-  "json",
-  "blob",
-];
-const ACTIONS = ["cascade", "restrict", "noAction", "setNull", "setDefault"];
-
 function checkTable(value: unknown, path: string): void {
   const table = object(value, path);
   string(table.name, `${path}.name`);
@@ -82,8 +67,8 @@ function checkTable(value: unknown, path: string): void {
     strings(foreignKey.columns, `${at}.columns`);
     string(foreignKey.referencedTable, `${at}.referencedTable`);
     strings(foreignKey.referencedColumns, `${at}.referencedColumns`);
-    oneOf(foreignKey.onDelete, ACTIONS, `${at}.onDelete`);
-    oneOf(foreignKey.onUpdate, ACTIONS, `${at}.onUpdate`);
+    oneOf(foreignKey.onDelete, REFERENTIAL_ACTIONS, `${at}.onDelete`);
+    oneOf(foreignKey.onUpdate, REFERENTIAL_ACTIONS, `${at}.onUpdate`);
   });
 }
 

@@ -51,6 +51,22 @@ export type ScalarKind =
   | "blob"
   | "enum";
 
+/** Every scalar kind, in a fixed order (validation and generators share it). */
+export const SCALAR_KINDS = [
+  "string",
+  "int",
+  "bigInt",
+  "float",
+  "decimal",
+  "boolean",
+  "dateTime",
+  "date",
+  "time",
+  "json",
+  "blob",
+  "enum",
+] as const satisfies readonly ScalarKind[];
+
 export type ColumnType =
   | { kind: "string"; length?: number }
   | { kind: "int" }
@@ -111,6 +127,15 @@ export interface Index {
 }
 
 export type ReferentialAction = "cascade" | "restrict" | "noAction" | "setNull" | "setDefault";
+
+/** Every referential action. */
+export const REFERENTIAL_ACTIONS = [
+  "cascade",
+  "restrict",
+  "noAction",
+  "setNull",
+  "setDefault",
+] as const satisfies readonly ReferentialAction[];
 
 export interface ForeignKey {
   name: string;

@@ -11,31 +11,17 @@ import type {
   ColumnType,
   Enum,
   ForeignKey,
-  ReferentialAction,
   Snapshot,
   Table,
 } from "../../src/schema/snapshot.js";
-import { canonicalize } from "../../src/schema/snapshot.js";
+import { canonicalize, REFERENTIAL_ACTIONS, SCALAR_KINDS } from "../../src/schema/snapshot.js";
 
 const TABLES = ["users", "posts", "tags", "orders", "items", "teams"];
 const COLUMNS = ["id", "name", "email", "title", "score", "price", "created", "flag", "status", "data", "file", "ref"];
 const ENUMS = ["role", "state", "kind"];
 const VALUES = ["A", "B", "C", "D", "E"];
-const ACTIONS: ReferentialAction[] = ["cascade", "restrict", "noAction", "setNull", "setDefault"];
-const KINDS = [
-  "string",
-  "int",
-  "bigInt",
-  "float",
-  "decimal",
-  "boolean",
-  "dateTime",
-  "date",
-  "time",
-  "json",
-  "blob",
-  "enum",
-] as const;
+const ACTIONS = REFERENTIAL_ACTIONS;
+const KINDS = SCALAR_KINDS;
 
 /** A seed turned into one column of any kind (enum only when there are enums). */
 export function buildColumn(name: string, seed: number, enums: readonly Enum[]): Column {
