@@ -16,6 +16,11 @@ export interface Snapshot {
   tables: Table[];
   /** Named enum types (PostgreSQL creates them; MySQL and SQLite inline them in columns). Sorted by name. */
   enums: Enum[];
+  /**
+   * PostgreSQL extensions the schema needs (`createClient({ extensions })`), sorted; created when
+   * missing, never dropped by a plan. Absent when none.
+   */
+  extensions?: string[];
 }
 
 export interface Enum {
@@ -35,6 +40,8 @@ export interface Table {
   indexes: Index[];
   /** Sorted by name. */
   foreignKeys: ForeignKey[];
+  /** CHECK constraints from `model.check(name, sql)`, sorted by name. Absent when none. */
+  checks?: Check[];
 }
 
 export type ScalarKind =
@@ -68,15 +75,21 @@ export const SCALAR_KINDS = [
 ] as const satisfies readonly ScalarKind[];
 
 export type ColumnType =
-  | { kind: "string"; length?: number }
+  /** `length`: VARCHAR(n), or CHAR(n) with `fixed` (`s.string().varchar(n)` / `.char(n)`); TEXT without. */
+  | { kind: "string"; length?: number; fixed?: true }
   | { kind: "int" }
   | { kind: "bigInt" }
   | { kind: "float" }
   | { kind: "decimal"; precision: number; scale: number }
   | { kind: "boolean" }
-  | { kind: "dateTime" }
+  /**
+   * `withTimezone: false` from `.withoutTimezone()` (PostgreSQL `timestamp`; the default, absent, is
+   * `timestamptz`). `precision`: fractional-second digits 0–6; absent means the default, 3.
+   */
+  | { kind: "dateTime"; withTimezone?: false; precision?: number }
   | { kind: "date" }
-  | { kind: "time" }
+  /** `precision`: fractional-second digits 0–6; absent means the default, 3. */
+  | { kind: "time"; precision?: number }
   | { kind: "json" }
   | { kind: "blob" }
   /** `name` refers to `Snapshot.enums`; `values` repeats its values so a dialect that inlines enums needs no lookup. */
@@ -104,7 +117,16 @@ export interface Column {
   default: ColumnDefault | null;
   /** Filled by the database's own sequence (SERIAL/IDENTITY, AUTO_INCREMENT, INTEGER PRIMARY KEY AUTOINCREMENT). */
   autoIncrement: boolean;
+  /**
+   * `nativeType({ mysql: "LONGTEXT", postgres: "citext" })`: the DDL type on those dialects, used
+   * instead of the kind's mapping there. A dialect's `normalize` keeps only its own entry, in the
+   * spelling its introspection reads back. Absent when none.
+   */
+  nativeType?: NativeTypes;
 }
+
+/** A native DDL type per dialect (keys are dialect names). */
+export type NativeTypes = { postgres?: string; mysql?: string; sqlite?: string };
 
 export interface PrimaryKey {
   /** Dialects name primary keys themselves; the diff compares columns only. */
@@ -124,6 +146,26 @@ export interface Index {
   type?: string;
   /** Partial index predicate, SQL as the user wrote it. */
   where?: string;
+  /**
+   * Per-column options by column name, only for columns that have any (an entry is never empty;
+   * absent when no column has options): sort order, PostgreSQL operator class, MySQL prefix length.
+   */
+  columnOptions?: Record<string, IndexColumnOptions>;
+}
+
+/** Options of one index column; an absent key means the default (ascending, default opclass, whole value). */
+export interface IndexColumnOptions {
+  order?: "desc";
+  /** PostgreSQL operator class, e.g. "gin_trgm_ops". */
+  opclass?: string;
+  /** MySQL prefix length in characters. */
+  length?: number;
+}
+
+/** A CHECK constraint: `expression` is SQL naming database columns, as the user wrote it. */
+export interface Check {
+  name: string;
+  expression: string;
 }
 
 export type ReferentialAction = "cascade" | "restrict" | "noAction" | "setNull" | "setDefault";
@@ -157,16 +199,25 @@ export function emptySnapshot(): Snapshot {
  * equal schemas compare equal with a deep equality.
  */
 export function canonicalize(snapshot: Snapshot): Snapshot {
-  return {
+  const canonical: Snapshot = {
     version: SNAPSHOT_VERSION,
-    tables: sortByName(snapshot.tables).map((table) => ({
-      ...table,
-      uniques: sortByName(table.uniques),
-      indexes: sortByName(table.indexes),
-      foreignKeys: sortByName(table.foreignKeys),
-    })),
+    tables: sortByName(snapshot.tables).map((table) => {
+      const { checks, ...rest } = table;
+      const sorted: Table = {
+        ...rest,
+        uniques: sortByName(table.uniques),
+        indexes: sortByName(table.indexes),
+        foreignKeys: sortByName(table.foreignKeys),
+      };
+      // Absent and empty mean the same; only the absent form is canonical, so equal schemas stay deep-equal.
+      if (checks && checks.length > 0) sorted.checks = sortByName(checks);
+      return sorted;
+    }),
     enums: sortByName(snapshot.enums),
   };
+  if (snapshot.extensions && snapshot.extensions.length > 0)
+    canonical.extensions = [...new Set(snapshot.extensions)].sort();
+  return canonical;
 }
 
 // internal
