@@ -15,6 +15,7 @@ export type ErrorCode =
   | "LOCK_TIMEOUT"
   | "OUT_OF_ORDER"
   | "MIGRATION_NOT_FOUND"
+  | "MIGRATION_MISSING"
   | "MIGRATION_CONFLICT"
   | "INVALID_MIGRATION"
   | "STORAGE_REQUIRED"
@@ -44,6 +45,8 @@ export interface ErrorMeta {
   LOCK_TIMEOUT: { lock: string; timeoutMs: number };
   OUT_OF_ORDER: { migrations: string[]; lastApplied: string };
   MIGRATION_NOT_FOUND: { target: string };
+  /** Applied migrations (tracking rows) whose folders storage does not hold. */
+  MIGRATION_MISSING: { migrations: string[] };
   MIGRATION_CONFLICT: { migrations: string[]; tables: string[] };
   INVALID_MIGRATION: { migration?: string; file?: string; problem: string };
   STORAGE_REQUIRED: { operation: string };
@@ -114,6 +117,13 @@ export class DestructiveChangeError extends VibormError<"DESTRUCTIVE_REJECTED"> 
 export class UnsupportedOperationError extends VibormError<"UNSUPPORTED_OPERATION"> {
   constructor(message: string, meta: ErrorMeta["UNSUPPORTED_OPERATION"]) {
     super("UNSUPPORTED_OPERATION", message, meta);
+  }
+}
+
+/** Applied migrations whose folders are gone from storage (generate would emit their changes again). */
+export class MigrationMissingError extends VibormError<"MIGRATION_MISSING"> {
+  constructor(message: string, meta: ErrorMeta["MIGRATION_MISSING"]) {
+    super("MIGRATION_MISSING", message, meta);
   }
 }
 

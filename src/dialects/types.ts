@@ -96,6 +96,43 @@ export interface Dialect {
   tracking: TrackingSql;
   /** `null` where the transaction itself serialises appliers (SQLite `BEGIN IMMEDIATE`, D1 batches). */
   lock: LockSql | null;
+  /**
+   * Reads one statement of a migration file against the schema before it: the operations it amounts
+   * to, or that it touches rows only, or `unknown` with the reason. Pure; never throws for bad SQL.
+   */
+  parse(sql: string, state: Snapshot): ParsedStatement;
+}
+
+/**
+ * What one statement of a migration does to the schema, as the dialect's reader of hand-written
+ * SQL sees it (see `Dialect.parse`). A statement it cannot read is `unknown`, never guessed.
+ */
+export type ParsedStatement =
+  /** Changes the schema: the operations it amounts to, against the state it was read against. */
+  | { kind: "schema"; operations: Operation[]; hints: StatementHints }
+  /** Reads or writes rows only (INSERT, UPDATE, DELETE, TRUNCATE, SELECT…). */
+  | { kind: "data"; verb: DataVerb; table?: string; filtered: boolean }
+  /** Understood, and outside what a snapshot holds (views, functions, triggers, comments, grants, settings). */
+  | { kind: "other"; what: string }
+  | { kind: "unknown"; reason: string };
+
+/** The verb of a data statement. */
+export type DataVerb = "insert" | "update" | "delete" | "truncate" | "select";
+
+/** How a schema statement runs, beyond the operations it amounts to (for lint). */
+export interface StatementHints {
+  /** `CREATE INDEX CONCURRENTLY` / `DROP INDEX CONCURRENTLY` (PostgreSQL). */
+  concurrently?: true;
+  /** A constraint added `NOT VALID` (PostgreSQL): existing rows are not checked yet. */
+  notValid?: true;
+  /** `ALGORITHM=` of a MySQL ALTER, upper-cased. */
+  algorithm?: string;
+  /** `LOCK=` of a MySQL ALTER, upper-cased. */
+  lock?: string;
+  /** A rename that the operations can only spell as a drop and a create (an index rename). */
+  renameOnly?: true;
+  /** `IF EXISTS` / `IF NOT EXISTS` found the object already as wanted: nothing changes. */
+  noop?: true;
 }
 
 /** The column type as the dialect spells it in DDL. */

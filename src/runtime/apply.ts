@@ -1,7 +1,7 @@
 import type { TrackingRecord } from "../dialects/types.js";
 import { ChecksumMismatchError, OutOfOrderError } from "../errors.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
-import { loadMigrations, type StoredMigration } from "./journal.js";
+import { loadMigrations, matchesRecord, type StoredMigration } from "./journal.js";
 import { readStatements } from "./sql-files.js";
 import { findMigration } from "./target.js";
 import { ensureTracking, readTracking, trackingInsert, trackingPrecheck } from "./tracking.js";
@@ -39,7 +39,7 @@ export function checkIntegrity(stored: StoredMigration[], records: TrackingRecor
   const byId = new Map(stored.map((s) => [s.migration.id, s]));
   const mismatches = records.flatMap((record) => {
     const files = byId.get(record.id);
-    return files && files.migration.checksum !== record.checksum
+    return files && !matchesRecord(files, record)
       ? [{ id: record.id, expected: record.checksum, actual: files.migration.checksum }]
       : [];
   });

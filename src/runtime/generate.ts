@@ -1,40 +1,50 @@
 import { invertOperations, isLossyInverse, resolveChanges } from "../diff/index.js";
+import { isVibormError, MigrationMissingError } from "../errors.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
-import { migrationChecksum } from "./checksum.js";
+import { folderChecksum } from "./checksum.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import {
   branchConflicts,
   DOWN_FILE,
-  foldState,
   heads,
   loadMigrations,
   META_FILE,
   META_VERSION,
   type MigrationMeta,
   metaToJson,
+  type StoredMigration,
   UP_FILE,
 } from "./journal.js";
 import { deriveName, nextMigrationId, toKebabName } from "./migration-id.js";
 import { planStatements } from "./plan.js";
 import { inverseEntries, renderSql } from "./sql-files.js";
+import { type FolderState, readFolderState } from "./state.js";
+import { readTracking } from "./tracking.js";
 import type { GenerateOptions, GenerateResult } from "./types.js";
 
 /**
- * Diffs the declared schema against the state the stored migrations produce (folded from their
- * operations, so merged branches neither re-emit nor lose each other's changes) and writes a new
+ * Diffs the declared schema against the state the stored migrations produce (their operations,
+ * and any statement added or edited by hand in their `up.sql`; see state.ts) and writes a new
  * migration folder. Writes nothing when nothing changed, or with `dryRun`.
+ *
+ * Refuses with `MIGRATION_MISSING` when the database records an applied migration whose folder is
+ * gone: its changes are in the database but not in the state, so they would be emitted again.
  */
 export async function generate(context: RuntimeContext, options: GenerateOptions = {}): Promise<GenerateResult> {
   const storage = requireStorage(context, "generate");
   const { dialect } = context;
   const givenName = options.name === undefined ? undefined : toKebabName(options.name);
   const stored = await loadMigrations(storage);
-  const state = dialect.normalize(foldState(stored));
-  const desired = dialect.normalize(context.desired);
-  const warnings = branchConflicts(stored).map(
+  const conflicts = branchConflicts(stored).map(
     ({ migrations: [a, b], tables }) =>
       `Migrations ${a} and ${b} were generated on separate branches and both change ${tables.join(", ")}; check that they combine as intended.`,
   );
+  const unreachable = await checkNoneMissing(context, stored);
+  const folder = readFolderState(dialect, stored);
+  // Only what concerns the new migration is recorded in its migration.json; the rest is reported.
+  const warnings = [...conflicts, ...unreachable, ...folderWarnings(folder)];
+  const state = dialect.normalize(folder.snapshot);
+  const desired = dialect.normalize(context.desired);
   const plan = await resolveChanges(state, desired, { resolve: options.resolve, force: options.force });
   if (plan.operations.length === 0) return { migration: null, up: [], down: [], warnings };
 
@@ -49,8 +59,6 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
     givenName ?? deriveName(plan.operations),
     stored.map((s) => s.migration.id),
   );
-  const upSql = renderSql(up.statements, [`Migration ${id}`]);
-  const downSql = renderSql(down.statements, [`Rollback of ${id}`, ...lossy.map((w) => `WARNING: ${w}`)]);
   const meta: MigrationMeta = {
     version: META_VERSION,
     id,
@@ -61,15 +69,16 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
     ...(dialect.transactionalDdl
       ? {}
       : { inverses: { up: inverseEntries(up.statements), down: inverseEntries(down.statements) } }),
-    warnings,
+    warnings: [...conflicts, ...lossy],
   };
-  const migration = { id, name: meta.name, checksum: await migrationChecksum(upSql, downSql), transactional: true };
-  if (!options.dryRun)
-    await writeFolder(storage, id, [
-      [UP_FILE, upSql],
-      [DOWN_FILE, downSql],
-      [META_FILE, metaToJson(meta)],
-    ]);
+  const files: [string, string][] = [
+    [UP_FILE, renderSql(up.statements, [`Migration ${id}`])],
+    [DOWN_FILE, renderSql(down.statements, [`Rollback of ${id}`, ...lossy.map((w) => `WARNING: ${w}`)])],
+    [META_FILE, metaToJson(meta)],
+  ];
+  const checksum = await folderChecksum(Object.fromEntries(files));
+  const migration = { id, name: meta.name, checksum, transactional: true };
+  if (!options.dryRun) await writeFolder(storage, id, files);
   return {
     migration,
     up: up.statements.map((s) => s.sql),
@@ -79,6 +88,51 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
 }
 
 // internal
+
+/**
+ * Refuses when the tracking table lists a migration storage does not hold. A database that cannot
+ * be reached does not stop generate (which needs only the folder): the check is skipped and a
+ * warning says so.
+ */
+async function checkNoneMissing(context: RuntimeContext, stored: StoredMigration[]): Promise<string[]> {
+  let records: { id: string }[];
+  try {
+    records = await readTracking(context);
+  } catch (error) {
+    if (!isVibormError(error) || (error.code as string) !== "CONNECTION_FAILED") throw error;
+    return [
+      `The database could not be reached (${error.message}), so applied migrations whose folders are missing were not looked for.`,
+    ];
+  }
+  const held = new Set(stored.map((s) => s.migration.id));
+  const missing = records.map((record) => record.id).filter((id) => !held.has(id));
+  if (missing.length === 0) return [];
+  const list = missing.join(", ");
+  throw new MigrationMissingError(
+    `Migration ${list} is applied to the database but its folder is missing from migration storage, so generate would emit its changes again; restore the folder (from version control, or another branch), or, if the database no longer has its changes, forget it (migrate resolve --rolled-back ${missing[0]}).`,
+    { migrations: missing },
+  );
+}
+
+/** Warnings about hand-written statements that could not be read into the state. */
+function folderWarnings(folder: FolderState): string[] {
+  const warnings = folder.notUnderstood.map(
+    (item) =>
+      `Migration ${item.migration}, statement ${item.statement + 1} (${preview(item.sql)}) is not understood (${item.reason}); generate assumes it changes nothing in the schema.`,
+  );
+  for (const reading of folder.migrations) {
+    if (reading.assumed.length === 0) continue;
+    warnings.push(
+      `Migration ${reading.id}: ${reading.assumed.length} generated change${reading.assumed.length === 1 ? " was" : "s were"} edited by hand in a statement that is not understood; generate assumes ${reading.assumed.length === 1 ? "it still does" : "they still do"} what ${META_FILE} records.`,
+    );
+  }
+  return warnings;
+}
+
+function preview(sql: string): string {
+  const line = sql.replace(/\s+/g, " ").trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
 
 /**
  * Writes a migration folder, `migration.json` last (a folder without it is visibly incomplete). If a

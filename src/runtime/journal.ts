@@ -4,12 +4,10 @@
  */
 
 import type { DialectName, Statement } from "../dialects/types.js";
-import { applyOperations } from "../diff/index.js";
 import type { Operation } from "../diff/operations.js";
-import { InvalidMigrationError, VibormError } from "../errors.js";
-import { emptySnapshot, type Snapshot } from "../schema/snapshot.js";
+import { InvalidMigrationError } from "../errors.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
-import { migrationChecksum } from "./checksum.js";
+import { checksumMatches, migrationChecksums } from "./checksum.js";
 import type { Migration } from "./types.js";
 
 export const UP_FILE = "up.sql";
@@ -47,6 +45,8 @@ export interface StoredMigration {
   up: string;
   down: string;
   meta: MigrationMeta;
+  /** The checksum form earlier versions recorded (`up.sql` and `down.sql` only); see checksum.ts. */
+  legacyChecksum: string;
 }
 
 const ID_PATTERN = /^\d{14}_[a-z0-9][a-z0-9-]*$/;
@@ -68,39 +68,15 @@ export async function loadMigrations(storage: MigrationStorageDriver): Promise<S
   return loaded;
 }
 
-/** The schema the migrations produce, folded in id order (never read from a mutable snapshot file). */
-export function foldState(migrations: StoredMigration[]): Snapshot {
-  let state = emptySnapshot();
-  for (const stored of migrations) {
-    try {
-      state = applyOperations(state, stored.meta.operations);
-    } catch (error) {
-      const siblings = migrations.filter(
-        (other) => other !== stored && other.meta.parents.join() === stored.meta.parents.join(),
-      );
-      if (siblings.length > 0) {
-        throw new VibormError(
-          "MIGRATION_CONFLICT",
-          `Migrations ${[...siblings.map((s) => s.migration.id), stored.migration.id].join(" and ")} were generated from the same parent and collide (${(error as Error).message}); delete one and generate again.`,
-          {
-            migrations: [...siblings.map((s) => s.migration.id), stored.migration.id],
-            tables: touchedTables(stored.meta.operations),
-          },
-          { cause: error },
-        );
-      }
-      throw new InvalidMigrationError(
-        `Migration ${stored.migration.id}'s ${META_FILE} does not fit the migrations before it: ${(error as Error).message}.`,
-        {
-          migration: stored.migration.id,
-          file: `${stored.migration.id}/${META_FILE}`,
-          problem: "operations do not fold",
-        },
-        { cause: error },
-      );
-    }
-  }
-  return state;
+/**
+ * True when a tracking row's checksum matches the folder as stored now (either checksum form: rows
+ * written by earlier versions covered only `up.sql` and `down.sql`).
+ */
+export function matchesRecord(stored: StoredMigration, recorded: { checksum: string }): boolean {
+  return checksumMatches(recorded.checksum, {
+    checksum: stored.migration.checksum,
+    legacyChecksum: stored.legacyChecksum,
+  });
 }
 
 /** Ids that no other migration names as a parent: the heads a new migration is generated on top of. */
@@ -171,26 +147,27 @@ async function loadOne(storage: MigrationStorageDriver, id: string, files: Set<s
       });
     }
   }
-  const [up, down, metaText] = await Promise.all([
-    storage.get(`${id}/${UP_FILE}`),
-    storage.get(`${id}/${DOWN_FILE}`),
-    storage.get(`${id}/${META_FILE}`),
-  ]);
-  if (up === null || down === null || metaText === null) {
-    throw new InvalidMigrationError(`Migration ${id} lost a file while it was being read; try again.`, {
-      migration: id,
-      file: id,
-      problem: "file vanished",
-    });
+  // Every file is read: the checksum covers the whole folder, not only the SQL.
+  const names = [...files].filter((file) => !file.split("/").some((part) => part.startsWith(".")));
+  const texts = await Promise.all(names.map((file) => storage.get(`${id}/${file}`)));
+  const contents: Record<string, string> = {};
+  for (const [i, file] of names.entries()) {
+    const text = texts[i];
+    if (text === null || text === undefined) {
+      throw new InvalidMigrationError(`Migration ${id} lost a file while it was being read; try again.`, {
+        migration: id,
+        file: `${id}/${file}`,
+        problem: "file vanished",
+      });
+    }
+    contents[file] = text;
   }
-  const meta = parseMeta(id, metaText);
+  const up = contents[UP_FILE]!;
+  const down = contents[DOWN_FILE]!;
+  const meta = parseMeta(id, contents[META_FILE]!);
   const transactional = !hasNoTransactionDirective(up);
-  return {
-    migration: { id, name: meta.name, checksum: await migrationChecksum(up, down), transactional },
-    up,
-    down,
-    meta,
-  };
+  const { checksum, legacyChecksum } = await migrationChecksums(contents);
+  return { migration: { id, name: meta.name, checksum, transactional }, up, down, meta, legacyChecksum };
 }
 
 function parseMeta(id: string, text: string): MigrationMeta {
@@ -241,7 +218,8 @@ function isOperationLike(value: unknown): boolean {
   return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
 }
 
-function touchedTables(operations: Operation[]): string[] {
+/** The tables a list of operations touches (both names of a rename), sorted. */
+export function touchedTables(operations: Operation[]): string[] {
   const tables = new Set<string>();
   for (const op of operations) {
     if ("table" in op) tables.add(typeof op.table === "string" ? op.table : op.table.name);

@@ -1,5 +1,5 @@
 import { type RuntimeContext, requireStorage } from "./context.js";
-import { loadMigrations } from "./journal.js";
+import { loadMigrations, matchesRecord } from "./journal.js";
 import { readTracking } from "./tracking.js";
 import type { MigrationStatus } from "./types.js";
 
@@ -11,10 +11,11 @@ export async function status(context: RuntimeContext): Promise<MigrationStatus[]
   const storage = requireStorage(context, "status");
   const [stored, records] = await Promise.all([loadMigrations(storage), readTracking(context)]);
   const byId = new Map(records.map((record) => [record.id, record]));
-  const fromFiles: MigrationStatus[] = stored.map(({ migration }) => {
+  const fromFiles: MigrationStatus[] = stored.map((files) => {
+    const { migration } = files;
     const record = byId.get(migration.id);
     if (!record) return { id: migration.id, name: migration.name, state: "pending" };
-    const state = record.checksum === migration.checksum ? "applied" : "modified";
+    const state = matchesRecord(files, record) ? "applied" : "modified";
     return { id: migration.id, name: migration.name, state, appliedAt: record.appliedAt };
   });
   const inStorage = new Set(stored.map((s) => s.migration.id));

@@ -31,6 +31,16 @@ export type SqlDialect = "postgres" | "mysql" | "sqlite";
  * // → ["CREATE TABLE a (x int)", "INSERT INTO a VALUES (1)"]
  */
 export function splitSqlStatements(sql: string, dialect: SqlDialect): string[] {
+  return splitSqlStatementsAt(sql, dialect).map((statement) => statement.sql);
+}
+
+/**
+ * {@link splitSqlStatements} with where each statement starts in `sql`, so a caller can read the
+ * comment lines just above it (lint's `-- viborm:nolint CODE`).
+ *
+ * @example splitSqlStatementsAt("-- x\nSELECT 1;", "sqlite") // → [{ sql: "SELECT 1", start: 5 }]
+ */
+export function splitSqlStatementsAt(sql: string, dialect: SqlDialect): { sql: string; start: number }[] {
   const state: SplitState = {
     sql,
     dialect,
@@ -55,7 +65,7 @@ export function splitSqlStatements(sql: string, dialect: SqlDialect): string[] {
 interface SplitState {
   readonly sql: string;
   readonly dialect: SqlDialect;
-  readonly out: string[];
+  readonly out: { sql: string; start: number }[];
   /** The scan position, always at a token boundary between steps. */
   i: number;
   /** Where the current statement's first code token starts; -1 while it has none yet. */
@@ -127,7 +137,7 @@ function atDelimiter(s: SplitState): boolean {
 function endStatement(s: SplitState, end: number): void {
   if (s.codeStart >= 0) {
     const statement = s.sql.slice(s.codeStart, end).trim();
-    if (statement) s.out.push(statement);
+    if (statement) s.out.push({ sql: statement, start: s.codeStart });
   }
   s.codeStart = -1;
   s.parens = 0;

@@ -9,6 +9,7 @@ import { sqliteDdl } from "./ddl.js";
 import { readSqliteIntrospection, sqliteIntrospectionQueries } from "./introspect.js";
 import { sqliteLock } from "./lock.js";
 import { normalizeSqlite } from "./normalize.js";
+import { parseSqliteStatement } from "./parse-ddl.js";
 import { sqliteTracking } from "./tracking.js";
 
 /**
@@ -28,6 +29,7 @@ export const sqliteDialect: Dialect = {
   },
   tracking: sqliteTracking,
   lock: sqliteLock,
+  parse: parseSqliteStatement,
 };
 
 export { sqliteColumnType } from "./type-map.js";

@@ -6,16 +6,12 @@
  * @see https://www.sqlite.org/lang_keywords.html (the four identifier quotings)
  */
 
-/**
- * One token: `word` is a bare identifier or keyword, `identifier` a quoted one, `string` a `'…'`
- * literal, `blob` an `X'…'` literal; `value` is the unquoted text, `start`/`end` offsets in the SQL.
- */
-export interface Token {
-  kind: "word" | "identifier" | "string" | "number" | "blob" | "punct" | "operator";
-  value: string;
-  start: number;
-  end: number;
-}
+import type { Token } from "../parse/tokens.js";
+
+/** The token shape every dialect's parser shares (SQLite never makes a `param` token). */
+export type { Token } from "../parse/tokens.js";
+/** True when a token is the bare keyword given (case-insensitive). */
+export { isWord } from "../parse/tokens.js";
 
 /**
  * Splits SQL into tokens, dropping whitespace and comments. Throws on an unterminated quote.
@@ -42,15 +38,6 @@ export function tokenize(sql: string): Token[] {
     }
   }
   return tokens;
-}
-
-/**
- * True when `token` is the bare keyword `keyword` (case-insensitive).
- *
- * @example isWord(tokenize("create")[0], "CREATE") // → true
- */
-export function isWord(token: Token | undefined, keyword: string): boolean {
-  return token?.kind === "word" && token.value.toUpperCase() === keyword;
 }
 
 // internal
