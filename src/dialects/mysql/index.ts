@@ -12,6 +12,7 @@ import { mysqlDdl } from "./ddl.js";
 import { mysqlIntrospectionQueries, readMysqlSchema } from "./introspect.js";
 import { mysqlLock } from "./lock.js";
 import { normalizeMysql } from "./normalize.js";
+import { parseMysqlStatement } from "./parse-ddl.js";
 import { mysqlTracking } from "./tracking.js";
 
 /**
@@ -29,7 +30,7 @@ export const mysqlDialect: Dialect = {
   introspection: { queries: mysqlIntrospectionQueries, read: readMysqlSchema },
   tracking: mysqlTracking,
   lock: mysqlLock,
-  parse: () => ({ kind: "unknown", reason: "hand-written mysql SQL is not read yet" }),
+  parse: parseMysqlStatement,
 };
 
 export { mysqlColumnType } from "./type-map.js";

@@ -6,7 +6,7 @@
  * A statement that does not fit the state (drops a column that is not there) is not understood:
  * {@link unreadable} throws a `SyntaxError` that the dialect's `parse` turns into `unknown`.
  */
-import type { Operation } from "../../diff/operations.js";
+import type { Operation, OperationOf } from "../../diff/operations.js";
 import type { Column, Snapshot, Table } from "../../schema/snapshot.js";
 import type { ParsedStatement, StatementHints } from "../types.js";
 import type { Cursor } from "./cursor.js";
@@ -92,13 +92,13 @@ export function dropColumnOperations(state: Snapshot, table: Table, column: Colu
 }
 
 /** The foreign keys of other tables that point at `table` (dropped by `DROP TABLE … CASCADE`). */
-export function referencingForeignKeys(state: Snapshot, table: string): Operation[] {
+export function referencingForeignKeys(state: Snapshot, table: string): OperationOf<"dropForeignKey">[] {
   return state.tables.flatMap((other) =>
     other.name === table
       ? []
       : other.foreignKeys
           .filter((foreignKey) => foreignKey.referencedTable === table)
-          .map((foreignKey): Operation => ({ kind: "dropForeignKey", table: other.name, foreignKey })),
+          .map((foreignKey) => ({ kind: "dropForeignKey" as const, table: other.name, foreignKey })),
   );
 }
 

@@ -9,6 +9,7 @@ import { postgresDdl } from "./ddl.js";
 import { postgresIntrospectionQueries, readPostgres } from "./introspect.js";
 import { postgresLock } from "./lock.js";
 import { normalizePostgres } from "./normalize.js";
+import { parsePostgresStatement } from "./parse-ddl.js";
 import { postgresTracking } from "./tracking.js";
 
 /**
@@ -25,7 +26,7 @@ export const postgresDialect: Dialect = {
   introspection: { queries: postgresIntrospectionQueries, read: readPostgres },
   tracking: postgresTracking,
   lock: postgresLock,
-  parse: () => ({ kind: "unknown", reason: "hand-written postgres SQL is not read yet" }),
+  parse: parsePostgresStatement,
 };
 
 export { columnType } from "./type-map.js";

@@ -27,7 +27,7 @@ import {
   unreadable,
 } from "../parse/resolve.js";
 import type { ParsedStatement } from "../types.js";
-import { snapshotFromMaster } from "./introspect.js";
+import { isSystemTable, snapshotFromMaster } from "./introspect.js";
 import { parseCreateIndex, parseCreateTable } from "./parse.js";
 import { createTableSql } from "./render.js";
 import { tokenize } from "./tokenize.js";
@@ -82,7 +82,11 @@ function create(cursor: Cursor, sql: string, state: Snapshot): ParsedStatement {
   cursor.expectWord("TABLE");
   const ifNotExists = acceptIfNotExists(cursor);
   const name = cursor.qualifiedName();
-  if (cursor.acceptWord("AS")) return unreadable(`CREATE TABLE ${name} AS SELECT: its columns come from a query`);
+  if (cursor.acceptWord("AS")) {
+    // A rebuild's backup of rows (`_viborm_bak_*`) is bookkeeping introspection never sees.
+    if (isSystemTable(name)) return { kind: "other", what: "bookkeeping table" };
+    return unreadable(`CREATE TABLE ${name} AS SELECT: its columns come from a query`);
+  }
   if (state.tables.some((table) => table.name === name)) {
     return ifNotExists ? noop() : unreadable(`table ${name} already exists`);
   }
@@ -122,7 +126,10 @@ function drop(cursor: Cursor, state: Snapshot): ParsedStatement {
   const ifExists = acceptIfExists(cursor);
   const name = cursor.qualifiedName();
   const table = state.tables.find((item) => item.name === name);
-  if (!table) return ifExists ? noop() : unreadable(`table ${name} does not exist`);
+  if (!table) {
+    if (isSystemTable(name)) return { kind: "other", what: "bookkeeping table" };
+    return ifExists ? noop() : unreadable(`table ${name} does not exist`);
+  }
   // Foreign keys of other tables that point here stay as written: SQLite keeps their text, and a
   // table rebuild renames the new table into this name next.
   return schema([{ kind: "dropTable", table }]);

@@ -1,0 +1,448 @@
+/**
+ * Column, key and table definitions of hand-written MySQL/MariaDB DDL, read into snapshot shapes
+ * through the introspection reader: each definition becomes the information_schema rows the server
+ * would show for it (types as `COLUMN_TYPE` spells them, defaults as MariaDB's `COLUMN_DEFAULT`
+ * spells them), and `readMysqlSchema` turns them into columns and keys. So a hand-written column
+ * reads exactly as introspection will read it.
+ *
+ * @see https://dev.mysql.com/doc/refman/8.0/en/create-table.html
+ */
+import type { Column, Snapshot, Table } from "../../schema/snapshot.js";
+import type { Cursor } from "../parse/cursor.js";
+import { unreadable } from "../parse/resolve.js";
+import { isWord, type Token, tokenizeSql } from "../parse/tokens.js";
+import { quoteMysqlStringLiteral } from "../quote.js";
+import type { Row } from "../types.js";
+import { defaultSql } from "./defaults.js";
+import { readMysqlSchema } from "./introspect.js";
+import { mysqlColumnType } from "./type-map.js";
+
+/** One column definition, as the catalog would describe it. */
+export interface WrittenColumn {
+  name: string;
+  dataType: string;
+  columnType: string;
+  nullable: boolean;
+  /** As MariaDB's `COLUMN_DEFAULT` spells it (`'text'`, `0`, `current_timestamp(3)`), or null. */
+  defaultRaw: string | null;
+  autoIncrement: boolean;
+  primaryKey: boolean;
+  unique: boolean;
+}
+
+/** A key of a table being defined or altered. */
+export interface WrittenKey {
+  kind: "primary" | "unique" | "index" | "fulltext" | "spatial" | "foreign";
+  name?: string;
+  columns: string[];
+  references?: { table: string; columns: string[]; onDelete: string; onUpdate: string };
+}
+
+/** Tokenises MySQL text. */
+export function tokens(sql: string): Token[] {
+  return tokenizeSql(sql, "mysql");
+}
+
+const COLUMN_WORDS = new Set([
+  "NOT",
+  "NULL",
+  "DEFAULT",
+  "AUTO_INCREMENT",
+  "UNIQUE",
+  "PRIMARY",
+  "KEY",
+  "COMMENT",
+  "COLLATE",
+  "CHECK",
+  "REFERENCES",
+  "ON",
+  "GENERATED",
+  "AS",
+  "INVISIBLE",
+  "VISIBLE",
+  "COLUMN_FORMAT",
+  "STORAGE",
+  "CONSTRAINT",
+  "CHARACTER",
+  "CHARSET",
+  "SRID",
+  "FIRST",
+  "AFTER",
+]);
+
+/** True when the range starts a key or constraint rather than a column. */
+export function isKeyDefinition(cursor: Cursor): boolean {
+  const token = cursor.peek();
+  return ["CONSTRAINT", "PRIMARY", "UNIQUE", "INDEX", "KEY", "FULLTEXT", "SPATIAL", "FOREIGN", "CHECK"].some((word) =>
+    isWord(token, word),
+  );
+}
+
+/** Reads `name type [attributes…]`; stops before `FIRST` / `AFTER col`. */
+export function readColumn(cursor: Cursor): WrittenColumn {
+  const name = cursor.name();
+  const typeStart = cursor.position();
+  while (!cursor.done() && !(cursor.peek()!.kind === "word" && COLUMN_WORDS.has(cursor.peek()!.value.toUpperCase()))) {
+    if (cursor.peek()!.value === "(") cursor.skipGroup();
+    else cursor.next();
+  }
+  const column: WrittenColumn = {
+    name,
+    ...catalogType(cursor.text(typeStart, cursor.position())),
+    nullable: true,
+    defaultRaw: null,
+    autoIncrement: false,
+    primaryKey: false,
+    unique: false,
+  };
+  if (column.dataType === "serial") Object.assign(column, SERIAL);
+  while (!cursor.done() && !isWord(cursor.peek(), "FIRST") && !isWord(cursor.peek(), "AFTER"))
+    readAttribute(cursor, column);
+  return column;
+}
+
+/** Reads a key or constraint definition (CREATE TABLE element, or after `ADD`). CHECK is not read. */
+export function readKey(cursor: Cursor): WrittenKey {
+  const constraint = cursor.acceptWord("CONSTRAINT") && !isKeyword(cursor.peek()) ? cursor.name() : undefined;
+  const named = (name: string | undefined) => (name === undefined ? {} : { name });
+  if (cursor.acceptWord("PRIMARY")) {
+    cursor.expectWord("KEY");
+    return { kind: "primary", columns: keyColumns(cursor) };
+  }
+  if (cursor.acceptWord("FOREIGN")) {
+    cursor.expectWord("KEY");
+    const name = cursor.peek()?.value === "(" ? undefined : cursor.name();
+    const columns = keyColumns(cursor);
+    cursor.expectWord("REFERENCES");
+    return { kind: "foreign", ...named(constraint ?? name), columns, references: readReference(cursor) };
+  }
+  if (cursor.acceptWord("CHECK")) return unreadable("CHECK constraints are not read yet");
+  let kind: WrittenKey["kind"] = "index";
+  if (cursor.acceptWord("UNIQUE")) kind = "unique";
+  else if (cursor.acceptWord("FULLTEXT")) kind = "fulltext";
+  else if (cursor.acceptWord("SPATIAL")) kind = "spatial";
+  cursor.acceptWord("INDEX") || cursor.acceptWord("KEY");
+  const name = cursor.peek()?.value === "(" || isWord(cursor.peek(), "USING") ? undefined : cursor.name();
+  if (cursor.acceptWord("USING")) cursor.next();
+  const columns = keyColumns(cursor);
+  skipIndexOptions(cursor);
+  return { kind, ...named(name ?? constraint), columns };
+}
+
+/**
+ * The table a CREATE TABLE describes (or a table after an ALTER), read as introspection would read
+ * it. Unnamed keys get the names the server gives them.
+ */
+export function buildTable(name: string, columns: WrittenColumn[], keys: WrittenKey[], state: Snapshot): Table {
+  const named = nameKeys(name, columns, keys, state);
+  const columnRows = columns.map((column, i) => columnRow(name, column, i));
+  const indexRows: Row[] = [];
+  const foreignKeyRows: Row[] = [];
+  for (const key of named) {
+    if (key.kind === "foreign") {
+      foreignKeyRows.push(...foreignKeyRows_(name, key, state));
+      // InnoDB indexes a foreign key's columns itself when no key starts with them.
+      if (!named.some((other) => other.kind !== "foreign" && startsWith(other.columns, key.columns)))
+        indexRows.push(...indexRowsOf(name, { kind: "index", name: key.name!, columns: key.columns }));
+    } else {
+      indexRows.push(...indexRowsOf(name, key));
+    }
+  }
+  const read = readMysqlSchema([[{ version: "10.11.0-MariaDB" }], columnRows, [], indexRows, foreignKeyRows], {
+    excludeTables: [],
+  });
+  return read.tables.find((table) => table.name === name) ?? unreadable(`table ${name} could not be read`);
+}
+
+/** A snapshot table as the written column list and keys that define it, for re-reading after an ALTER. */
+export function writtenTable(table: Table): { columns: WrittenColumn[]; keys: WrittenKey[] } {
+  const columns = table.columns.map((column) => writtenColumn(column, table));
+  const keys: WrittenKey[] = [];
+  if (table.primaryKey) keys.push({ kind: "primary", columns: [...table.primaryKey.columns] });
+  for (const unique of table.uniques) keys.push({ kind: "unique", name: unique.name, columns: [...unique.columns] });
+  for (const index of table.indexes) {
+    const kind = index.type === "fulltext" ? "fulltext" : index.type === "spatial" ? "spatial" : "index";
+    keys.push({ kind, name: index.name, columns: [...index.columns] });
+  }
+  for (const foreignKey of table.foreignKeys) {
+    keys.push({
+      kind: "foreign",
+      name: foreignKey.name,
+      columns: [...foreignKey.columns],
+      references: {
+        table: foreignKey.referencedTable,
+        columns: [...foreignKey.referencedColumns],
+        onDelete: ACTION_SQL[foreignKey.onDelete],
+        onUpdate: ACTION_SQL[foreignKey.onUpdate],
+      },
+    });
+  }
+  return { columns, keys };
+}
+
+// internal
+
+const SERIAL: Partial<WrittenColumn> = {
+  dataType: "bigint",
+  columnType: "bigint(20) unsigned",
+  nullable: false,
+  autoIncrement: true,
+  unique: true,
+};
+
+const ACTION_SQL = {
+  cascade: "CASCADE",
+  restrict: "RESTRICT",
+  noAction: "NO ACTION",
+  setNull: "SET NULL",
+  setDefault: "SET DEFAULT",
+} as const;
+
+const ALIASES: Record<string, string> = {
+  integer: "int",
+  bool: "tinyint",
+  boolean: "tinyint",
+  dec: "decimal",
+  numeric: "decimal",
+  fixed: "decimal",
+  real: "double",
+  "double precision": "double",
+  character: "char",
+};
+
+/** `DATA_TYPE` and `COLUMN_TYPE` for a written type (charset and collation dropped). */
+function catalogType(text: string): { dataType: string; columnType: string } {
+  const written = text.replace(/\s+/g, " ").trim();
+  if (written === "") return unreadable("a column has no type");
+  const base = (/^[a-z]+(?: precision)?/i.exec(written)?.[0] ?? written).toLowerCase();
+  const dataType = ALIASES[base] ?? base;
+  if (base === "bool" || base === "boolean") return { dataType, columnType: "tinyint(1)" };
+  const rest = written.slice(base.length);
+  // ENUM and SET values keep their case; everything else is lower-cased as the catalog shows it.
+  const columnType =
+    dataType === "enum" || dataType === "set" ? `${dataType}${rest}` : `${dataType}${rest.toLowerCase()}`;
+  return {
+    dataType,
+    columnType: columnType
+      .replace(/\s*\(\s*/g, "(")
+      .replace(/\s*,\s*/g, ",")
+      .trim(),
+  };
+}
+
+function readAttribute(cursor: Cursor, column: WrittenColumn): void {
+  if (cursor.acceptWord("NOT")) {
+    cursor.expectWord("NULL");
+    column.nullable = false;
+  } else if (cursor.acceptWord("NULL")) {
+    column.nullable = true;
+  } else if (cursor.acceptWord("DEFAULT")) {
+    column.defaultRaw = readDefault(cursor);
+  } else if (cursor.acceptWord("AUTO_INCREMENT")) {
+    column.autoIncrement = true;
+  } else if (cursor.acceptWord("UNIQUE")) {
+    cursor.acceptWord("KEY");
+    column.unique = true;
+  } else if (cursor.acceptWord("PRIMARY") || isWord(cursor.peek(), "KEY")) {
+    cursor.acceptWord("KEY");
+    column.primaryKey = true;
+    column.nullable = false;
+  } else if (cursor.acceptWord("COMMENT")) {
+    cursor.next();
+  } else if (cursor.acceptWord("COLLATE") || cursor.acceptWord("CHARSET")) {
+    cursor.acceptWord("=") || (cursor.peek()?.value === "=" && cursor.next());
+    cursor.next();
+  } else if (cursor.acceptWord("CHARACTER")) {
+    cursor.expectWord("SET");
+    cursor.next();
+  } else if (cursor.acceptWord("ON")) {
+    cursor.expectWord("UPDATE");
+    cursor.next();
+    if (cursor.peek()?.value === "(") cursor.skipGroup();
+  } else if (cursor.acceptWord("INVISIBLE") || cursor.acceptWord("VISIBLE")) {
+    return;
+  } else if (cursor.acceptWord("COLUMN_FORMAT") || cursor.acceptWord("STORAGE")) {
+    cursor.next();
+  } else if (isWord(cursor.peek(), "REFERENCES")) {
+    unreadable(
+      "an inline REFERENCES clause is ignored by MySQL (and honoured by MariaDB): write FOREIGN KEY (…) REFERENCES …",
+    );
+  } else if (isWord(cursor.peek(), "GENERATED") || isWord(cursor.peek(), "AS")) {
+    unreadable("generated (computed) columns are not part of viborm's schema");
+  } else if (isWord(cursor.peek(), "CHECK") || isWord(cursor.peek(), "CONSTRAINT")) {
+    unreadable("CHECK constraints are not read yet");
+  } else {
+    cursor.fail("a column attribute");
+  }
+}
+
+/** A DEFAULT value in the form MariaDB's `COLUMN_DEFAULT` reports it. */
+function readDefault(cursor: Cursor): string {
+  const token = cursor.peek();
+  if (!token) return cursor.fail("a default value");
+  if (token.value === "(") return `(${cursor.groupText()})`;
+  cursor.next();
+  if (token.kind === "string") return quoteMysqlStringLiteral(token.value);
+  if (token.kind === "operator" && (token.value === "-" || token.value === "+")) {
+    const number = cursor.next();
+    if (number?.kind !== "number") return cursor.fail("a number");
+    return `${token.value === "-" ? "-" : ""}${number.value}`;
+  }
+  if (token.kind === "number") return token.value;
+  if (token.kind === "blob") return `b'${token.value}'`;
+  const word = token.value.toUpperCase();
+  if (word === "NULL") return "NULL";
+  if (word === "TRUE") return "1";
+  if (word === "FALSE") return "0";
+  const call = cursor.peek()?.value === "(" ? `(${cursor.groupText()})` : "";
+  return `${token.value.toLowerCase()}${call}`;
+}
+
+function readReference(cursor: Cursor): NonNullable<WrittenKey["references"]> {
+  const reference = { table: cursor.name(), columns: keyColumns(cursor), onDelete: "RESTRICT", onUpdate: "RESTRICT" };
+  for (;;) {
+    if (cursor.acceptWord("MATCH")) {
+      cursor.next();
+    } else if (cursor.acceptWord("ON")) {
+      const which = cursor.acceptWord("DELETE") ? "onDelete" : "onUpdate";
+      if (which === "onUpdate") cursor.expectWord("UPDATE");
+      reference[which] = readAction(cursor);
+    } else {
+      return reference;
+    }
+  }
+}
+
+function readAction(cursor: Cursor): string {
+  if (cursor.acceptWord("SET")) {
+    if (cursor.acceptWord("NULL")) return "SET NULL";
+    cursor.expectWord("DEFAULT");
+    return "SET DEFAULT";
+  }
+  if (cursor.acceptWord("NO")) {
+    cursor.expectWord("ACTION");
+    return "NO ACTION";
+  }
+  if (cursor.acceptWord("CASCADE")) return "CASCADE";
+  cursor.expectWord("RESTRICT");
+  return "RESTRICT";
+}
+
+/** `(a, b(10) DESC, …)`: the column names (prefix lengths and order are not part of introspection's reading). */
+function keyColumns(cursor: Cursor): string[] {
+  return cursor.nameList((element) => {
+    const name = element.name();
+    if (element.peek()?.value === "(") element.skipGroup();
+    element.acceptWord("ASC") || element.acceptWord("DESC");
+    if (!element.done()) element.fail("a key column");
+    return name;
+  });
+}
+
+function skipIndexOptions(cursor: Cursor): void {
+  for (;;) {
+    if (cursor.acceptWord("USING")) cursor.next();
+    else if (cursor.acceptWord("COMMENT")) cursor.next();
+    else if (cursor.acceptWord("KEY_BLOCK_SIZE")) {
+      if (cursor.peek()?.value === "=") cursor.next();
+      cursor.next();
+    } else if (cursor.acceptWord("VISIBLE") || cursor.acceptWord("INVISIBLE")) continue;
+    else return;
+  }
+}
+
+function isKeyword(token: Token | undefined): boolean {
+  return ["PRIMARY", "UNIQUE", "FOREIGN", "CHECK"].some((word) => isWord(token, word));
+}
+
+/** Gives unnamed keys the server's names: an index its first column's (`_2`… on a clash), a foreign key `<table>_ibfk_<n>`. */
+function nameKeys(table: string, columns: WrittenColumn[], keys: WrittenKey[], state: Snapshot): WrittenKey[] {
+  const all: WrittenKey[] = [];
+  for (const column of columns) {
+    if (column.primaryKey) all.push({ kind: "primary", columns: [column.name] });
+    if (column.unique) all.push({ kind: "unique", columns: [column.name] });
+  }
+  all.push(...keys);
+  const taken = new Set(all.filter((key) => key.name !== undefined).map((key) => key.name!.toLowerCase()));
+  let foreign = Math.max(0, ...existingForeignKeyNumbers(table, state));
+  return all.map((key) => {
+    if (key.name !== undefined || key.kind === "primary")
+      return key.kind === "primary" ? { ...key, name: "PRIMARY" } : key;
+    if (key.kind === "foreign") return { ...key, name: `${table}_ibfk_${++foreign}` };
+    let name = key.columns[0]!;
+    for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${key.columns[0]}_${n}`;
+    taken.add(name.toLowerCase());
+    return { ...key, name };
+  });
+}
+
+function existingForeignKeyNumbers(table: string, state: Snapshot): number[] {
+  const pattern = new RegExp(`^${table.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}_ibfk_(\\d+)$`);
+  return state.tables.flatMap((t) => t.foreignKeys.map((fk) => Number(pattern.exec(fk.name)?.[1] ?? 0)));
+}
+
+function columnRow(table: string, column: WrittenColumn, position: number): Row {
+  return {
+    table_name: table,
+    column_name: column.name,
+    position: position + 1,
+    column_default: column.autoIncrement ? null : (column.defaultRaw ?? (column.nullable ? "NULL" : null)),
+    is_nullable: column.nullable && !column.primaryKey ? "YES" : "NO",
+    data_type: column.dataType,
+    column_type: column.columnType,
+    extra: column.autoIncrement ? "auto_increment" : "",
+  };
+}
+
+function indexRowsOf(table: string, key: WrittenKey): Row[] {
+  return key.columns.map((column, i) => ({
+    table_name: table,
+    index_name: key.kind === "primary" ? "PRIMARY" : key.name,
+    non_unique: key.kind === "primary" || key.kind === "unique" ? 0 : 1,
+    seq: i + 1,
+    column_name: column,
+    index_type: key.kind === "fulltext" ? "FULLTEXT" : key.kind === "spatial" ? "SPATIAL" : "BTREE",
+  }));
+}
+
+function foreignKeyRows_(table: string, key: WrittenKey, state: Snapshot): Row[] {
+  const reference = key.references!;
+  const parent = state.tables.find((t) => t.name === reference.table);
+  const referenced = reference.columns.length > 0 ? reference.columns : (parent?.primaryKey?.columns ?? []);
+  return key.columns.map((column, i) => ({
+    table_name: table,
+    constraint_name: key.name,
+    column_name: column,
+    position: i + 1,
+    referenced_table: reference.table,
+    referenced_column: referenced[i] ?? unreadable(`foreign key ${key.name} names more columns than it references`),
+    update_rule: reference.onUpdate,
+    delete_rule: reference.onDelete,
+  }));
+}
+
+function startsWith(columns: string[], prefix: string[]): boolean {
+  return prefix.every((column, i) => columns[i] === column);
+}
+
+/** A snapshot column as the catalog rows the DDL for it would produce. */
+function writtenColumn(column: Column, table: Table): WrittenColumn {
+  const keyed =
+    table.primaryKey?.columns.includes(column.name) === true ||
+    table.uniques.some((unique) => unique.columns.includes(column.name)) ||
+    table.indexes.some((index) => index.columns.includes(column.name)) ||
+    table.foreignKeys.some((foreignKey) => foreignKey.columns.includes(column.name));
+  const sqlType = mysqlColumnType(column, keyed);
+  const { dataType, columnType } = catalogType(sqlType);
+  const expression = column.autoIncrement ? null : defaultSql(column, sqlType, table.name);
+  return {
+    name: column.name,
+    dataType,
+    columnType,
+    nullable: column.nullable,
+    defaultRaw: expression === null ? null : expression,
+    autoIncrement: column.autoIncrement,
+    primaryKey: false,
+    unique: false,
+  };
+}

@@ -1,0 +1,460 @@
+/**
+ * Reads one statement of a MySQL/MariaDB migration (generated, or written by hand) as the
+ * operations it amounts to against the schema before it.
+ *
+ * Covered: CREATE/DROP TABLE, RENAME TABLE, ALTER TABLE (ADD/DROP/MODIFY/CHANGE/ALTER/RENAME
+ * COLUMN, ADD/DROP/RENAME INDEX and KEY, PRIMARY KEY, FOREIGN KEY, RENAME TO, ALGORITHM= and LOCK=),
+ * CREATE [UNIQUE|FULLTEXT] INDEX … ON and DROP INDEX … ON, data statements, and views, triggers,
+ * routines, events and settings as outside the schema. CHECK constraints and anything else are
+ * `unknown`, never guessed.
+ *
+ * @see https://dev.mysql.com/doc/refman/8.0/en/alter-table.html
+ */
+import { applyOperationWith } from "../../diff/apply.js";
+import type { Operation } from "../../diff/operations.js";
+import type { Column, Snapshot, Table } from "../../schema/snapshot.js";
+import { type Cursor, createCursor } from "../parse/cursor.js";
+import {
+  acceptIfExists,
+  acceptIfNotExists,
+  dropColumnOperations,
+  needColumn,
+  needTable,
+  noop,
+  readDataStatement,
+  readStatement,
+  schema,
+  unreadable,
+} from "../parse/resolve.js";
+import { isWord } from "../parse/tokens.js";
+import type { ParsedStatement, StatementHints } from "../types.js";
+import {
+  buildTable,
+  isKeyDefinition,
+  readColumn,
+  readKey,
+  tokens,
+  type WrittenColumn,
+  type WrittenKey,
+  writtenTable,
+} from "./parse-columns.js";
+
+/**
+ * The operations one MySQL statement amounts to, or why it is not understood.
+ *
+ * @example parseMysqlStatement("ALTER TABLE `users` ADD COLUMN `age` INT NULL", state) // → { kind: "schema", operations: [{ kind: "addColumn", … }] }
+ */
+export function parseMysqlStatement(sql: string, state: Snapshot): ParsedStatement {
+  return readStatement(() => {
+    const cursor = createCursor(sql, tokens(sql));
+    const data = readDataStatement(cursor);
+    if (data) return data;
+    const first = cursor.next()?.value.toUpperCase() ?? "";
+    switch (first) {
+      case "CREATE":
+        return create(cursor, state);
+      case "DROP":
+        return drop(cursor, state);
+      case "ALTER":
+        if (!cursor.acceptWord("TABLE")) return other(cursor) ?? unreadable("this ALTER statement is not read");
+        return alterTable(cursor, state);
+      case "RENAME":
+        return renameTables(cursor, state);
+      default:
+        return OUTSIDE[first]
+          ? { kind: "other", what: OUTSIDE[first]! }
+          : unreadable(`${first || "an empty"} statement is not read`);
+    }
+  });
+}
+
+// internal
+
+const OUTSIDE: Record<string, string> = {
+  SET: "setting",
+  START: "transaction control",
+  BEGIN: "transaction control",
+  COMMIT: "transaction control",
+  ROLLBACK: "transaction control",
+  GRANT: "grant",
+  REVOKE: "grant",
+  ANALYZE: "maintenance",
+  OPTIMIZE: "maintenance",
+  FLUSH: "maintenance",
+  LOCK: "lock",
+  UNLOCK: "lock",
+  DO: "expression",
+};
+
+const OTHER_OBJECTS = new Set([
+  "VIEW",
+  "TRIGGER",
+  "PROCEDURE",
+  "FUNCTION",
+  "EVENT",
+  "USER",
+  "ROLE",
+  "DATABASE",
+  "SCHEMA",
+  "SERVER",
+]);
+
+function other(cursor: Cursor): ParsedStatement | null {
+  let offset = 0;
+  if (isWord(cursor.peek(), "OR") && isWord(cursor.peek(1), "REPLACE")) offset = 2;
+  while (["ALGORITHM", "DEFINER", "SQL"].some((word) => isWord(cursor.peek(offset), word))) {
+    // ALGORITHM = x, DEFINER = user@host, SQL SECURITY x: skip to the object word.
+    offset++;
+    while (cursor.peek(offset) && !OTHER_OBJECTS.has(cursor.peek(offset)!.value.toUpperCase())) offset++;
+  }
+  const word = cursor.peek(offset)?.value.toUpperCase() ?? "";
+  if (word === "DATABASE" || word === "SCHEMA") return unreadable(`${word} statements are not read`);
+  return OTHER_OBJECTS.has(word) ? { kind: "other", what: word.toLowerCase() } : null;
+}
+
+function create(cursor: Cursor, state: Snapshot): ParsedStatement {
+  const outside = other(cursor);
+  if (outside) return outside;
+  let kind: WrittenKey["kind"] | null = null;
+  if (cursor.acceptWord("UNIQUE")) kind = "unique";
+  else if (cursor.acceptWord("FULLTEXT")) kind = "fulltext";
+  else if (cursor.acceptWord("SPATIAL")) kind = "spatial";
+  if (cursor.acceptWord("INDEX")) return createIndex(cursor, state, kind ?? "index");
+  if (cursor.acceptWord("TEMPORARY")) return { kind: "other", what: "temporary table" };
+  cursor.expectWord("TABLE");
+  const ifNotExists = acceptIfNotExists(cursor);
+  const name = cursor.qualifiedName();
+  if (state.tables.some((table) => table.name === name))
+    return ifNotExists ? noop() : unreadable(`table ${name} already exists`);
+  if (cursor.peek()?.value !== "(")
+    return unreadable(`CREATE TABLE ${name} without a column list (LIKE, AS SELECT) is not read`);
+  const open = cursor.expectPunct("(");
+  const columns: WrittenColumn[] = [];
+  const keys: WrittenKey[] = [];
+  for (const [start, end] of cursor.splitGroup(open)) {
+    const element = cursor.sub(start, end);
+    if (isKeyDefinition(element)) keys.push(readKey(element));
+    else columns.push(readColumn(element));
+  }
+  if (
+    !cursor.done() &&
+    [...Array(cursor.end() - cursor.position()).keys()].some((i) => isWord(cursor.peek(i), "SELECT"))
+  )
+    return unreadable(`CREATE TABLE ${name} … SELECT is not read`);
+  return schema([{ kind: "createTable", table: buildTable(name, columns, keys, state) }]);
+}
+
+function createIndex(cursor: Cursor, state: Snapshot, kind: WrittenKey["kind"]): ParsedStatement {
+  const name = cursor.name();
+  if (cursor.acceptWord("USING")) cursor.next();
+  cursor.expectWord("ON");
+  const table = needTable(state, cursor.qualifiedName());
+  // What follows reads like the key part of `ADD INDEX name (…)`, then ALGORITHM= / LOCK=.
+  const rest = cursor.sub(cursor.position(), cursor.end());
+  const key = readKey(rest);
+  return keyChange(table, state, [{ kind, name, columns: key.columns }], [], readAlgorithm(rest));
+}
+
+function drop(cursor: Cursor, state: Snapshot): ParsedStatement {
+  const outside = other(cursor);
+  if (outside) return outside;
+  if (cursor.acceptWord("INDEX")) {
+    const name = cursor.name();
+    cursor.expectWord("ON");
+    const table = needTable(state, cursor.qualifiedName());
+    return keyChange(table, state, [], [{ kind: "index", name, columns: [] }], readAlgorithm(cursor));
+  }
+  cursor.acceptWord("TEMPORARY");
+  cursor.expectWord("TABLE");
+  const ifExists = acceptIfExists(cursor);
+  const operations: Operation[] = [];
+  do {
+    const name = cursor.qualifiedName();
+    const table = state.tables.find((item) => item.name === name);
+    if (table) operations.push({ kind: "dropTable", table });
+    else if (!ifExists) return unreadable(`table ${name} does not exist`);
+  } while (cursor.peek()?.value === "," && cursor.next());
+  return operations.length === 0 ? noop() : schema(operations);
+}
+
+function renameTables(cursor: Cursor, state: Snapshot): ParsedStatement {
+  cursor.expectWord("TABLE");
+  const operations: Operation[] = [];
+  let current = state;
+  do {
+    const from = needTable(current, cursor.qualifiedName()).name;
+    cursor.expectWord("TO");
+    const operation: Operation = { kind: "renameTable", from, to: cursor.qualifiedName() };
+    operations.push(operation);
+    current = applyOperationWith(current, operation, { references: false });
+  } while (cursor.peek()?.value === "," && cursor.next());
+  return schema(operations);
+}
+
+/** `ALTER TABLE t spec, spec…`: each spec read against the table as the previous ones left it. */
+function alterTable(cursor: Cursor, state: Snapshot): ParsedStatement {
+  const name = cursor.qualifiedName();
+  let table = needTable(state, name);
+  const hints: StatementHints = {};
+  const operations: Operation[] = [];
+  let current = state;
+  // A foreign key's own index is part of it in the snapshot: `DROP INDEX` of it changes nothing more.
+  const ownIndexes = new Set(table.foreignKeys.map((foreignKey) => foreignKey.name.toLowerCase()));
+  for (const [start, end] of topLevelSpecs(cursor)) {
+    const spec = cursor.sub(start, end);
+    const read = readSpec(spec, table, current, hints, ownIndexes);
+    for (const operation of read) current = applyOperationWith(current, operation, { references: false });
+    operations.push(...read);
+    const renamed = read.find((operation) => operation.kind === "renameTable");
+    table = needTable(current, renamed?.kind === "renameTable" ? renamed.to : table.name);
+  }
+  return schema(operations, hints);
+}
+
+function readSpec(
+  cursor: Cursor,
+  table: Table,
+  state: Snapshot,
+  hints: StatementHints,
+  ownIndexes: ReadonlySet<string>,
+): Operation[] {
+  const which = cursor.acceptWord("ALGORITHM") ? "algorithm" : cursor.acceptWord("LOCK") ? "lock" : null;
+  if (which) {
+    if (cursor.peek()?.value === "=") cursor.next();
+    hints[which] = cursor.next()!.value.toUpperCase();
+    return [];
+  }
+  if (cursor.acceptWord("ADD")) {
+    if (isKeyDefinition(cursor)) return keyOperations(table, state, [readKey(cursor)], []);
+    cursor.acceptWord("COLUMN");
+    if (acceptIfNotExists(cursor) && table.columns.some((c) => c.name === cursor.peek()?.value)) return [];
+    if (cursor.peek()?.value === "(") {
+      const open = cursor.expectPunct("(");
+      return cursor
+        .splitGroup(open)
+        .flatMap(([start, end]) => addColumn(table, readColumn(cursor.sub(start, end)), state));
+    }
+    return addColumn(table, readColumn(cursor), state);
+  }
+  if (cursor.acceptWord("DROP")) return dropSpec(cursor, table, state, ownIndexes);
+  if (cursor.acceptWord("MODIFY")) {
+    cursor.acceptWord("COLUMN");
+    const written = readColumn(cursor);
+    return changeColumn(table, needColumn(table, written.name), written, state);
+  }
+  if (cursor.acceptWord("CHANGE")) {
+    cursor.acceptWord("COLUMN");
+    const from = needColumn(table, cursor.name());
+    const written = readColumn(cursor);
+    if (written.name === from.name) return changeColumn(table, from, written, state);
+    const rename: Operation = { kind: "renameColumn", table: table.name, from: from.name, to: written.name };
+    const renamed = applyOperationWith(state, rename, { references: false });
+    const next = needTable(renamed, table.name);
+    return [rename, ...changeColumn(next, needColumn(next, written.name), written, renamed)];
+  }
+  if (cursor.acceptWord("ALTER")) return alterColumnSpec(cursor, table, state);
+  if (cursor.acceptWord("RENAME")) return renameSpec(cursor, table, state);
+  if (cursor.acceptWord("FORCE")) return [];
+  if (
+    ["ENGINE", "AUTO_INCREMENT", "COMMENT", "ROW_FORMAT", "DEFAULT", "CHARSET", "COLLATE", "KEY_BLOCK_SIZE"].some((w) =>
+      isWord(cursor.peek(), w),
+    )
+  )
+    return [];
+  return unreadable(`ALTER TABLE … ${cursor.peek()?.value ?? ""} is not read`);
+}
+
+function addColumn(table: Table, written: WrittenColumn, state: Snapshot): Operation[] {
+  if (table.columns.some((column) => column.name === written.name))
+    return unreadable(`column ${table.name}.${written.name} already exists`);
+  const { columns, keys } = writtenTable(table);
+  const added = [...columns, written];
+  const read = buildTable(table.name, added, keys, state);
+  const operations: Operation[] = [
+    { kind: "addColumn", table: table.name, column: read.columns.find((c) => c.name === written.name)! },
+  ];
+  const extra: WrittenKey[] = [];
+  if (written.primaryKey) extra.push({ kind: "primary", columns: [written.name] });
+  if (written.unique) extra.push({ kind: "unique", columns: [written.name] });
+  if (extra.length === 0) return operations;
+  const after = applyOperationWith(state, operations[0]!, { references: false });
+  return [...operations, ...keyOperations(needTable(after, table.name), after, extra, [])];
+}
+
+function changeColumn(table: Table, from: Column, written: WrittenColumn, state: Snapshot): Operation[] {
+  const { columns, keys } = writtenTable(table);
+  const read = buildTable(
+    table.name,
+    columns.map((column) => (column.name === written.name ? written : column)),
+    keys,
+    state,
+  );
+  const to = read.columns.find((column) => column.name === written.name)!;
+  return JSON.stringify(to) === JSON.stringify(from) ? [] : [{ kind: "alterColumn", table: table.name, from, to }];
+}
+
+function alterColumnSpec(cursor: Cursor, table: Table, state: Snapshot): Operation[] {
+  cursor.acceptWord("COLUMN");
+  const from = needColumn(table, cursor.name());
+  const { columns } = writtenTable(table);
+  const written = { ...columns.find((column) => column.name === from.name)! };
+  if (cursor.acceptWord("SET")) {
+    if (cursor.acceptWord("VISIBLE") || cursor.acceptWord("INVISIBLE")) return [];
+    cursor.expectWord("DEFAULT");
+    // Read as the DEFAULT of a throwaway column definition: one reader for every default.
+    const definition = `x int DEFAULT ${cursor.rest()}`;
+    written.defaultRaw = readColumn(createCursor(definition, tokens(definition))).defaultRaw;
+  } else {
+    cursor.expectWord("DROP", "DEFAULT");
+    written.defaultRaw = null;
+  }
+  return changeColumn(table, from, written, state);
+}
+
+function dropSpec(cursor: Cursor, table: Table, state: Snapshot, ownIndexes: ReadonlySet<string>): Operation[] {
+  if (cursor.acceptWord("PRIMARY")) {
+    cursor.expectWord("KEY");
+    return keyOperations(table, state, [], [{ kind: "primary", columns: [] }]);
+  }
+  if (cursor.acceptWord("INDEX") || cursor.acceptWord("KEY")) {
+    const name = cursor.name();
+    const listed = [...table.uniques, ...table.indexes].some((key) => key.name.toLowerCase() === name.toLowerCase());
+    if (!listed && ownIndexes.has(name.toLowerCase())) return [];
+    return keyOperations(table, state, [], [{ kind: "index", name, columns: [] }]);
+  }
+  if (cursor.acceptWord("FOREIGN")) {
+    cursor.expectWord("KEY");
+    return keyOperations(table, state, [], [{ kind: "foreign", name: cursor.name(), columns: [] }]);
+  }
+  if (cursor.acceptWord("CHECK") || cursor.acceptWord("CONSTRAINT"))
+    return unreadable("CHECK constraints are not read yet");
+  cursor.acceptWord("COLUMN");
+  const ifExists = acceptIfExists(cursor);
+  const name = cursor.name();
+  const column = table.columns.find((item) => item.name === name);
+  if (!column) return ifExists ? [] : unreadable(`column ${table.name}.${name} does not exist`);
+  return dropColumnOperations(state, table, column);
+}
+
+function renameSpec(cursor: Cursor, table: Table, state: Snapshot): Operation[] {
+  if (cursor.acceptWord("COLUMN")) {
+    const from = needColumn(table, cursor.name()).name;
+    cursor.expectWord("TO");
+    return [{ kind: "renameColumn", table: table.name, from, to: cursor.name() }];
+  }
+  if (cursor.acceptWord("INDEX") || cursor.acceptWord("KEY")) {
+    const from = cursor.name();
+    cursor.expectWord("TO");
+    const to = cursor.name();
+    const unique = table.uniques.find((item) => item.name === from);
+    if (unique)
+      return [
+        { kind: "dropUnique", table: table.name, unique },
+        { kind: "addUnique", table: table.name, unique: { ...unique, name: to } },
+      ];
+    const index =
+      table.indexes.find((item) => item.name === from) ?? unreadable(`table ${table.name} has no index ${from}`);
+    return [
+      { kind: "dropIndex", table: table.name, index },
+      { kind: "createIndex", table: table.name, index: { ...index, name: to } },
+    ];
+  }
+  cursor.acceptWord("TO") || cursor.acceptWord("AS");
+  const to = cursor.qualifiedName();
+  if (state.tables.some((item) => item.name === to)) return unreadable(`table ${to} already exists`);
+  return [{ kind: "renameTable", from: table.name, to }];
+}
+
+/**
+ * Keys added and dropped, as operations: the table is rebuilt from its written form with the
+ * change and read back, so names, the foreign keys' own indexes and keyed string lengths come out
+ * exactly as introspection reads them.
+ */
+function keyOperations(table: Table, state: Snapshot, adds: WrittenKey[], drops: WrittenKey[]): Operation[] {
+  const { columns, keys } = writtenTable(table);
+  const remaining = keys.filter((key) => !drops.some((dropped) => matches(key, dropped)));
+  for (const dropped of drops) {
+    if (!keys.some((key) => matches(key, dropped)))
+      return unreadable(
+        `table ${table.name} has no ${dropped.kind === "primary" ? "primary key" : `key ${dropped.name}`}`,
+      );
+  }
+  const after = buildTable(table.name, columns, [...remaining, ...adds], state);
+  return diffKeys(table, after);
+}
+
+function keyChange(
+  table: Table,
+  state: Snapshot,
+  adds: WrittenKey[],
+  drops: WrittenKey[],
+  hints: StatementHints,
+): ParsedStatement {
+  return schema(keyOperations(table, state, adds, drops), hints);
+}
+
+function matches(key: WrittenKey, dropped: WrittenKey): boolean {
+  if (dropped.kind === "primary") return key.kind === "primary";
+  if (dropped.kind === "foreign") return key.kind === "foreign" && key.name === dropped.name;
+  return key.kind !== "primary" && key.kind !== "foreign" && key.name?.toLowerCase() === dropped.name?.toLowerCase();
+}
+
+/** The key operations between a table and the same table with its keys changed. */
+function diffKeys(before: Table, after: Table): Operation[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const t = before.name;
+  const operations: Operation[] = [];
+  for (const foreignKey of before.foreignKeys)
+    if (!after.foreignKeys.some((fk) => same(fk, foreignKey)))
+      operations.push({ kind: "dropForeignKey", table: t, foreignKey });
+  for (const unique of before.uniques)
+    if (!after.uniques.some((u) => same(u, unique))) operations.push({ kind: "dropUnique", table: t, unique });
+  for (const index of before.indexes)
+    if (!after.indexes.some((i) => same(i, index))) operations.push({ kind: "dropIndex", table: t, index });
+  if (before.primaryKey && !same(before.primaryKey, after.primaryKey))
+    operations.push({ kind: "dropPrimaryKey", table: t, primaryKey: before.primaryKey });
+  if (after.primaryKey && !same(before.primaryKey, after.primaryKey))
+    operations.push({ kind: "addPrimaryKey", table: t, primaryKey: after.primaryKey });
+  for (const index of after.indexes)
+    if (!before.indexes.some((i) => same(i, index))) operations.push({ kind: "createIndex", table: t, index });
+  for (const unique of after.uniques)
+    if (!before.uniques.some((u) => same(u, unique))) operations.push({ kind: "addUnique", table: t, unique });
+  for (const foreignKey of after.foreignKeys)
+    if (!before.foreignKeys.some((fk) => same(fk, foreignKey)))
+      operations.push({ kind: "addForeignKey", table: t, foreignKey });
+  for (const column of after.columns) {
+    const from = before.columns.find((c) => c.name === column.name);
+    // A new primary key makes its columns NOT NULL.
+    if (from && !same(from, column)) operations.unshift({ kind: "alterColumn", table: t, from, to: column });
+  }
+  return operations;
+}
+
+function readAlgorithm(cursor: Cursor): StatementHints {
+  const hints: StatementHints = {};
+  while (!cursor.done()) {
+    const word = cursor.next()!.value.toUpperCase();
+    if (word !== "ALGORITHM" && word !== "LOCK") continue;
+    if (cursor.peek()?.value === "=") cursor.next();
+    hints[word === "ALGORITHM" ? "algorithm" : "lock"] = cursor.next()?.value.toUpperCase() ?? "";
+  }
+  return hints;
+}
+
+/** The top-level comma-separated specs from the cursor to the end. */
+function topLevelSpecs(cursor: Cursor): [number, number][] {
+  const ranges: [number, number][] = [];
+  let start = cursor.position();
+  let depth = 0;
+  for (let i = start; i < cursor.end(); i++) {
+    const token = cursor.peek(i - cursor.position())!;
+    if (token.kind === "punct" && token.value === "(") depth++;
+    if (token.kind === "punct" && token.value === ")") depth--;
+    if (token.kind === "punct" && token.value === "," && depth === 0) {
+      ranges.push([start, i]);
+      start = i + 1;
+    }
+  }
+  if (start < cursor.end()) ranges.push([start, cursor.end()]);
+  return ranges.length > 0 ? ranges : unreadable("ALTER TABLE without a change");
+}
