@@ -86,7 +86,7 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     );
   const migrate = program
     .command("migrate")
-    .description("versioned migrations: generate, apply, status, rollback, reset, bundle")
+    .description("versioned migrations: generate, apply, status, lint, rollback, reset, bundle")
     .addHelpText("after", EXAMPLES.migrate);
   addForwardCommands(migrate, runner);
   addBackwardCommands(migrate, runner);
@@ -118,6 +118,14 @@ function addForwardCommands(migrate: Command, runner: Runner): void {
     .option("--exit-code", "exit with 2 when migrations are pending or modified (for CI gates)")
     .addHelpText("after", EXAMPLES.status)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).statusCommand(c, flags), flags));
+  common(migrate.command("lint"), true)
+    .description("report risky changes in migrations before they run (exit 1 on an error finding)")
+    .argument("[migrations...]", "ids or names to lint (default: the pending ones)")
+    .option("--all", "lint every stored migration, applied ones too")
+    .addHelpText("after", EXAMPLES.lint)
+    .action((names: string[], flags) =>
+      runner(async (c) => (await import("./commands/lint.js")).lintCommand(c, flags, names), flags),
+    );
 }
 
 /** `migrate rollback`, `reset` and `bundle`. */
@@ -254,6 +262,14 @@ Examples:
 Examples:
   $ viborm migrate status
   $ viborm migrate status --exit-code --json`,
+  lint: `
+Codes: DESTRUCTIVE (error), DATA_DEPENDENT (error when the rows show it fails), BACKWARD_INCOMPATIBLE,
+BLOCKING, EDGE_LIMIT, NOT_ANALYSED. A line "-- viborm:nolint CODE" above a statement silences CODE for it.
+
+Examples:
+  $ viborm migrate lint
+  $ viborm migrate lint --all --json
+  $ viborm migrate lint 20261126184000_add-users`,
   rollback: `
 Examples:
   $ viborm migrate rollback

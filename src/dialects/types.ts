@@ -101,6 +101,8 @@ export interface Dialect {
    * to, or that it touches rows only, or `unknown` with the reason. Pure; never throws for bad SQL.
    */
   parse(sql: string, state: Snapshot): ParsedStatement;
+  /** Facts for migration lint. */
+  lint: DialectLint;
 }
 
 /**
@@ -129,10 +131,96 @@ export interface StatementHints {
   algorithm?: string;
   /** `LOCK=` of a MySQL ALTER, upper-cased. */
   lock?: string;
-  /** A rename that the operations can only spell as a drop and a create (an index rename). */
-  renameOnly?: true;
+  /**
+   * Changes only the catalog, whatever the operations look like: a rename spelled as a drop and a
+   * create (an index rename), `ALTER TYPE … ADD VALUE`, `ADD CONSTRAINT … USING INDEX`.
+   */
+  metadataOnly?: true;
   /** `IF EXISTS` / `IF NOT EXISTS` found the object already as wanted: nothing changes. */
   noop?: true;
+}
+
+/**
+ * A question lint asks a reachable database about the rows a change meets (all names are
+ * database names). Each becomes one `SELECT` whose row holds `n` (and `g` for duplicates).
+ */
+export type CountQuestion =
+  | { kind: "rows"; table: string }
+  | { kind: "nulls"; table: string; column: string }
+  /** `n`: rows beyond the first of each group of equal non-null values; `g`: such groups. */
+  | { kind: "duplicates"; table: string; columns: string[] }
+  /** Rows whose (non-null) key has no parent row. */
+  | { kind: "orphans"; table: string; columns: string[]; referencedTable: string; referencedColumns: string[] }
+  /** Non-null values longer than `length` characters. */
+  | { kind: "longer"; table: string; column: string; length: number }
+  /** Non-null values below `min` or above `max` (integers, as decimal strings). */
+  | { kind: "outside"; table: string; column: string; min: string; max: string }
+  /** Non-null values. */
+  | { kind: "values"; table: string; column: string }
+  /** Rows whose value is one of `values`. */
+  | { kind: "holding"; table: string; column: string; values: string[] };
+
+/** What a server says about itself, for rules that depend on it (MySQL's online DDL by version and engine). */
+export interface ServerFacts {
+  /** `VERSION()` as reported. */
+  version?: string;
+  /** Storage engine per table (MySQL). */
+  engines?: Record<string, string>;
+}
+
+/** How one operation runs on an existing table, when it takes a long lock or rewrites the table. */
+export interface Blocking {
+  /** What it does, e.g. "rewrites table t under an ACCESS EXCLUSIVE lock". */
+  message: string;
+  suggestion: string;
+  /** Tables whose rows it copies or scans (for row counts and time estimates). */
+  tables: string[];
+}
+
+/** The context of one operation for {@link DialectLint.blocking}. */
+export interface BlockingContext {
+  before: Snapshot;
+  after: Snapshot;
+  hints: StatementHints;
+  server: ServerFacts;
+}
+
+/** Limits of a serverless runtime that a migration must stay within (D1, Neon's HTTP endpoint). */
+export interface EdgeLimits {
+  /** Who sets them, for messages: "D1", "Neon HTTP". */
+  platform: string;
+  maxStatementBytes?: number;
+  maxBoundParameters?: number;
+  maxColumns?: number;
+  /** The time one atomic unit (a batch, a transaction request) may take. */
+  maxUnitMs: number;
+  /** Database calls one invocation may make: the Free and Paid plans. */
+  callsPerInvocation?: { free: number; paid: number };
+  /** The size of one request (Neon HTTP). */
+  maxRequestBytes?: number;
+}
+
+/** The dialect's facts for lint: how its DDL locks, what its servers do with existing rows, and its count SQL. */
+export interface DialectLint {
+  /** The statement answering one question. */
+  count(question: CountQuestion): Statement;
+  /** Queries for {@link ServerFacts}, and their reader; `null` when no rule needs them. */
+  server: { queries(): Statement[]; read(results: Row[][]): ServerFacts } | null;
+  /** `null` when the operation neither takes a long lock nor rewrites an existing table. */
+  blocking(operation: Operation, context: BlockingContext): Blocking | null;
+  /** The limits that apply with this driver, or `null`. */
+  edgeLimits(driver: string): EdgeLimits | null;
+  /** Rows a copy or index build handles per second, for time estimates (measured in bench/). */
+  rowsPerSecond: number;
+  /** What existing rows do to changes: whether a check fails or the server converts quietly. */
+  behaviour: {
+    /** A NOT NULL column added without a default fills existing rows with the type's zero (MySQL). */
+    fillsNewNotNullColumns: boolean;
+    /** String lengths are enforced (not on SQLite). */
+    enforcesLengths: boolean;
+    /** A column made NOT NULL takes its default where it holds NULL (SQLite's rebuild copies with COALESCE). */
+    nullsTakeDefault: boolean;
+  };
 }
 
 /** The column type as the dialect spells it in DDL. */

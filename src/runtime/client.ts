@@ -2,6 +2,7 @@ import type { VibormClient } from "../drivers/client.js";
 import { apply } from "./apply.js";
 import { createContext } from "./context.js";
 import { generate } from "./generate.js";
+import { lint } from "./lint/lint.js";
 import { push } from "./push.js";
 import { reset } from "./reset.js";
 import { rollback } from "./rollback.js";
@@ -25,5 +26,6 @@ export function createMigrationClient(client: VibormClient, options: MigrationCl
     status: () => status(context),
     rollback: (rollbackOptions) => rollback(context, rollbackOptions),
     reset: (resetOptions) => reset(context, resetOptions),
+    lint: (lintOptions) => lint(context, lintOptions),
   };
 }

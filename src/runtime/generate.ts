@@ -15,6 +15,7 @@ import {
   type StoredMigration,
   UP_FILE,
 } from "./journal.js";
+import { lintOperations } from "./lint/lint.js";
 import { deriveName, nextMigrationId, toKebabName } from "./migration-id.js";
 import { planStatements } from "./plan.js";
 import { inverseEntries, renderSql } from "./sql-files.js";
@@ -46,7 +47,7 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   const state = dialect.normalize(folder.snapshot);
   const desired = dialect.normalize(context.desired);
   const plan = await resolveChanges(state, desired, { resolve: options.resolve, force: options.force });
-  if (plan.operations.length === 0) return { migration: null, up: [], down: [], warnings };
+  if (plan.operations.length === 0) return { migration: null, up: [], down: [], warnings, findings: [] };
 
   const up = planStatements(dialect, state, plan.operations);
   const downOperations = invertOperations(plan.operations);
@@ -78,12 +79,15 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   ];
   const checksum = await folderChecksum(Object.fromEntries(files));
   const migration = { id, name: meta.name, checksum, transactional: true };
+  // Lint reads the database: done before anything is written, so a failure leaves storage as it was.
+  const findings = await lintOperations(context, state, plan.operations, id);
   if (!options.dryRun) await writeFolder(storage, id, files);
   return {
     migration,
     up: up.statements.map((s) => s.sql),
     down: down.statements.map((s) => s.sql),
     warnings,
+    findings,
   };
 }
 

@@ -1,6 +1,7 @@
 import { resolveChanges } from "../diff/index.js";
 import type { RuntimeContext } from "./context.js";
 import { introspect } from "./introspect.js";
+import { lintOperations } from "./lint/lint.js";
 import { planStatements } from "./plan.js";
 import type { PushOptions, PushResult } from "./types.js";
 
@@ -18,6 +19,7 @@ export async function push(context: RuntimeContext, options: PushOptions = {}): 
     operations: plan.operations,
     statements: statements.map((statement) => statement.sql),
     changes: plan.changes,
+    findings: await lintOperations(context, live, plan.operations, null, live),
   };
   if (options.dryRun || statements.length === 0) return { ...result, applied: false };
   const started = Date.now();

@@ -3,6 +3,7 @@
  */
 import type { Change, Operation, ResolveFn } from "../diff/operations.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
+import type { Finding, LintOptions, LintResult } from "./lint/types.js";
 
 /** The default name of the tracking table. */
 export const DEFAULT_TRACKING_TABLE = "_viborm_migrations";
@@ -68,6 +69,8 @@ export interface PushResult {
   /** The changes that needed a decision, as decided. */
   changes: Change[];
   applied: boolean;
+  /** What lint finds in these statements (see `lint()`), with row counts from the database. */
+  findings: Finding[];
 }
 
 export interface GenerateOptions {
@@ -85,6 +88,8 @@ export interface GenerateResult {
   up: string[];
   down: string[];
   warnings: string[];
+  /** What lint finds in `up` (see `lint()`), with row counts when the database can be reached. */
+  findings: Finding[];
 }
 
 export interface ApplyOptions {
@@ -130,4 +135,6 @@ export interface MigrationClient {
   status(): Promise<MigrationStatus[]>;
   rollback(options?: RollbackOptions): Promise<RollbackResult>;
   reset(options?: ResetOptions): Promise<ResetResult>;
+  /** The risks of migrations before they run (pending ones by default); writes nothing. */
+  lint(options?: LintOptions): Promise<LintResult>;
 }

@@ -6,6 +6,7 @@ import type { GenerateResult } from "../../runtime/index.js";
 import { EXIT } from "../exit-codes.js";
 import { displayPath } from "../load-config.js";
 import { decisionLines, plural, sqlLines } from "../render.js";
+import { findingLines } from "./lint.js";
 import {
   type CommandContext,
   type CommonFlags,
@@ -49,6 +50,10 @@ export async function generateCommand(context: CommandContext, flags: GenerateFl
           output.print(color.bold("Decisions:"));
           for (const line of decisionLines(decided, color)) output.print(line);
         }
+        if (plan.findings.length > 0) {
+          output.print(color.bold("Lint:"));
+          for (const line of findingLines(plan.findings, color)) output.print(line);
+        }
         if (output.verbose || dryRun) {
           output.print(color.bold("up.sql:"));
           for (const line of sqlLines(plan.up, color)) output.print(line);
@@ -73,6 +78,7 @@ export async function generateCommand(context: CommandContext, flags: GenerateFl
         up: final.up,
         down: final.down,
         warnings: final.warnings,
+        findings: final.findings,
         changes: decisionsJson(record),
       });
       return EXIT.ok;

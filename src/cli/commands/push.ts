@@ -4,6 +4,7 @@
 import type { PushResult } from "../../runtime/index.js";
 import { EXIT } from "../exit-codes.js";
 import { decisionLines, groupPlan, planLines, plural, sqlLines } from "../render.js";
+import { findingLines } from "./lint.js";
 import {
   type CommandContext,
   type CommonFlags,
@@ -42,6 +43,10 @@ export async function pushCommand(context: CommandContext, flags: PushFlags): Pr
           output.print(color.bold("Decisions:"));
           for (const line of decisionLines(decided, color)) output.print(line);
         }
+        if (plan.findings.length > 0) {
+          output.print(color.bold("Lint:"));
+          for (const line of findingLines(plan.findings, color)) output.print(line);
+        }
         if (output.verbose || dryRun) {
           output.print(color.bold("SQL:"));
           for (const line of sqlLines(plan.statements, color)) output.print(line);
@@ -66,6 +71,7 @@ export async function pushCommand(context: CommandContext, flags: PushFlags): Pr
         plan: groupPlan(final.operations, final.changes),
         operations: final.operations,
         statements: final.statements,
+        findings: final.findings,
         changes: decisionsJson(record),
       });
     } else if (final.statements.length === 0) {

@@ -10,6 +10,7 @@ import { quoteBacktick } from "../quote.js";
 import type { Dialect } from "../types.js";
 import { mysqlDdl } from "./ddl.js";
 import { mysqlIntrospectionQueries, readMysqlSchema } from "./introspect.js";
+import { mysqlLint } from "./lint.js";
 import { mysqlLock } from "./lock.js";
 import { normalizeMysql } from "./normalize.js";
 import { parseMysqlStatement } from "./parse-ddl.js";
@@ -31,6 +32,7 @@ export const mysqlDialect: Dialect = {
   tracking: mysqlTracking,
   lock: mysqlLock,
   parse: parseMysqlStatement,
+  lint: mysqlLint,
 };
 
 export { mysqlColumnType } from "./type-map.js";

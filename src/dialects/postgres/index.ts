@@ -7,6 +7,7 @@ import { quoteDoubleQuoted } from "../quote.js";
 import type { Dialect } from "../types.js";
 import { postgresDdl } from "./ddl.js";
 import { postgresIntrospectionQueries, readPostgres } from "./introspect.js";
+import { postgresLint } from "./lint.js";
 import { postgresLock } from "./lock.js";
 import { normalizePostgres } from "./normalize.js";
 import { parsePostgresStatement } from "./parse-ddl.js";
@@ -27,6 +28,7 @@ export const postgresDialect: Dialect = {
   tracking: postgresTracking,
   lock: postgresLock,
   parse: parsePostgresStatement,
+  lint: postgresLint,
 };
 
 export { columnType } from "./type-map.js";

@@ -70,7 +70,7 @@ export function alterType(cursor: Cursor, state: Snapshot): ParsedStatement {
     if (cursor.acceptWord("BEFORE")) values.splice(indexOfValue(values, stringValue(cursor), name), 0, value);
     else if (cursor.acceptWord("AFTER")) values.splice(indexOfValue(values, stringValue(cursor), name) + 1, 0, value);
     else values.push(value);
-    return schema([{ kind: "alterEnum", name, from: item.values, to: values }]);
+    return schema([{ kind: "alterEnum", name, from: item.values, to: values }], { metadataOnly: true });
   }
   cursor.expectWord("RENAME");
   if (cursor.acceptWord("VALUE")) {
@@ -78,10 +78,12 @@ export function alterType(cursor: Cursor, state: Snapshot): ParsedStatement {
     cursor.expectWord("TO");
     const to = stringValue(cursor);
     indexOfValue(item.values, from, name);
-    return schema([{ kind: "alterEnum", name, from: item.values, to: item.values.map((v) => (v === from ? to : v)) }]);
+    return schema([{ kind: "alterEnum", name, from: item.values, to: item.values.map((v) => (v === from ? to : v)) }], {
+      metadataOnly: true,
+    });
   }
   cursor.expectWord("TO");
-  return schema(renameEnum(state, item.name, cursor.name()), { renameOnly: true });
+  return schema(renameEnum(state, item.name, cursor.name()), { metadataOnly: true });
 }
 
 /** `ALTER INDEX [IF EXISTS] a RENAME TO b` (after `ALTER INDEX`); other index settings change nothing. */
@@ -102,7 +104,7 @@ export function alterIndex(cursor: Cursor, state: Snapshot): ParsedStatement {
         { kind: "dropIndex", table: table.name, index },
         { kind: "createIndex", table: table.name, index: { ...index, name: to } },
       ],
-      { renameOnly: true },
+      { metadataOnly: true },
     );
   }
   // The index of a unique constraint: renaming it renames the constraint.
@@ -132,7 +134,7 @@ function renameUnique(table: Table, from: string, to: string): ParsedStatement {
         { kind: "dropUnique", table: table.name, unique },
         { kind: "addUnique", table: table.name, unique: { ...unique, name: to } },
       ],
-      { renameOnly: true },
+      { metadataOnly: true },
     );
   }
   const foreignKey = table.foreignKeys.find((item) => item.name === from);
@@ -142,11 +144,11 @@ function renameUnique(table: Table, from: string, to: string): ParsedStatement {
         { kind: "dropForeignKey", table: table.name, foreignKey },
         { kind: "addForeignKey", table: table.name, foreignKey: { ...foreignKey, name: to } },
       ],
-      { renameOnly: true },
+      { metadataOnly: true },
     );
   }
   // A primary key's name is not part of the snapshot.
-  if (table.primaryKey && from === pgName(table.name, [], "pkey")) return schema([], { renameOnly: true });
+  if (table.primaryKey && from === pgName(table.name, [], "pkey")) return schema([], { metadataOnly: true });
   return unreadable(`table ${table.name} has no constraint ${from}`);
 }
 
@@ -208,7 +210,10 @@ function addConstraint(cursor: Cursor, table: Table, state: Snapshot, hints: Sta
     isWord(cursor.peek(last - cursor.position() - 2), "NOT")
   )
     hints.notValid = true;
-  if (isWord(cursor.peek(), "CONSTRAINT") && usingIndex(cursor)) return constraintUsingIndex(cursor, table);
+  if (isWord(cursor.peek(), "CONSTRAINT") && usingIndex(cursor)) {
+    hints.metadataOnly = true; // the index already exists: the constraint only adopts it
+    return constraintUsingIndex(cursor, table);
+  }
   const constraints: WrittenConstraints = { primaryKey: null, uniques: [], foreignKeys: [], checks: [] };
   readTableConstraint(cursor, constraints);
   if (constraints.checks.length > 0) return unreadable("CHECK constraints are not read yet");

@@ -7,6 +7,7 @@ import { quoteDoubleQuoted } from "../quote.js";
 import type { Dialect } from "../types.js";
 import { sqliteDdl } from "./ddl.js";
 import { readSqliteIntrospection, sqliteIntrospectionQueries } from "./introspect.js";
+import { sqliteLint } from "./lint.js";
 import { sqliteLock } from "./lock.js";
 import { normalizeSqlite } from "./normalize.js";
 import { parseSqliteStatement } from "./parse-ddl.js";
@@ -30,6 +31,7 @@ export const sqliteDialect: Dialect = {
   tracking: sqliteTracking,
   lock: sqliteLock,
   parse: parseSqliteStatement,
+  lint: sqliteLint,
 };
 
 export { sqliteColumnType } from "./type-map.js";

@@ -1,0 +1,118 @@
+/**
+ * The units lint analyses, built from a stored migration as the folder state read it, or from the
+ * operations `generate` is about to write and `push` is about to run.
+ */
+
+import type { Dialect, Statement } from "../../dialects/types.js";
+import { applyOperation } from "../../diff/apply.js";
+import type { Operation } from "../../diff/operations.js";
+import type { Snapshot } from "../../schema/snapshot.js";
+import { splitSqlStatementsAt } from "../../util/sql-split.js";
+import { hasNoTransactionDirective, type StoredMigration } from "../journal.js";
+import type { MigrationReading } from "../state.js";
+import type { LintStatement, LintUnit } from "./types.js";
+
+/** The directive that silences lint codes for the statement below it. */
+export const NOLINT_DIRECTIVE = "-- viborm:nolint";
+
+/**
+ * A stored migration as a lint unit: each statement with what the folder state read from it and
+ * the codes its `-- viborm:nolint` lines silence.
+ */
+export function unitOfMigration(
+  dialect: Dialect,
+  stored: StoredMigration,
+  reading: MigrationReading,
+  pending: boolean,
+): LintUnit {
+  const silenced = silencedCodes(stored.up, dialect.name);
+  const fresh = freshTables(reading.statements.map((statement) => statement.operations));
+  const statements: LintStatement[] = reading.statements.map((statement, i) => ({
+    index: statement.index,
+    sql: statement.sql,
+    origin: statement.origin,
+    parsed: statement.parsed,
+    operations: statement.operations,
+    before: statement.before,
+    fresh: fresh[i]!,
+    silenced: silenced.get(statement.index) ?? new Set(),
+  }));
+  return { migration: stored.migration.id, statements, transactional: !hasNoTransactionDirective(stored.up), pending };
+}
+
+/**
+ * Operations about to be written (generate) or run (push) as a lint unit: each operation's DDL,
+ * the operation attached to its first statement, statement indexes as in the file (or plan).
+ */
+export function unitOfOperations(
+  dialect: Dialect,
+  from: Snapshot,
+  operations: Operation[],
+  migration: string | null,
+): LintUnit {
+  const statements: LintStatement[] = [];
+  const perStatement: Operation[][] = [];
+  let before = from;
+  for (const operation of operations) {
+    const after = applyOperation(before, operation);
+    const sql: Statement[] = dialect.ddl(operation, { before, after });
+    sql.forEach((statement, i) => {
+      const attached = i === 0 ? [operation] : [];
+      perStatement.push(attached);
+      statements.push({
+        index: statements.length,
+        sql: statement.sql,
+        ...(statement.params ? { params: statement.params } : {}),
+        origin: "generated",
+        parsed: { kind: "schema", operations: attached, hints: {} },
+        operations: attached,
+        before,
+        fresh: new Set(),
+        silenced: new Set(),
+      });
+    });
+    before = after;
+  }
+  const fresh = freshTables(perStatement);
+  return {
+    migration,
+    statements: statements.map((statement, i) => ({ ...statement, fresh: fresh[i]! })),
+    transactional: true,
+    pending: true,
+  };
+}
+
+// internal
+
+/** For each statement, the tables created earlier in the unit (followed through renames). */
+function freshTables(operations: Operation[][]): ReadonlySet<string>[] {
+  const fresh = new Set<string>();
+  return operations.map((list) => {
+    const before = new Set(fresh);
+    for (const operation of list) {
+      if (operation.kind === "createTable") fresh.add(operation.table.name);
+      if (operation.kind === "dropTable") fresh.delete(operation.table.name);
+      if (operation.kind === "renameTable" && fresh.delete(operation.from)) fresh.add(operation.to);
+    }
+    return before;
+  });
+}
+
+/** Statement index → codes silenced by `-- viborm:nolint CODE[, CODE]` lines between it and the statement before. */
+function silencedCodes(sql: string, dialect: Dialect["name"]): Map<number, Set<string>> {
+  const result = new Map<number, Set<string>>();
+  let previousEnd = 0;
+  splitSqlStatementsAt(sql, dialect).forEach((statement, index) => {
+    const gap = sql.slice(previousEnd, statement.start);
+    const codes = new Set<string>();
+    for (const line of gap.split(/\r?\n/)) {
+      const trimmed = line.trim();
+      if (!trimmed.toLowerCase().startsWith(NOLINT_DIRECTIVE)) continue;
+      for (const code of trimmed.slice(NOLINT_DIRECTIVE.length).split(/[\s,]+/))
+        if (code) codes.add(code.toUpperCase());
+    }
+    if (codes.size > 0) result.set(index, codes);
+    previousEnd = statement.start + statement.sql.length;
+  });
+  return result;
+}
