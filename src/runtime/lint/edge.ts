@@ -25,7 +25,7 @@ export function edgeStatementFindings(statement: LintStatement, facts: Facts): D
       draft(
         "EDGE_LIMIT",
         "warning",
-        `The statement is ${formatCount(bytes)} bytes; ${limits.platform} refuses statements over ${formatCount(limits.maxStatementBytes)}.`,
+        `The statement is ${formatCount(bytes)} bytes; ${limits.platform} refuses statements over ${formatCount(limits.maxStatementBytes)} bytes.`,
         "Split it into several statements (for data, insert the rows in smaller groups).",
       ),
     );

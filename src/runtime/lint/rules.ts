@@ -41,7 +41,12 @@ function destructive(context: OperationContext): Draft[] {
     case "dropTable": {
       if (!context.existing(operation.table.name)) return [];
       const rows = rowsOf(context, operation.table.name);
-      const what = rows === undefined ? "every row in it" : `its ${formatCount(rows.n)} row${rows.n === 1 ? "" : "s"}`;
+      const what =
+        rows === undefined
+          ? "every row in it"
+          : rows.n === 0
+            ? "its rows (none today)"
+            : `its ${formatCount(rows.n)} row${rows.n === 1 ? "" : "s"}`;
       return [
         draft("DESTRUCTIVE", "error", `Drops table ${operation.table.name} and ${what}.`, DESTRUCTIVE_SUGGESTION),
       ];
