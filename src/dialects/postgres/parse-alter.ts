@@ -26,7 +26,6 @@ import type { ParsedStatement, StatementHints } from "../types.js";
 import {
   buildColumn,
   buildForeignKey,
-  catalogType,
   isTableConstraint,
   pgName,
   readColumn,
@@ -34,6 +33,7 @@ import {
   rereadColumn,
   type WrittenConstraints,
 } from "./parse-columns.js";
+import { catalogType } from "./parse-types.js";
 
 /** `ALTER TABLE [IF EXISTS] [ONLY] name action[, …]` or one of its RENAME forms (after `ALTER TABLE`). */
 export function alterTable(cursor: Cursor, state: Snapshot): ParsedStatement {
