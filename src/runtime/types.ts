@@ -3,6 +3,7 @@
  */
 import type { Change, Operation, ResolveFn } from "../diff/operations.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
+import type { PushPlan } from "./push-plan.js";
 
 /** The default name of the tracking table. */
 export const DEFAULT_TRACKING_TABLE = "_viborm_migrations";
@@ -57,8 +58,14 @@ export interface PushOptions {
   resolve?: ResolveFn;
   /** Proceed with destructive changes; a possible rename is treated as add + drop. @default false */
   force?: boolean;
-  /** Plan and return the statements; touch nothing. @default false */
+  /** Plan and return the statements; touch nothing. With `plan`: check the plan against the database, run nothing. @default false */
   dryRun?: boolean;
+  /**
+   * A plan from an earlier `push({ dryRun: true })` (as JSON, parsed back): re-reads the database
+   * and runs exactly the plan's statements, or nothing and `PLAN_STALE` if the database changed
+   * since. Not combined with `resolve` or `force`: the plan holds its decisions.
+   */
+  plan?: PushPlan;
 }
 
 export interface PushResult {
@@ -68,6 +75,8 @@ export interface PushResult {
   /** The changes that needed a decision, as decided. */
   changes: Change[];
   applied: boolean;
+  /** The plan as plain JSON: store or print it, and pass it back as `push({ plan })` to run exactly it. */
+  plan: PushPlan;
 }
 
 export interface GenerateOptions {
