@@ -77,6 +77,10 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
   decisionOptions(common(program.command("push"), false))
     .description("diff the live database against the schema and run the difference (development)")
     .option("--dry-run", "show the plan and its SQL; change nothing")
+    .option(
+      "--plan <file>",
+      "run a plan saved by push --dry-run --json: exactly it, or nothing if the database changed",
+    )
     .addHelpText("after", EXAMPLES.push)
     .action((flags, command: Command) =>
       runner(
@@ -233,7 +237,9 @@ Examples:
   $ viborm push
   $ viborm push --dry-run --verbose
   $ viborm push --force --rename users.name=full_name
-  $ viborm push --accept-data-loss --no-rename --json`,
+  $ viborm push --accept-data-loss --no-rename --json
+  $ viborm push --dry-run --json --force > plan.json   # review it, then:
+  $ viborm push --plan plan.json`,
   migrate: `
 Examples:
   $ viborm migrate generate --name add-users

@@ -64,6 +64,24 @@ describe("prompts in a terminal", () => {
     expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
   });
 
+  test("the confirmed plan is the one that runs: a change made while the prompt waits is PLAN_STALE, nothing runs", async (context) => {
+    if (!available) return context.skip();
+    await pushedThenChanged(USERS_DROPPED_COLUMN);
+    const teammate = () => sqliteExec(db(), "CREATE TABLE audit (id INTEGER PRIMARY KEY)");
+    const run = await runInTerminal(
+      project.dir,
+      ["push"],
+      [
+        { waitFor: "Data loss: Column users.name is dropped with its values (1 row, 1 non-null value).", keys: "y" },
+        { waitFor: "◆  Run these 1 statement on the database?", keys: "y", before: teammate },
+      ],
+    );
+    expect(run.code, run.screen).toBe(1);
+    expect(run.screen).toContain("PLAN_STALE");
+    expect(run.screen).toContain("table audit added");
+    expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
+  });
+
   test("declining at the confirmation exits 1 and changes nothing", async (context) => {
     if (!available) return context.skip();
     await pushedThenChanged(USERS_RENAMED_COLUMN);

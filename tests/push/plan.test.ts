@@ -88,6 +88,26 @@ describe.each(DRIVERS)("push plans on $name", (driver) => {
     expect(noop.roundTrips()).toBe(1);
   });
 
+  test("facts are counted under the live names of a renamed table", async () => {
+    await seeded([
+      [1, "a", 10],
+      [2, null, 20],
+    ]);
+    const renamed = { product: s.model({ id: s.int().id(), qty: s.int() }) };
+    const asked: Change[] = [];
+    await createMigrationClient(db.client(renamed)).push({
+      dryRun: true,
+      resolve: (change) => {
+        asked.push(change);
+        return change.type === "ambiguous" ? "rename" : "proceed";
+      },
+    });
+    expect(asked).toEqual([
+      expect.objectContaining({ kind: "renameTable", from: "item", to: "product" }),
+      expect.objectContaining({ kind: "dropColumn", table: "product", column: "name", rows: 2, values: 1 }),
+    ]);
+  });
+
   test("a NOT NULL column without default is not destructive on an empty table; with rows it is, with the count", async () => {
     await seeded([]);
     const migrations = createMigrationClient(db.client(WITH_SIZE));
