@@ -131,12 +131,13 @@ function addBackwardCommands(migrate: Command, runner: Runner): void {
     .option("--steps <n>", "how many migrations to roll back (default 1)", wholeNumber)
     .option("--to <migration>", "roll back every migration applied after this one (id or name)")
     .option("--dry-run", "list what would be rolled back; run nothing")
+    .option("--force", "roll back without asking (required without a terminal: it drops what the migrations created)")
     .addHelpText("after", EXAMPLES.rollback)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).rollbackCommand(c, flags), flags));
   common(migrate.command("reset"), true)
     .description("drop every table (all data) and re-apply every migration")
     .option("--dry-run", "list what would be dropped and applied; run nothing")
-    .option("--force", "do not ask for confirmation in a terminal")
+    .option("--force", "reset without asking (required without a terminal: it drops every table)")
     .addHelpText("after", EXAMPLES.reset)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).resetCommand(c, flags), flags));
   migrate

@@ -1,8 +1,8 @@
 /**
  * Human-readable forms of plans, decisions, migrations and status, and the plan's JSON form.
  */
-import type { Column, Table } from "../index.js";
-import type { Change, Migration, MigrationStatus, Operation } from "../runtime/index.js";
+import type { Column, Driver, Table } from "../index.js";
+import type { Change, DestructiveChange, Migration, MigrationStatus, Operation } from "../runtime/index.js";
 import type { DecisionRecord } from "./decisions.js";
 import type { Palette } from "./output.js";
 
@@ -111,6 +111,23 @@ export function describeChange(change: {
   const text = change.type === "destructive" ? countsText(change) : undefined;
   if (text === undefined) return change.description;
   return `${change.description.replace(/\.$/, "")} (${text}).`;
+}
+
+/**
+ * The database a driver talks to, for a question before destroying data: name, host and driver,
+ * never a user, password or token, e.g. "test on 127.0.0.1:5432 (pg)" or "app.db (sqlite3)".
+ *
+ * @example databaseLabel(client.$driver) // → "shop on db.example.com:5432 (pg)"
+ */
+export function databaseLabel(driver: Driver): string {
+  const { host, database } = driver.target ?? {};
+  const name = database ? database : "the database";
+  return `${name}${host ? ` on ${host}` : ""} (${driver.name})`;
+}
+
+/** What a destructive command drops, one line each with its counts. */
+export function lossLines(changes: readonly DestructiveChange[], color: Palette): string[] {
+  return changes.map((change) => `  ${color.red("!")} ${describeChange(change)}`);
 }
 
 /** SQL statements, each ending in `;`, every line indented by `indent`. */

@@ -1,7 +1,7 @@
 /**
  * Public types of the migration client.
  */
-import type { Change, Operation, ResolveFn } from "../diff/operations.js";
+import type { Change, DestructiveChange, Operation, ResolveFn } from "../diff/operations.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
 import type { PushPlan } from "./push-plan.js";
 
@@ -120,6 +120,12 @@ export interface RollbackOptions {
 
 export interface RollbackResult {
   rolledBack: Migration[];
+  /**
+   * With `dryRun`: the data the down migrations would destroy (tables and columns dropped, types
+   * narrowed), each with the `rows` and `values` it holds now. Read from the migrations' operations,
+   * so a statement added to `down.sql` by hand is not listed.
+   */
+  changes?: DestructiveChange[];
 }
 
 export interface ResetOptions {
@@ -130,6 +136,8 @@ export interface ResetResult {
   /** Tables (and PostgreSQL enum types) dropped. */
   dropped: string[];
   applied: Migration[];
+  /** With `dryRun`: each table (and enum type) dropped, with the `rows` each table holds now. */
+  changes?: DestructiveChange[];
 }
 
 export interface MigrationClient {
