@@ -88,6 +88,20 @@ describe.each(DRIVERS)("push plans on $name", (driver) => {
     expect(noop.roundTrips()).toBe(1);
   });
 
+  test("a narrowed column that becomes NOT NULL carries its rows and non-null values", async () => {
+    await seeded([
+      [1, "a", 10],
+      [2, null, 20],
+      [3, "c", 30],
+    ]);
+    const narrowed = { item: s.model({ id: s.int().id(), name: s.int(), qty: s.int() }) };
+    const { changes } = await createMigrationClient(db.client(narrowed)).push({ dryRun: true, force: true });
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: "narrowType", column: "name", rows: 3, values: 2 }),
+      expect.objectContaining({ kind: "setNotNull", column: "name", rows: 3, values: 2 }),
+    ]);
+  });
+
   test("facts are counted under the live names of a renamed table", async () => {
     await seeded([
       [1, "a", 10],
