@@ -39,6 +39,9 @@ describe.each(DRIVERS)("push plans on $name", (driver) => {
     expect(preview.applied).toBe(false);
     expect(preview.plan.statements).toEqual(preview.statements);
     const stored: PushPlan = JSON.parse(JSON.stringify(preview.plan));
+    const checked = await migrations.push({ plan: stored, dryRun: true });
+    expect(checked).toMatchObject({ applied: false, statements: preview.statements });
+    expect((await columns(db.client(V2), driver.dialect, "item")).map((c) => c.name)).not.toContain("note");
     const result = await migrations.push({ plan: stored });
     expect(result).toMatchObject({ applied: true, statements: preview.statements, operations: preview.operations });
     expect((await columns(db.client(V2), driver.dialect, "item")).map((c) => c.name)).toContain("note");
