@@ -1,10 +1,11 @@
 /**
- * The count queries lint sends to a reachable database, the same on every dialect except for
+ * The count queries lint sends to a reachable database (rows and values go through the dialect's
+ * `counts`, shared with data-loss decisions), the same on every dialect except for
  * quoting, the character-length function and how a value is compared as text. Each returns one
  * row: `n` (and `g`, the number of groups, for duplicates). Values reach SQL only as escaped
  * literals; names only quoted.
  */
-import type { CountQuestion, Statement } from "./types.js";
+import type { RowQuestion, Statement } from "./types.js";
 
 /** What differs between dialects in these queries. */
 export interface CountSpelling {
@@ -21,16 +22,12 @@ export interface CountSpelling {
  *
  * @example countStatement({ kind: "nulls", table: "users", column: "email" }, spelling) // → SELECT COUNT(*) AS n FROM "users" WHERE "email" IS NULL
  */
-export function countStatement(question: CountQuestion, spelling: CountSpelling): Statement {
+export function countStatement(question: RowQuestion, spelling: CountSpelling): Statement {
   const q = spelling.quote;
   const table = q(question.table);
   switch (question.kind) {
-    case "rows":
-      return { sql: `SELECT COUNT(*) AS n FROM ${table}` };
     case "nulls":
       return { sql: `SELECT COUNT(*) AS n FROM ${table} WHERE ${q(question.column)} IS NULL` };
-    case "values":
-      return { sql: `SELECT COUNT(${q(question.column)}) AS n FROM ${table}` };
     case "duplicates": {
       const columns = question.columns.map(q);
       const present = columns.map((column) => `${column} IS NOT NULL`).join(" AND ");

@@ -6,6 +6,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { configTarget, urlTarget } from "./target.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** Something that runs SQL the mysql2/promise way: resolves to `[rows or result header, fields]`. */
@@ -71,6 +72,9 @@ export function createMysql2Driver(options: Mysql2DriverOptions): Driver {
   return {
     name: "mysql2",
     dialect: "mysql",
+    target: owned
+      ? urlTarget(options.databaseUrl)
+      : configTarget((pool as { pool?: { config?: { connectionConfig?: unknown } } }).pool?.config?.connectionConfig),
     query: (sql, params) => run(pool, sql, params),
     queryAll: (statements) => queryAll(pool, statements, owned),
     atomic: {

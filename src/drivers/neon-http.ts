@@ -9,6 +9,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { urlTarget } from "./target.js";
 import type { Driver, QueryResult } from "./types.js";
 
 /** A query built by `sql.query(...)`: it runs when awaited, or as part of `sql.transaction([...])`. */
@@ -107,6 +108,7 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions): Driver {
   return {
     name: DRIVER,
     dialect: "postgres",
+    target: urlTarget(options.databaseUrl),
     query: async (text, params) => {
       const sql = live(text);
       const [result] = await run([{ sql: text, params }], () =>

@@ -6,6 +6,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { configTarget, urlTarget } from "./target.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** The result of one statement, as node-postgres returns it. */
@@ -69,6 +70,7 @@ export function createPgDriver(options: PgDriverOptions): Driver {
   return {
     name: "pg",
     dialect: "postgres",
+    target: owned ? urlTarget(options.databaseUrl) : configTarget((pool as { options?: unknown }).options),
     query: (sql, params) => run(pool, sql, params),
     queryAll: (statements) => queryAll(pool, statements),
     atomic: {

@@ -71,6 +71,7 @@ export function createPgliteDriver(options: PgliteDriverOptions = {}): Driver {
   return {
     name: "pglite",
     dialect: "postgres",
+    target: { database: (owned ? options.dataDir : (db as { dataDir?: string }).dataDir) ?? "in-memory" },
     query: (sql, params) => run(db, sql, params),
     queryAll: (statements) => queryAll(db, statements),
     atomic: {

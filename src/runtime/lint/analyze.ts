@@ -182,6 +182,10 @@ function operationRows(
   statement: LintStatement,
 ): number | null {
   const tables: string[] = [];
+  const touched =
+    "table" in operation ? (typeof operation.table === "string" ? operation.table : operation.table.name) : null;
+  // Only existing tables hold rows; asking about a new one would fetch server facts for nothing.
+  if (operation.kind !== "alterEnum" && (touched === null || !existing(touched))) return 0;
   const found = facts.dialect.lint.blocking(operation, {
     before,
     after,

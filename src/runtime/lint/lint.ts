@@ -3,7 +3,7 @@
  * written by hand) and, when the database can be reached, from the rows it holds. Writes nothing:
  * it reads storage, the tracking table, the catalog and counts.
  */
-import type { Operation } from "../../diff/operations.js";
+import type { DestructiveChange, Operation } from "../../diff/operations.js";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Snapshot } from "../../schema/snapshot.js";
 import { type RuntimeContext, requireStorage } from "../context.js";
@@ -13,7 +13,7 @@ import { readFolderState } from "../state.js";
 import { findMigration } from "../target.js";
 import { readTracking } from "../tracking.js";
 import { analyzeUnits } from "./analyze.js";
-import { type Database, readDatabase, withCounts } from "./facts.js";
+import { readLive, withCounts } from "./facts.js";
 import type { Finding, LintOptions, LintResult } from "./types.js";
 import { unitOfMigration, unitOfOperations } from "./units.js";
 
@@ -29,8 +29,9 @@ export async function lint(context: RuntimeContext, options: LintOptions = {}): 
   checkSelection(which);
   const stored = await loadMigrations(storage);
   const wanted = Array.isArray(which) ? new Set(which.map((name) => findMigration(stored, name).migration.id)) : null;
-  const database = await readDatabase(context, () => introspect(context), which !== "pending");
-  const applied = new Set(database.live ? (await readTracking(context)).map((record) => record.id) : []);
+  const live = await readLive(() => introspect(context), which !== "pending");
+  const database = { live };
+  const applied = new Set(live ? (await readTracking(context)).map((record) => record.id) : []);
   const folder = readFolderState(context.dialect, stored);
   const units = stored.flatMap((migration, i) => {
     const id = migration.migration.id;
@@ -43,7 +44,8 @@ export async function lint(context: RuntimeContext, options: LintOptions = {}): 
 
 /**
  * The findings for operations about to be written (generate) or run (push), from `from`. `live` is
- * the live schema when push has read it already; otherwise the database is read if it can be.
+ * the live schema when push has read it already (with `known`, the counts it made for its
+ * data-loss decisions); otherwise the database is read if it can be.
  */
 export async function lintOperations(
   context: RuntimeContext,
@@ -51,11 +53,10 @@ export async function lintOperations(
   operations: Operation[],
   migration: string | null,
   live?: Snapshot,
+  known: readonly DestructiveChange[] = [],
 ): Promise<Finding[]> {
   if (operations.length === 0) return [];
-  const database: Database = live
-    ? await readDatabase(context, async () => live, false)
-    : await readDatabase(context, () => introspect(context), true);
+  const database = { live: live ?? (await readLive(() => introspect(context), true)), known };
   const unit = unitOfOperations(context.dialect, from, operations, migration);
   return withCounts(context, database, (facts) => analyzeUnits([unit], facts));
 }
