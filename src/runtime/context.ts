@@ -24,6 +24,8 @@ export interface RuntimeContext {
   /** The schema the user declared. */
   desired: Snapshot;
   tableName: string;
+  /** PostgreSQL family: the schema the client lives in (`pgSchema`); introspection reads only it. */
+  pgSchema?: string;
   storage: MigrationStorageDriver | undefined;
   now: () => Date;
   emit: (event: MigrationEvent) => void;
@@ -52,12 +54,16 @@ export function createContext(client: VibormClient, options: MigrationClientOpti
     });
   }
   const dialect = getDialect(driver.dialect);
+  const { pgSchema } = driver;
+  // Each schema has its own tracking table, so its own lock: two tenants never wait on each other.
+  const lockKey = pgSchema === undefined ? `viborm:${tableName}` : `viborm:${pgSchema}.${tableName}`;
   return {
     driver,
     dialect,
-    strategy: selectStrategy(driver, dialect, { lockKey: `viborm:${tableName}`, lockTimeoutMs }),
+    strategy: selectStrategy(driver, dialect, { lockKey, lockTimeoutMs }),
     desired: client.$snapshot,
     tableName,
+    ...(pgSchema === undefined ? {} : { pgSchema }),
     storage: options.storageDriver,
     now: options.now ?? (() => new Date()),
     emit: (event) => options.onEvent?.(event),

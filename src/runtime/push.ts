@@ -2,6 +2,7 @@ import { resolveChanges } from "../diff/index.js";
 import type { RuntimeContext } from "./context.js";
 import { introspect } from "./introspect.js";
 import { planStatements } from "./plan.js";
+import { ensureSchema } from "./tracking.js";
 import type { PushOptions, PushResult } from "./types.js";
 
 /**
@@ -20,6 +21,7 @@ export async function push(context: RuntimeContext, options: PushOptions = {}): 
     changes: plan.changes,
   };
   if (options.dryRun || statements.length === 0) return { ...result, applied: false };
+  await ensureSchema(context);
   const started = Date.now();
   context.emit({ type: "push:start", statements: statements.length });
   await context.strategy.run({ label: "push", statements, tracking: [] });
