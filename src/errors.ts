@@ -22,7 +22,8 @@ export type ErrorCode =
   | "INVALID_STORAGE_KEY"
   | "STORAGE_FAILED"
   | "QUERY_FAILED"
-  | "CONFIG_ERROR";
+  | "CONFIG_ERROR"
+  | "FLEET_SOURCE_FAILED";
 
 /** What `meta` holds, per code. */
 export interface ErrorMeta {
@@ -52,6 +53,13 @@ export interface ErrorMeta {
   STORAGE_FAILED: { key: string; operation: "get" | "put" | "delete" | "list"; driver: string };
   QUERY_FAILED: { sql: string; driver?: string };
   CONFIG_ERROR: { path?: string; problem: string };
+  FLEET_SOURCE_FAILED: {
+    problem: string;
+    /** Tenants read before the source failed. */
+    tenantsRead: number;
+    /** What the fleet did before it stopped (a FleetReport): the tenants already read all finished. */
+    report: { tenants: unknown[]; summary: Record<string, number> };
+  };
 }
 
 /**
@@ -184,6 +192,13 @@ export class StorageFailedError extends VibormError<"STORAGE_FAILED"> {
 export class QueryFailedError extends VibormError<"QUERY_FAILED"> {
   constructor(message: string, meta: ErrorMeta["QUERY_FAILED"], options?: { cause?: unknown }) {
     super("QUERY_FAILED", message, meta, options);
+  }
+}
+
+/** A fleet's tenant source failed while it was read; `meta.report` says what ran before. */
+export class FleetSourceFailedError extends VibormError<"FLEET_SOURCE_FAILED"> {
+  constructor(message: string, meta: ErrorMeta["FLEET_SOURCE_FAILED"], options?: { cause?: unknown }) {
+    super("FLEET_SOURCE_FAILED", message, meta, options);
   }
 }
 

@@ -39,20 +39,7 @@ export function createContext(client: VibormClient, options: MigrationClientOpti
       { argument: "client" },
     );
   }
-  const tableName = options.tableName ?? DEFAULT_TRACKING_TABLE;
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName)) {
-    throw new InvalidArgumentError(
-      `tableName "${tableName}" is not a plain identifier (letters, digits, underscores; at most 63).`,
-      { argument: "tableName", value: tableName },
-    );
-  }
-  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
-    throw new InvalidArgumentError("lockTimeoutMs must be a non-negative number of milliseconds.", {
-      argument: "lockTimeoutMs",
-      value: lockTimeoutMs,
-    });
-  }
+  const { tableName, lockTimeoutMs } = checkClientOptions(options);
   const dialect = getDialect(driver.dialect);
   const { pgSchema } = driver;
   // Each schema has its own tracking table, so its own lock: two tenants never wait on each other.
@@ -68,6 +55,28 @@ export function createContext(client: VibormClient, options: MigrationClientOpti
     now: options.now ?? (() => new Date()),
     emit: (event) => options.onEvent?.(event),
   };
+}
+
+/**
+ * The tracking table name and lock timeout, checked (`INVALID_ARGUMENT`), with their defaults; the
+ * fleet checks them once this way before any tenant starts.
+ */
+export function checkClientOptions(options: MigrationClientOptions): { tableName: string; lockTimeoutMs: number } {
+  const tableName = options.tableName ?? DEFAULT_TRACKING_TABLE;
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName)) {
+    throw new InvalidArgumentError(
+      `tableName "${tableName}" is not a plain identifier (letters, digits, underscores; at most 63).`,
+      { argument: "tableName", value: tableName },
+    );
+  }
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
+    throw new InvalidArgumentError("lockTimeoutMs must be a non-negative number of milliseconds.", {
+      argument: "lockTimeoutMs",
+      value: lockTimeoutMs,
+    });
+  }
+  return { tableName, lockTimeoutMs };
 }
 
 /** The storage driver, or `STORAGE_REQUIRED` for an operation that needs one. */

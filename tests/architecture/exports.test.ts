@@ -28,6 +28,7 @@ const CONTRACT: Record<string, string[]> = {
   "./migrations/storage/unstorage": ["createUnstorageDriver"],
   "./migrations/storage/bundle": ["createBundleStorageDriver"],
   "./config": ["defineConfig"],
+  "./fleet": ["createFleet"],
 };
 
 const subpaths = Object.entries(pkg.exports).filter(([path]) => path !== "./package.json");
