@@ -63,7 +63,7 @@ try {
   ]);
   step("apply, then status", ["migrate", "apply"]);
   step("", ["migrate", "status"]);
-  step("roll the last migration back", ["migrate", "rollback"]);
+  step("roll the last migration back (no terminal here, so --force decides)", ["migrate", "rollback", "--force"]);
   step("status as JSON, for scripts and CI", ["migrate", "status", "--json"]);
 } finally {
   rmSync(project, { recursive: true, force: true });

@@ -23,7 +23,8 @@ export type ErrorCode =
   | "STORAGE_FAILED"
   | "QUERY_FAILED"
   | "CONFIG_ERROR"
-  | "FLEET_SOURCE_FAILED";
+  | "FLEET_SOURCE_FAILED"
+  | "PLAN_STALE";
 
 /** What `meta` holds, per code. */
 export interface ErrorMeta {
@@ -60,6 +61,21 @@ export interface ErrorMeta {
     /** What the fleet did before it stopped (a FleetReport): the tenants already read all finished. */
     report: { tenants: unknown[]; summary: Record<string, number> };
   };
+  PLAN_STALE: {
+    /** Tables created, dropped or changed since the plan was made (database names). */
+    tables: StaleObjects;
+    /** The same for every other object the plan's fingerprint covers, e.g. `enum role`, `extension citext`. */
+    objects: StaleObjects;
+    /** Tables (or columns) the plan found empty, and relied on being empty, that now hold data. */
+    data: { table: string; column?: string; rows: number; values?: number }[];
+  };
+}
+
+/** What changed in the database since a plan was made, by object (`PLAN_STALE`). */
+export interface StaleObjects {
+  added: string[];
+  removed: string[];
+  altered: string[];
 }
 
 /**
@@ -75,6 +91,10 @@ export interface UndecidedChange {
   from?: string;
   to?: string;
   description: string;
+  /** Rows in the table, where push counted them. */
+  rows?: number;
+  /** Non-null values in the column, where push counted them. */
+  values?: number;
   /** "undecided": no `resolve` and no `force`; "rejected": `resolve` answered "reject". */
   decision: "undecided" | "rejected";
 }
@@ -185,6 +205,16 @@ export class InvalidStorageKeyError extends VibormError<"INVALID_STORAGE_KEY"> {
 export class StorageFailedError extends VibormError<"STORAGE_FAILED"> {
   constructor(message: string, meta: ErrorMeta["STORAGE_FAILED"], options?: { cause?: unknown }) {
     super("STORAGE_FAILED", message, meta, options);
+  }
+}
+
+/**
+ * A push plan no longer fits the database: it changed since the plan was made, so nothing ran.
+ * `meta` lists what changed; make a new plan.
+ */
+export class PlanStaleError extends VibormError<"PLAN_STALE"> {
+  constructor(message: string, meta: ErrorMeta["PLAN_STALE"]) {
+    super("PLAN_STALE", message, meta);
   }
 }
 

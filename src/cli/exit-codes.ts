@@ -5,6 +5,7 @@
 import { isVibormError, type UndecidedChange } from "../index.js";
 import { flagsFor } from "./decisions.js";
 import type { Output, Palette } from "./output.js";
+import { describeChange } from "./render.js";
 
 /** The CLI's exit codes. */
 export const EXIT = {
@@ -83,7 +84,7 @@ function undecidedLines(changes: UndecidedChange[], color: Palette): string[] {
   const lines = ["", "Undecided changes (pass one of the flags after each to decide it):"];
   for (const change of undecided) {
     const mark = change.type === "destructive" ? color.red("!") : color.yellow("?");
-    lines.push(`  ${mark} ${change.description}`);
+    lines.push(`  ${mark} ${describeChange(change)}`);
     lines.push(
       `      ${flagsFor(change)
         .map((flag) => color.cyan(flag))

@@ -78,6 +78,10 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
   decisionOptions(common(program.command("push"), false))
     .description("diff the live database against the schema and run the difference (development)")
     .option("--dry-run", "show the plan and its SQL; change nothing")
+    .option(
+      "--plan <file>",
+      "run a plan saved by push --dry-run --json: exactly it, or nothing if the database changed",
+    )
     .addHelpText("after", EXAMPLES.push)
     .action((flags, command: Command) =>
       runner(
@@ -129,12 +133,13 @@ function addBackwardCommands(migrate: Command, runner: Runner): void {
     .option("--steps <n>", "how many migrations to roll back (default 1)", wholeNumber)
     .option("--to <migration>", "roll back every migration applied after this one (id or name)")
     .option("--dry-run", "list what would be rolled back; run nothing")
+    .option("--force", "roll back without asking (required without a terminal: it drops what the migrations created)")
     .addHelpText("after", EXAMPLES.rollback)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).rollbackCommand(c, flags), flags));
   common(migrate.command("reset"), true)
     .description("drop every table (all data) and re-apply every migration")
     .option("--dry-run", "list what would be dropped and applied; run nothing")
-    .option("--force", "do not ask for confirmation in a terminal")
+    .option("--force", "reset without asking (required without a terminal: it drops every table)")
     .addHelpText("after", EXAMPLES.reset)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).resetCommand(c, flags), flags));
   migrate
@@ -235,7 +240,9 @@ Examples:
   $ viborm push
   $ viborm push --dry-run --verbose
   $ viborm push --force --rename users.name=full_name
-  $ viborm push --accept-data-loss --no-rename --json`,
+  $ viborm push --accept-data-loss --no-rename --json
+  $ viborm push --dry-run --json --force > plan.json   # review it, then:
+  $ viborm push --plan plan.json`,
   migrate: `
 Examples:
   $ viborm migrate generate --name add-users

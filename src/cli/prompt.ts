@@ -5,7 +5,7 @@
 import type { Change } from "../runtime/index.js";
 import type { Decision } from "./decisions.js";
 import type { Output } from "./output.js";
-import { sqlLines } from "./render.js";
+import { describeChange, sqlLines } from "./render.js";
 
 /** The questions the CLI asks. */
 export interface Prompter {
@@ -45,7 +45,7 @@ export function createTerminalPrompter(output: Output): Prompter {
         return answer === "r" ? "rename" : "addAndDrop";
       }
       const answer = await selectKey({
-        message: `${color.red("Data loss:")} ${change.description}`,
+        message: `${color.red("Data loss:")} ${describeChange(change)}`,
         options: [
           { value: "y", label: "proceed", hint: "the data is lost" },
           { value: "q", label: "abort" },

@@ -1,8 +1,8 @@
 /**
  * Human-readable forms of plans, decisions, migrations and status, and the plan's JSON form.
  */
-import type { Column, Table } from "../index.js";
-import type { Change, Migration, MigrationStatus, Operation } from "../runtime/index.js";
+import type { Column, Driver, Table } from "../index.js";
+import type { Change, DestructiveChange, Migration, MigrationStatus, Operation } from "../runtime/index.js";
 import type { DecisionRecord } from "./decisions.js";
 import type { Palette } from "./output.js";
 
@@ -13,6 +13,10 @@ export interface PlanStep {
   summary: string;
   /** It can lose data (it is one of the destructive changes). */
   destructive: boolean;
+  /** Rows in the table it loses data from, where push counted them. */
+  rows?: number;
+  /** Non-null values in the column it loses data from, where push counted them. */
+  values?: number;
 }
 
 /** The operations grouped by the table (or enum type) they touch, in plan order of first appearance. */
@@ -32,10 +36,14 @@ export function groupPlan(operations: readonly Operation[], changes: readonly Ch
   for (const operation of operations) {
     const object = objectOf(operation);
     const steps = groups.get(object) ?? [];
+    const about = changes.find((change) => isAbout(change, operation));
+    const facts = about?.type === "destructive" ? about : undefined;
     steps.push({
       kind: operation.kind,
       summary: summarize(operation),
-      destructive: changes.some((change) => isAbout(change, operation)),
+      destructive: about !== undefined,
+      ...(facts?.rows === undefined ? {} : { rows: facts.rows }),
+      ...(facts?.values === undefined ? {} : { values: facts.values }),
     });
     groups.set(object, steps);
   }
@@ -49,7 +57,9 @@ export function planLines(groups: readonly PlanGroup[], color: Palette): string[
     lines.push(`  ${color.bold(group.object)}`);
     for (const step of group.steps) {
       const mark = step.destructive ? color.red("!") : markOf(step.kind, color);
-      const text = step.destructive ? `${step.summary} ${color.red("(data loss)")}` : step.summary;
+      const facts = countsText(step);
+      const loss = facts === undefined ? "(data loss)" : `(data loss: ${facts})`;
+      const text = step.destructive ? `${step.summary} ${color.red(loss)}` : step.summary;
       lines.push(`    ${mark} ${text}`);
     }
   }
@@ -68,8 +78,56 @@ export function decisionLines(record: DecisionRecord, color: Palette): string[] 
       const verdict = decision === "rename" ? "renamed" : "not a rename (added and dropped)";
       return `  ${color.yellow("?")} ${pair}: ${verdict}${how}`;
     }
-    return `  ${color.red("!")} ${change.description} → ${decision}${how}`;
+    return `  ${color.red("!")} ${describeChange(change)} → ${decision}${how}`;
   });
+}
+
+/**
+ * The counts a data-loss change carries, e.g. "3 rows, 2 non-null values", or `undefined` when
+ * nobody counted (generate; enum changes).
+ *
+ * @example countsText({ rows: 3, values: 2 }) // → "3 rows, 2 non-null values"
+ */
+export function countsText(facts: { kind?: string; rows?: number; values?: number }): string | undefined {
+  if (facts.rows === undefined) return undefined;
+  const rows = plural(facts.rows, "row");
+  if (facts.values === undefined) return rows;
+  // For a column becoming NOT NULL, the NULLs are what make it fail.
+  if (facts.kind === "setNotNull") return `${rows}, ${facts.rows - facts.values} NULL`;
+  return `${rows}, ${plural(facts.values, "non-null value")}`;
+}
+
+/**
+ * A change's description with its counts, e.g. "Column users.name is dropped with its values
+ * (3 rows, 2 non-null values)." (the description alone when nobody counted).
+ */
+export function describeChange(change: {
+  type: string;
+  kind?: string;
+  description: string;
+  rows?: number;
+  values?: number;
+}): string {
+  const text = change.type === "destructive" ? countsText(change) : undefined;
+  if (text === undefined) return change.description;
+  return `${change.description.replace(/\.$/, "")} (${text}).`;
+}
+
+/**
+ * The database a driver talks to, for a question before destroying data: name, host and driver,
+ * never a user, password or token, e.g. "test on 127.0.0.1:5432 (pg)" or "app.db (sqlite3)".
+ *
+ * @example databaseLabel(client.$driver) // → "shop on db.example.com:5432 (pg)"
+ */
+export function databaseLabel(driver: Driver): string {
+  const { host, database } = driver.target ?? {};
+  const name = database ? database : "the database";
+  return `${name}${host ? ` on ${host}` : ""} (${driver.name})`;
+}
+
+/** What a destructive command drops, one line each with its counts. */
+export function lossLines(changes: readonly DestructiveChange[], color: Palette): string[] {
+  return changes.map((change) => `  ${color.red("!")} ${describeChange(change)}`);
 }
 
 /** SQL statements, each ending in `;`, every line indented by `indent`. */

@@ -79,6 +79,28 @@ export interface LockSql {
   acquired(rows: Row[]): boolean;
 }
 
+/** A table whose rows, and some of whose columns' non-null values, are counted (database names). */
+export interface CountTarget {
+  table: string;
+  columns: string[];
+}
+
+/** What a {@link CountTarget} holds. */
+export interface TableCounts {
+  table: string;
+  rows: number;
+  /** Non-null values, by column name. */
+  values: Record<string, number>;
+}
+
+/** SQL that counts the data a destructive change would touch (read-only; one scan per table). */
+export interface CountSql {
+  /** One statement per target, in order, for one `queryAll` round trip. */
+  queries(targets: readonly CountTarget[]): Statement[];
+  /** The counts, one per target, from the rows `queries` returned. */
+  read(results: Row[][], targets: readonly CountTarget[]): TableCounts[];
+}
+
 export interface Dialect {
   name: DialectName;
   /** DDL takes part in transactions (PostgreSQL, SQLite) or commits implicitly (MySQL). */
@@ -94,6 +116,8 @@ export interface Dialect {
     read(results: Row[][], options: IntrospectOptions): Snapshot;
   };
   tracking: TrackingSql;
+  /** Row and value counts for the facts on data-loss decisions. */
+  counts: CountSql;
   /** `null` where the transaction itself serialises appliers (SQLite `BEGIN IMMEDIATE`, D1 batches). */
   lock: LockSql | null;
 }

@@ -9,4 +9,10 @@ export { inverseLoss, invertOperation, invertOperations, isLossyInverse } from "
 export type * from "./operations.js";
 export { topologicalOrder } from "./order.js";
 export { columnAmbiguities, type Rename, tableAmbiguities, validateRenames } from "./renames.js";
-export { type ChangeDecision, type ResolvedPlan, type ResolveOptions, resolveChanges } from "./resolve.js";
+export {
+  type ChangeDecision,
+  needsDecision,
+  type ResolvedPlan,
+  type ResolveOptions,
+  resolveChanges,
+} from "./resolve.js";

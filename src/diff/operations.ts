@@ -61,6 +61,10 @@ export interface DestructiveChange {
   /** The enum a `removeEnumValue` or `dropEnum` change is about. */
   enum?: string;
   description: string;
+  /** Rows in the table, counted by push (absent where nobody counted: generate, enum changes). */
+  rows?: number;
+  /** Non-null values in the column, counted by push for a dropped, narrowed or NOT NULL column. */
+  values?: number;
 }
 
 export interface AmbiguousChange {

@@ -10,6 +10,7 @@ import type {
   AmbiguousChange,
   AmbiguousDecision,
   Change,
+  DestructiveChange,
   DestructiveDecision,
   Operation,
   ResolveFn,
@@ -25,6 +26,13 @@ export interface ResolveOptions {
    * changes proceed and a suspected rename is planned as add + drop, never guessed. @default false
    */
   force?: boolean;
+  /**
+   * Adds facts (`rows`, `values`) to the destructive changes before any is asked: called once, with
+   * every destructive change of the plan and its operations, only when there is at least one (push
+   * counts them in one round trip). A change its facts show harmless is then not asked (see
+   * {@link needsDecision}).
+   */
+  facts?: (changes: DestructiveChange[], operations: Operation[]) => Promise<DestructiveChange[]>;
 }
 
 /** One change and what was decided for it. */
@@ -79,12 +87,23 @@ export async function resolveChanges(
   await settle(tableAmbiguities(from, to, []));
   await settle(diff(from, to, { renames }).changes.filter((c) => c.type === "ambiguous" && c.kind === "renameColumn"));
   const plan = diff(from, to, { renames });
-  for (const change of plan.changes) {
-    if (change.type === "destructive") decisions.push(await decide(change, options));
-  }
+  let destructive = plan.changes.filter((change) => change.type === "destructive");
+  if (options.facts && destructive.length > 0) destructive = await options.facts(destructive, plan.operations);
+  for (const change of destructive.filter(needsDecision)) decisions.push(await decide(change, options));
   const blocked = decisions.filter((d) => d.decision === "reject" || d.decision === "undecided");
   if (blocked.length > 0) throw rejection(blocked);
   return { operations: plan.operations, changes: decisions.map((d) => d.change), decisions, renames };
+}
+
+/**
+ * False for a destructive change that its facts show can neither fail nor lose data: a NOT NULL
+ * column without default added to a table counted empty. Without facts (generate: the database a
+ * migration meets is unknown) every destructive change needs a decision.
+ *
+ * @example needsDecision({ type: "destructive", kind: "addNotNullColumn", table: "users", column: "age", rows: 0, description }) // → false
+ */
+export function needsDecision(change: DestructiveChange): boolean {
+  return !(change.kind === "addNotNullColumn" && change.rows === 0);
 }
 
 // internal

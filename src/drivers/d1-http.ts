@@ -13,6 +13,7 @@ import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { d1QueryFailed, fromD1Row, runBatch, toD1Value } from "./d1-shared.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
+import { urlTarget } from "./target.js";
 import type { Driver, QueryResult } from "./types.js";
 
 /** Cloudflare's API root, used when no `baseUrl` is given. */
@@ -100,6 +101,7 @@ export function createD1HttpDriver(options: D1HttpDriverOptions): Driver {
   return {
     name: "d1-http",
     dialect: "sqlite",
+    target: { host: urlTarget(base).host ?? base, database: options.databaseId },
     async query(sql, params) {
       try {
         const results = await post(toQuery({ sql, params }));

@@ -7,6 +7,7 @@ import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
+import { configTarget, urlTarget } from "./target.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** Something that runs SQL the mysql2/promise way: resolves to `[rows or result header, fields]`. */
@@ -73,6 +74,9 @@ export function createMysql2Driver(options: Mysql2DriverOptions): Driver {
   return {
     name: "mysql2",
     dialect: "mysql",
+    target: owned
+      ? urlTarget(options.databaseUrl)
+      : configTarget((pool as { pool?: { config?: { connectionConfig?: unknown } } }).pool?.config?.connectionConfig),
     query: (sql, params) => run(pool, sql, params),
     queryAll: (statements) => queryAll(pool, statements, owned),
     atomic: {

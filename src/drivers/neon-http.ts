@@ -10,6 +10,7 @@ import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { checkPgSchema, type PgSchemaOption } from "./pg-schema.js";
+import { urlTarget } from "./target.js";
 import type { Driver, QueryResult } from "./types.js";
 
 /** A query built by `sql.query(...)`: it runs when awaited, or as part of `sql.transaction([...])`. */
@@ -119,6 +120,7 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions & PgSchemaOp
     name: DRIVER,
     dialect: "postgres",
     ...(pgSchema === undefined ? {} : { pgSchema }),
+    target: urlTarget(options.databaseUrl),
     query: async (text, params) => {
       if (pgSchema) return toQueryResult((await transaction(live, [{ sql: text, params }], {}, prefix))[0]);
       const sql = live(text);

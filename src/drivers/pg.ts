@@ -8,6 +8,7 @@ import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { pinPoolToSchema } from "./pg-pool-schema.js";
 import { checkPgSchema, type PgSchemaOption, searchPathOption, withSearchPathOption } from "./pg-schema.js";
+import { configTarget, urlTarget } from "./target.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** The result of one statement, as node-postgres returns it. */
@@ -80,6 +81,7 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
     name: "pg",
     dialect: "postgres",
     ...(pgSchema === undefined ? {} : { pgSchema }),
+    target: owned ? urlTarget(options.databaseUrl) : configTarget((pool as { options?: unknown }).options),
     query: (sql, params) => run(pool, sql, params),
     queryAll: (statements) => queryAll(pool, statements),
     atomic: {

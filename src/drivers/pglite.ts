@@ -83,6 +83,7 @@ export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption
     // schema, so another client of the same PGlite (on another schema) never runs in between.
     query: (sql, params) => (pgSchema ? pinned((tx) => run(tx, sql, params)) : run(db, sql, params)),
     queryAll: (statements) => (pgSchema ? pinned((tx) => queryAll(tx, statements)) : queryAll(db, statements)),
+    target: { database: (owned ? options.dataDir : (db as { dataDir?: string }).dataDir) ?? "in-memory" },
     atomic: {
       kind: "session",
       withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {

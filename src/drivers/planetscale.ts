@@ -8,6 +8,7 @@ import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
+import { configTarget, urlTarget } from "./target.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** The settings a PlanetScale connection is made from (the part of `@planetscale/database`'s `Config` viborm reads). */
@@ -91,6 +92,7 @@ export function createPlanetScaleDriver(options: PlanetScaleDriverOptions): Driv
   return {
     name: "planetscale",
     dialect: "mysql",
+    target: config?.url ? urlTarget(config.url) : configTarget(config),
     query: (sql, params) => run(connection, sql, params),
     async queryAll(statements: Statement[]): Promise<Row[][]> {
       const rows: Row[][] = [];

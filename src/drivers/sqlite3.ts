@@ -94,6 +94,7 @@ export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
   return {
     name: "sqlite3",
     dialect: "sqlite",
+    target: { database: options.filename ?? String((database as { name?: unknown }).name ?? "") },
     query,
     async queryAll(statements: Statement[]): Promise<Row[][]> {
       const results: Row[][] = [];

@@ -26,9 +26,19 @@ export type AtomicCapability =
   | { kind: "session"; withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> }
   | { kind: "batch"; batch(statements: Statement[]): Promise<QueryResult[]> };
 
+/** Which database a driver talks to, for people: never a user, password or token. */
+export interface DriverTarget {
+  /** Host and port, e.g. `db.example.com:5432` (absent for a file or a binding). */
+  host?: string;
+  /** Database name, SQLite file or D1 database id. */
+  database?: string;
+}
+
 export interface Driver {
   /** The subpath the driver comes from, e.g. "pg", "d1-http". */
   name: string;
+  /** Which database it talks to, where the driver can tell (prompts name it before destroying data). */
+  target?: DriverTarget;
   dialect: DialectName;
   /**
    * PostgreSQL family: the schema every statement of this driver runs in (its `search_path`), set

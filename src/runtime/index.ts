@@ -13,5 +13,8 @@ export type {
 } from "../diff/operations.js";
 export type { MigrationStorageDriver } from "../storage/types.js";
 export { createMigrationClient } from "./client.js";
+export type { EmptyFact } from "./facts.js";
+export type { PlanFingerprint } from "./fingerprint.js";
+export type { PlanDecision, PushPlan } from "./push-plan.js";
 export type * from "./types.js";
 export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_TRACKING_TABLE } from "./types.js";

@@ -5,6 +5,7 @@ import { apply } from "./apply.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import { introspect } from "./introspect.js";
 import { loadMigrations } from "./journal.js";
+import { resetLoss } from "./loss.js";
 import { planStatements } from "./plan.js";
 import type { ResetOptions, ResetResult } from "./types.js";
 
@@ -20,7 +21,10 @@ export async function reset(context: RuntimeContext, options: ResetOptions = {})
   const { operations } = diff(live, emptySnapshot());
   const { statements } = planStatements(context.dialect, live, operations);
   const dropped = [...live.tables.map((table) => table.name), ...live.enums.map((e) => e.name)];
-  if (options.dryRun) return { dropped, applied: stored.map((s) => s.migration) };
+  if (options.dryRun) {
+    const changes = await resetLoss(context, live, operations);
+    return { dropped, applied: stored.map((s) => s.migration), changes };
+  }
   const q = context.dialect.quote;
   const bookkeeping = [context.tableName, PROGRESS_TABLE].map((table) => ({
     sql: `DROP TABLE IF EXISTS ${q(table)}`,

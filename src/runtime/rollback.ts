@@ -2,6 +2,7 @@ import { InvalidArgumentError, InvalidMigrationError } from "../errors.js";
 import { checkIntegrity } from "./apply.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import { hasNoTransactionDirective, loadMigrations, type StoredMigration } from "./journal.js";
+import { rollbackLoss } from "./loss.js";
 import { readStatements } from "./sql-files.js";
 import { findMigration } from "./target.js";
 import { readTracking, trackingPrecheck } from "./tracking.js";
@@ -47,7 +48,10 @@ export async function rollback(context: RuntimeContext, options: RollbackOptions
     }
     return files;
   });
-  if (options.dryRun) return { rolledBack: toRun.map((s) => s.migration) };
+  if (options.dryRun) {
+    const applied = stored.filter((s) => records.some((record) => record.id === s.migration.id));
+    return { rolledBack: toRun.map((s) => s.migration), changes: await rollbackLoss(context, applied, toRun) };
+  }
   const rolledBack: Migration[] = [];
   for (const files of toRun) {
     if (await rollbackOne(context, files)) rolledBack.push(files.migration);

@@ -1,8 +1,9 @@
 /**
  * Public types of the migration client.
  */
-import type { Change, Operation, ResolveFn } from "../diff/operations.js";
+import type { Change, DestructiveChange, Operation, ResolveFn } from "../diff/operations.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
+import type { PushPlan } from "./push-plan.js";
 
 /** The default name of the tracking table. */
 export const DEFAULT_TRACKING_TABLE = "_viborm_migrations";
@@ -57,8 +58,14 @@ export interface PushOptions {
   resolve?: ResolveFn;
   /** Proceed with destructive changes; a possible rename is treated as add + drop. @default false */
   force?: boolean;
-  /** Plan and return the statements; touch nothing. @default false */
+  /** Plan and return the statements; touch nothing. With `plan`: check the plan against the database, run nothing. @default false */
   dryRun?: boolean;
+  /**
+   * A plan from an earlier `push({ dryRun: true })` (as JSON, parsed back): re-reads the database
+   * and runs exactly the plan's statements, or nothing and `PLAN_STALE` if the database changed
+   * since. Not combined with `resolve` or `force`: the plan holds its decisions.
+   */
+  plan?: PushPlan;
 }
 
 export interface PushResult {
@@ -68,6 +75,8 @@ export interface PushResult {
   /** The changes that needed a decision, as decided. */
   changes: Change[];
   applied: boolean;
+  /** The plan as plain JSON: store or print it, and pass it back as `push({ plan })` to run exactly it. */
+  plan: PushPlan;
 }
 
 export interface GenerateOptions {
@@ -111,6 +120,12 @@ export interface RollbackOptions {
 
 export interface RollbackResult {
   rolledBack: Migration[];
+  /**
+   * With `dryRun`: the data the down migrations would destroy (tables and columns dropped, types
+   * narrowed), each with the `rows` and `values` it holds now. Read from the migrations' operations,
+   * so a statement added to `down.sql` by hand is not listed.
+   */
+  changes?: DestructiveChange[];
 }
 
 export interface ResetOptions {
@@ -121,6 +136,8 @@ export interface ResetResult {
   /** Tables (and PostgreSQL enum types) dropped. */
   dropped: string[];
   applied: Migration[];
+  /** With `dryRun`: each table (and enum type) dropped, with the `rows` each table holds now. */
+  changes?: DestructiveChange[];
 }
 
 export interface MigrationClient {

@@ -4,7 +4,15 @@
  */
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
-import { createProject, type Project, SQLITE_CONFIG, sqliteColumns, sqliteExec, sqliteRows } from "./project.js";
+import {
+  createProject,
+  type Project,
+  SQLITE_CONFIG,
+  sqliteColumns,
+  sqliteExec,
+  sqliteRows,
+  sqliteTables,
+} from "./project.js";
 import { USERS, USERS_DROPPED_COLUMN, USERS_RENAMED_COLUMN } from "./schemas.js";
 import { hasColour, hasScript, runInTerminal } from "./terminal.js";
 
@@ -61,6 +69,24 @@ describe("prompts in a terminal", () => {
     );
     expect(run.code).toBe(1);
     expect(run.screen).toContain("Aborted at");
+    expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
+  });
+
+  test("the confirmed plan is the one that runs: a change made while the prompt waits is PLAN_STALE, nothing runs", async (context) => {
+    if (!available) return context.skip();
+    await pushedThenChanged(USERS_DROPPED_COLUMN);
+    const teammate = () => sqliteExec(db(), "CREATE TABLE audit (id INTEGER PRIMARY KEY)");
+    const run = await runInTerminal(
+      project.dir,
+      ["push"],
+      [
+        { waitFor: "Data loss: Column users.name is dropped with its values (1 row, 1 non-null value).", keys: "y" },
+        { waitFor: "◆  Run these 1 statement on the database?", keys: "y", before: teammate },
+      ],
+    );
+    expect(run.code, run.screen).toBe(1);
+    expect(run.screen).toContain("PLAN_STALE");
+    expect(run.screen).toContain("table audit added");
     expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
   });
 
@@ -127,10 +153,30 @@ describe("prompts in a terminal", () => {
       [{ waitFor: "◆  Reset will drop 1 table (users)", keys: "n" }],
     );
     expect(declined.code).toBe(1);
+    expect(declined.screen).toContain("on app.db (sqlite3). Go on?");
+    expect(declined.screen).toContain("! Table users is dropped with all its rows (1 row).");
     expect(sqliteRows(db(), "SELECT count(*) AS n FROM users")).toEqual([{ n: 1 }]);
     const forced = await runInTerminal(project.dir, ["migrate", "reset", "--force"], []);
     expect(forced.code, forced.screen).toBe(0);
     expect(sqliteRows(db(), "SELECT count(*) AS n FROM users")).toEqual([{ n: 0 }]);
+  });
+
+  test("migrate rollback asks, naming the database and what is dropped with its rows", async (context) => {
+    if (!available) return context.skip();
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    sqliteExec(db(), "INSERT INTO users (email) VALUES ('ada@example.com'), ('bob@example.com')");
+    const question = "◆  Roll back 1 migration on app.db (sqlite3). Go on?";
+    const declined = await runInTerminal(project.dir, ["migrate", "rollback"], [{ waitFor: question, keys: "n" }]);
+    expect(declined.code).toBe(1);
+    expect(declined.screen).toContain("! Table users is dropped with all its rows (2 rows).");
+    expect(declined.screen).toContain("Rollback aborted at the confirmation");
+    expect(sqliteRows(db(), "SELECT count(*) AS n FROM users")).toEqual([{ n: 2 }]);
+    const accepted = await runInTerminal(project.dir, ["migrate", "rollback"], [{ waitFor: question, keys: "y" }]);
+    expect(accepted.code, accepted.screen).toBe(0);
+    expect(accepted.screen).toContain("Rolled back 1 migration");
+    expect(sqliteTables(db())).toEqual(["_viborm_migrations"]);
   });
 });
 

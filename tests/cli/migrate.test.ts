@@ -207,17 +207,17 @@ describe("viborm migrate rollback and reset", () => {
     expect(dry.stdout).toContain("Would roll back 2 migrations");
     expect(sqliteTables(db())).toContain("posts");
 
-    const one = await project.run(["migrate", "rollback"]);
+    const one = await project.run(["migrate", "rollback", "--force"]);
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toContain(`Rolled back 1 migration`);
     expect(one.stderr).toContain(`↓ ${posts}`);
     expect(sqliteTables(db())).toEqual(["_viborm_migrations", "users"]);
 
     expect((await project.run(["migrate", "apply"])).code).toBe(0);
-    const to = await project.run(["migrate", "rollback", "--to", "init", "--json"]);
+    const to = await project.run(["migrate", "rollback", "--to", "init", "--json", "--force"]);
     expect(to.json()).toMatchObject({ ok: true, command: "rollback", rolledBack: [{ id: posts }] });
 
-    const steps = await project.run(["migrate", "rollback", "--steps", "1", "--json"]);
+    const steps = await project.run(["migrate", "rollback", "--steps", "1", "--json", "--force"]);
     expect(steps.json().rolledBack.map((m: { id: string }) => m.id)).toEqual([init]);
     expect(sqliteTables(db())).toEqual(["_viborm_migrations"]);
   });
@@ -242,16 +242,76 @@ describe("viborm migrate rollback and reset", () => {
       ok: true,
       command: "reset",
       dryRun: true,
+      database: "app.db (sqlite3)",
       dropped: ["posts", "users"],
       applied: [expect.objectContaining({ id: init }), expect.objectContaining({ id: posts })],
+      changes: [
+        expect.objectContaining({ kind: "dropTable", table: "posts", rows: 0 }),
+        expect.objectContaining({ kind: "dropTable", table: "users", rows: 1 }),
+      ],
     });
     expect(sqliteRows(db(), "SELECT count(*) AS n FROM users")).toEqual([{ n: 1 }]);
 
-    const run = await project.run(["migrate", "reset"]);
+    const run = await project.run(["migrate", "reset", "--force"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain("Reset: dropped 2 tables, applied 2 migrations");
     expect(sqliteRows(db(), "SELECT count(*) AS n FROM users")).toEqual([{ n: 0 }]);
     expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
     expect(existsSync(join(project.dir, "migrations", init))).toBe(true);
+  });
+
+  test("without a terminal, rollback and reset need --force: exit 1 naming the flag, nothing touched", async () => {
+    const [, posts] = await twoMigrations();
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    sqliteExec(db(), "INSERT INTO posts (title) VALUES ('hello')");
+    const before = sqliteRows(db(), "SELECT id FROM _viborm_migrations ORDER BY id");
+
+    const rollback = await project.run(["migrate", "rollback"], { env: { CI: "true" } });
+    expect(rollback.code).toBe(1);
+    expect(rollback.stderr).toContain("--force");
+    expect(rollback.stderr).toContain("Roll back 1 migration on app.db (sqlite3)");
+    expect(rollback.stderr).toContain("Table posts is dropped with all its rows (1 row).");
+    const json = await project.run(["migrate", "rollback", "--json"]);
+    expect(json.code).toBe(1);
+    expect(json.json().error.code).toBe("DESTRUCTIVE_REJECTED");
+    expect(json.json().undecided).toEqual([
+      expect.objectContaining({ kind: "dropTable", table: "posts", rows: 1, flags: ["--force"] }),
+    ]);
+
+    const reset = await project.run(["migrate", "reset"], { env: { CI: "true" } });
+    expect(reset.code).toBe(1);
+    expect(reset.stderr).toContain("--force");
+    expect(reset.stderr).toContain("Table users is dropped with all its rows (0 rows).");
+    expect(sqliteTables(db())).toEqual(["_viborm_migrations", "posts", "users"]);
+    expect(sqliteRows(db(), "SELECT count(*) AS n FROM posts")).toEqual([{ n: 1 }]);
+    expect(sqliteRows(db(), "SELECT id FROM _viborm_migrations ORDER BY id")).toEqual(before);
+    expect(before.map((row) => row.id)).toContain(posts);
+  });
+
+  test("rollback --dry-run names the database and what is dropped, with counts, without asking", async () => {
+    await twoMigrations();
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    sqliteExec(db(), "INSERT INTO posts (title) VALUES ('a'), ('b')");
+    const dry = await project.run(["migrate", "rollback", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain("Would roll back 1 migration on app.db (sqlite3):");
+    expect(dry.stdout).toContain("! Table posts is dropped with all its rows (2 rows).");
+    const json = (await project.run(["migrate", "rollback", "--dry-run", "--json"])).json();
+    expect(json).toMatchObject({ ok: true, database: "app.db (sqlite3)" });
+    expect(json.changes).toEqual([expect.objectContaining({ kind: "dropTable", table: "posts", rows: 2 })]);
+    expect(sqliteRows(db(), "SELECT count(*) AS n FROM posts")).toEqual([{ n: 2 }]);
+  });
+
+  test("a rollback that drops a column lists it with its non-null values", async () => {
+    project = createProject({ "schema.ts": USERS_DROPPED_COLUMN, "viborm.config.ts": SQLITE_CONFIG });
+    expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+    project.write("schema.ts", USERS);
+    expect((await project.run(["migrate", "generate", "--name", "add-name"])).code).toBe(0);
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    sqliteExec(db(), "INSERT INTO users (email, name) VALUES ('a@x', 'Ada'), ('b@x', NULL)");
+    const json = (await project.run(["migrate", "rollback", "--dry-run", "--json"])).json();
+    expect(json.changes).toEqual([
+      expect.objectContaining({ kind: "dropColumn", table: "users", column: "name", rows: 2, values: 1 }),
+    ]);
   });
 });

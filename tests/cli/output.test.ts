@@ -38,7 +38,7 @@ describe("help and version", () => {
     ],
     [
       ["migrate", "rollback"],
-      ["--steps <n>", "--to <migration>", "--dry-run"],
+      ["--steps <n>", "--to <migration>", "--dry-run", "--force"],
     ],
     [
       ["migrate", "reset"],
@@ -101,9 +101,9 @@ describe("in a project", () => {
       ["migrate", "apply", "--dry-run"],
       ["migrate", "apply"],
       ["migrate", "rollback", "--dry-run"],
-      ["migrate", "rollback"],
+      ["migrate", "rollback", "--force"],
       ["migrate", "reset", "--dry-run"],
-      ["migrate", "reset"],
+      ["migrate", "reset", "--force"],
       ["push"],
     ];
     for (const command of commands) {

@@ -35,7 +35,10 @@ export interface JsonDoc {
   error: { code: string; message: string; meta: Record<string, unknown> };
   undecided: { flags: string[] }[];
   statements: string[];
-  plan: unknown[];
+  /** push: the plan as a value (what `--plan` runs). */
+  plan: { format: string; dialect: string; statements: string[]; fingerprint: Record<string, unknown> };
+  /** push: the plan grouped by table, for people. */
+  outline: unknown[];
   changes: unknown[];
   /** push: whether it ran; apply and reset: the migrations applied. */
   applied: boolean | MigrationJson[];

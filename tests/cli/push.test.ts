@@ -41,12 +41,12 @@ describe("viborm push", () => {
 
     const again = await project.run(["push", "--json"]);
     expect(again.code).toBe(0);
-    expect(again.json()).toMatchObject({ ok: true, command: "push", applied: false, statements: [], plan: [] });
+    expect(again.json()).toMatchObject({ ok: true, command: "push", applied: false, statements: [], outline: [] });
     const human = await project.run(["push"]);
     expect(human.stdout).toContain("nothing to push");
   });
 
-  test("--dry-run shows the plan and its SQL and changes nothing; --json gives plan and statements", async () => {
+  test("--dry-run shows the plan and its SQL and changes nothing; --json gives the plan, its outline and statements", async () => {
     project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
     const dry = await project.run(["push", "--dry-run"]);
     expect(dry.code).toBe(0);
@@ -57,12 +57,13 @@ describe("viborm push", () => {
     const json = (await project.run(["push", "--dry-run", "--json"])).json();
     expect(json).toMatchObject({ ok: true, command: "push", dryRun: true, applied: false });
     expect(json.statements.some((sql: string) => sql.startsWith('CREATE TABLE "users"'))).toBe(true);
-    expect(json.plan).toEqual([
+    expect(json.outline).toEqual([
       {
         object: "users",
         steps: [{ kind: "createTable", summary: "create table (3 columns, 1 unique)", destructive: false }],
       },
     ]);
+    expect(json.plan).toMatchObject({ format: "viborm.push-plan", dialect: "sqlite", statements: json.statements });
     expect(sqliteTables(db())).toEqual([]);
   });
 
@@ -137,7 +138,7 @@ describe("viborm push", () => {
 
     const run = await project.run(["push", "--no-rename", "--force"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("! drop column name (data loss)");
+    expect(run.stdout).toContain("! drop column name (data loss: 1 row, 1 non-null value)");
     expect(sqliteRows(db(), "SELECT fullName FROM users")).toEqual([{ fullName: null }]);
   });
 
@@ -174,9 +175,9 @@ describe("viborm push", () => {
     expect(run.json().error).toMatchObject({ code: "INVALID_ARGUMENT", meta: { argument: "--rename" } });
   });
 
-  test("when the database changes between the preview and the run, a new decision stops the command", async () => {
-    // The config's driver creates a table behind the CLI's back just before the second introspection:
-    // the real run then meets a drop nobody decided on.
+  test("when the database changes between the preview and the run, the plan is stale and nothing runs", async () => {
+    // The config's driver creates a table behind the CLI's back just before the second read of the
+    // catalog (the staleness check): the confirmed plan no longer fits, so none of it runs.
     const config = `import { createClient } from "viborm";
 import { defineConfig } from "viborm/config";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
@@ -200,10 +201,64 @@ export default defineConfig({ client: createClient({ schema, driver }) });
     const run = await project.run(["push", "--json"], { env: { SURPRISE: "1" } });
     expect(run.code).toBe(1);
     const document = run.json();
-    expect(document.error.code).toBe("DESTRUCTIVE_REJECTED");
-    expect(document.error.message).toContain("changed after the preview");
-    expect(document.undecided).toEqual([expect.objectContaining({ kind: "dropTable", table: "surprise" })]);
+    expect(document.error.code).toBe("PLAN_STALE");
+    expect(document.error.meta).toMatchObject({ tables: { added: ["surprise"], removed: [], altered: [] } });
     expect(sqliteTables(db())).toEqual(["surprise", "users"]);
     expect(sqliteColumns(db(), "users")).toEqual(["id", "email"]);
+  });
+
+  test("an undecided drop lists its row and value counts; --json carries them", async () => {
+    await pushedThenChanged(USERS_DROPPED_COLUMN);
+    const run = await project.run(["push"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Column users.name is dropped with its values (1 row, 1 non-null value).");
+    const json = (await project.run(["push", "--json"])).json();
+    expect(json.undecided).toEqual([expect.objectContaining({ kind: "dropColumn", rows: 1, values: 1 })]);
+  });
+
+  test("a NOT NULL column without default added to an empty table needs no --force; with rows it does", async () => {
+    const withAge = USERS.replace("name: s.string().nullable(),", "name: s.string().nullable(),\n  age: s.int(),");
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    expect((await project.run(["push"])).code).toBe(0);
+    project.write("schema.ts", withAge);
+    const empty = await project.run(["push", "--json"]);
+    expect(empty.code, empty.stdout).toBe(0);
+    expect(empty.json().changes).toEqual([]);
+    expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name", "age"]);
+
+    project.write("schema.ts", USERS);
+    expect((await project.run(["push", "--force"])).code).toBe(0);
+    sqliteExec(db(), "INSERT INTO users (email) VALUES ('ada@example.com')");
+    project.write("schema.ts", withAge);
+    const full = await project.run(["push", "--json"]);
+    expect(full.code).toBe(1);
+    expect(full.json().undecided).toEqual([expect.objectContaining({ kind: "addNotNullColumn", rows: 1 })]);
+  });
+
+  test("--plan runs a plan saved by --dry-run --json exactly, and refuses it once the database changed", async () => {
+    await pushedThenChanged(USERS_DROPPED_COLUMN);
+    const saved = await project.run(["push", "--dry-run", "--json", "--force"]);
+    expect(saved.code, saved.stdout).toBe(0);
+    project.write("plan.json", saved.stdout);
+    expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
+
+    sqliteExec(db(), "CREATE TABLE audit (id INTEGER PRIMARY KEY)");
+    const stale = await project.run(["push", "--plan", "plan.json", "--json"]);
+    expect(stale.code).toBe(1);
+    expect(stale.json().error).toMatchObject({ code: "PLAN_STALE", meta: { tables: { added: ["audit"] } } });
+    expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
+
+    sqliteExec(db(), "DROP TABLE audit");
+    const flagged = await project.run(["push", "--plan", "plan.json", "--force"]);
+    expect(flagged.code).toBe(1);
+    expect(flagged.stderr).toContain("INVALID_ARGUMENT");
+    const run = await project.run(["push", "--plan", "plan.json", "--json"]);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.json()).toMatchObject({ applied: true, statements: saved.json().statements });
+    expect(sqliteColumns(db(), "users")).toEqual(["id", "email"]);
+
+    project.write("plan.json", saved.stdout.replace("DROP", "drop"));
+    const edited = await project.run(["push", "--plan", "plan.json", "--json"]);
+    expect(edited.json().error).toMatchObject({ code: "INVALID_ARGUMENT", meta: { argument: "plan" } });
   });
 });

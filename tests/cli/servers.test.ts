@@ -105,9 +105,9 @@ describe.each(SERVERS)("the CLI on $name", (server) => {
     expect(status.code).toBe(0);
     expect(status.json().summary).toEqual({ applied: 2, pending: 0, modified: 0, missing: 0 });
 
-    const rollback = await project.run(["migrate", "rollback", "--json"], { env });
+    const rollback = await project.run(["migrate", "rollback", "--json", "--force"], { env });
     expect(rollback.json().rolledBack.map((m: { id: string }) => m.id)).toEqual([posts]);
-    const reset = await project.run(["migrate", "reset", "--json"], { env });
+    const reset = await project.run(["migrate", "reset", "--json", "--force"], { env });
     expect(reset.code, reset.stdout).toBe(0);
     expect(appliedIds(reset.json())).toEqual([init, posts]);
     expect((await project.run(["migrate", "status", "--exit-code"], { env })).code).toBe(0);

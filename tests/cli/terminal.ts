@@ -9,6 +9,8 @@ import { BIN, cleanEnv } from "./project.js";
 export interface Step {
   waitFor: string;
   keys: string;
+  /** Runs just before `keys` are typed (e.g. a teammate changing the database while a prompt waits). */
+  before?: () => void;
 }
 
 export interface TerminalRun {
@@ -64,6 +66,7 @@ export function runInTerminal(
         if (at < 0) return;
         cursor = at + step.waitFor.length;
         stepIndex += 1;
+        step.before?.();
         child.stdin.write(step.keys);
         armTimer();
       }

@@ -108,7 +108,11 @@ describe("viborm fleet", () => {
     expect(dry).toMatchObject({ ok: true, dryRun: true });
     expect(dry.tenants.every((t) => t.state === "pending" && t.pending?.join() === ids.slice(0, 2).join())).toBe(true);
     expect((await project.run(["fleet", "apply"])).code).toBe(0);
-    const back = await project.run(["fleet", "rollback", "--steps", "2", "--json"]);
+    const refused = await project.run(["fleet", "rollback", "--steps", "2", "--json"]);
+    expect(refused.code).toBe(1);
+    expect(refused.json<FleetJson>().error?.code).toBe("DESTRUCTIVE_REJECTED");
+    expect(sqliteRows(tenantDb("t5"), 'SELECT count(*) AS n FROM "_viborm_migrations"')).toEqual([{ n: 3 }]);
+    const back = await project.run(["fleet", "rollback", "--steps", "2", "--force", "--json"]);
     expect(back.code, back.stderr).toBe(0);
     expect(back.json<FleetJson>().summary).toMatchObject({ rolledBack: 6 });
     expect(sqliteRows(tenantDb("t5"), 'SELECT id FROM "_viborm_migrations"')).toEqual([{ id: ids[0] }]);

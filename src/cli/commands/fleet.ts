@@ -10,7 +10,7 @@ import {
   type Tenant,
   type TenantSource,
 } from "../../fleet/index.js";
-import type { VibormClient } from "../../index.js";
+import { DestructiveChangeError, type VibormClient } from "../../index.js";
 import { abortedError } from "../decisions.js";
 import { EXIT } from "../exit-codes.js";
 import { createFleetProgress, duration } from "../fleet-progress.js";
@@ -91,7 +91,14 @@ export function fleetRollbackCommand(context: CommandContext, flags: FleetRollba
   const how = flags.to !== undefined ? `everything applied after ${flags.to}` : plural(flags.steps ?? 1, "migration");
   return withFleet(context, flags, "fleet rollback", flags.dryRun ? "checking" : "rolling back", async (fleet) => {
     const { prompter } = context;
-    if (prompter && !flags.force && !options.dryRun) {
+    if (!flags.force && !options.dryRun) {
+      // As migrate rollback: a person confirms in a terminal; without one, --force is the decision.
+      if (!prompter) {
+        throw new DestructiveChangeError(
+          `Rolling back ${how} on every tenant needs --force without a terminal (e.g. \`viborm fleet rollback --steps 1 --force\`; --dry-run lists the work). Nothing ran.`,
+          { changes: [] },
+        );
+      }
       const question = `Roll back ${how} on every tenant of the fleet (their down.sql drops what those migrations made)?`;
       if (!(await prompter.confirm(question, []))) throw abortedError([], "Fleet rollback aborted at the confirmation");
     }

@@ -1,10 +1,12 @@
 /**
  * `viborm migrate apply | status | rollback | reset`.
  */
-import type { Migration, MigrationClient, MigrationStatus } from "../../runtime/index.js";
+import { DestructiveChangeError } from "../../index.js";
+import type { DestructiveChange, Migration, MigrationClient, MigrationStatus } from "../../runtime/index.js";
 import { abortedError } from "../decisions.js";
 import { EXIT } from "../exit-codes.js";
-import { migrationLines, plural, statusLines, statusSummary } from "../render.js";
+import type { Output } from "../output.js";
+import { databaseLabel, lossLines, migrationLines, plural, statusLines, statusSummary } from "../render.js";
 import { type CommandContext, type CommonFlags, withMigrations } from "./shared.js";
 
 /** `viborm migrate apply` flags. */
@@ -90,12 +92,16 @@ export interface RollbackFlags extends CommonFlags {
   steps?: number;
   to?: string;
   dryRun?: boolean;
+  /** Run without asking; without a terminal (CI) it is required. */
+  force?: boolean;
 }
 
 /**
  * Runs `viborm migrate rollback`: the newest migration (or `--steps N`, or all after `--to`) down.
+ * It destroys what those migrations created, so a terminal asks first (naming the database and
+ * what is dropped, with row counts) and, without one, it needs `--force`.
  *
- * @example await rollbackCommand(context, { steps: 2 });
+ * @example await rollbackCommand(context, { steps: 2, force: true });
  */
 export async function rollbackCommand(context: CommandContext, flags: RollbackFlags): Promise<number> {
   const { output } = context;
@@ -104,18 +110,34 @@ export async function rollbackCommand(context: CommandContext, flags: RollbackFl
     ...(flags.steps === undefined ? {} : { steps: flags.steps }),
     ...(flags.to === undefined ? {} : { to: flags.to }),
   };
-  return withMigrations(context, flags, async (migrations, _setup, progress) => {
+  return withMigrations(context, flags, async (migrations, setup, progress) => {
     const preview = await migrations.rollback({ ...options, dryRun: true });
+    const database = databaseLabel(setup.client.$driver);
+    const loss = preview.changes ?? [];
+    const count = plural(preview.rolledBack.length, "migration");
     if (flags.dryRun) {
-      if (output.json)
-        output.printJson({ ok: true, command: "rollback", dryRun: true, rolledBack: preview.rolledBack });
-      else rolledBackLines(output.print, preview.rolledBack, "", true);
+      if (output.json) {
+        output.printJson({ ok: true, command: "rollback", dryRun: true, database, ...preview, changes: loss });
+      } else {
+        rolledBackLines(output.print, preview.rolledBack, "", true, database);
+        destroyedLines(output, loss);
+        if (preview.rolledBack.length > 0) output.print("Dry run: nothing ran.");
+      }
       return EXIT.ok;
+    }
+    if (preview.rolledBack.length > 0) {
+      await confirmDestruction(context, flags.force === true, {
+        command: "Rollback",
+        action: `Roll back ${count} on ${database}`,
+        flagHint: "migrate rollback --force",
+        changes: loss,
+        show: () => rolledBackLines(output.print, preview.rolledBack, "", true, database),
+      });
     }
     progress.expect(preview.rolledBack.length);
     const result = await migrations.rollback(options);
-    if (output.json) output.printJson({ ok: true, command: "rollback", dryRun: false, rolledBack: result.rolledBack });
-    else rolledBackLines(output.print, result.rolledBack, color.green("✓"), false);
+    if (output.json) output.printJson({ ok: true, command: "rollback", dryRun: false, database, ...result });
+    else rolledBackLines(output.print, result.rolledBack, color.green("✓"), false, database);
     return EXIT.ok;
   });
 }
@@ -123,33 +145,47 @@ export async function rollbackCommand(context: CommandContext, flags: RollbackFl
 /** `viborm migrate reset` flags. */
 export interface ResetFlags extends CommonFlags {
   dryRun?: boolean;
-  /** Skip the confirmation asked in a terminal. */
+  /** Run without asking; without a terminal (CI) it is required. */
   force?: boolean;
 }
 
 /**
- * Runs `viborm migrate reset`: drop every table, re-apply every migration. In a terminal it asks
- * first (unless `--force`); without one the command itself is the decision.
+ * Runs `viborm migrate reset`: drop every table, re-apply every migration. A terminal asks first
+ * (naming the database and each table with its row count); without one it needs `--force`.
  *
  * @example await resetCommand(context, { force: true });
  */
 export async function resetCommand(context: CommandContext, flags: ResetFlags): Promise<number> {
-  const { output, prompter } = context;
+  const { output } = context;
   const { color } = output;
-  return withMigrations(context, flags, async (migrations, _setup, progress) => {
+  return withMigrations(context, flags, async (migrations, setup, progress) => {
     const preview = await migrations.reset({ dryRun: true });
-    const what = `drop ${plural(preview.dropped.length, "table")}${preview.dropped.length > 0 ? ` (${preview.dropped.join(", ")})` : ""} with all their data and re-apply ${plural(preview.applied.length, "migration")}`;
+    const database = databaseLabel(setup.client.$driver);
+    const loss = preview.changes ?? [];
+    const tables = preview.dropped.length > 0 ? ` (${preview.dropped.join(", ")})` : "";
+    const what = `drop ${plural(preview.dropped.length, "table")}${tables} with all their data and re-apply ${plural(preview.applied.length, "migration")}`;
     if (flags.dryRun) {
-      if (output.json) output.printJson({ ok: true, command: "reset", dryRun: true, ...preview });
-      else output.print(`Dry run: reset would ${what}. Nothing ran.`);
+      if (output.json)
+        output.printJson({ ok: true, command: "reset", dryRun: true, database, ...preview, changes: loss });
+      else {
+        output.print(`Dry run: reset would ${what} on ${database}. Nothing ran.`);
+        destroyedLines(output, loss);
+      }
       return EXIT.ok;
     }
-    if (prompter && !flags.force && !(await prompter.confirm(`Reset will ${what}. Go on?`, []))) {
-      throw abortedError([], "Reset aborted at the confirmation");
+    // A database with nothing to drop loses nothing: reset is then just apply.
+    if (preview.dropped.length > 0) {
+      await confirmDestruction(context, flags.force === true, {
+        command: "Reset",
+        action: `Reset will ${what} on ${database}`,
+        flagHint: "migrate reset --force",
+        changes: loss,
+        show: () => undefined,
+      });
     }
     progress.expect(preview.applied.length);
     const result = await migrations.reset();
-    if (output.json) output.printJson({ ok: true, command: "reset", dryRun: false, ...result });
+    if (output.json) output.printJson({ ok: true, command: "reset", dryRun: false, database, ...result });
     else {
       output.print(
         `${color.green("✓")} Reset: dropped ${plural(result.dropped.length, "table")}, applied ${plural(result.applied.length, "migration")}.`,
@@ -176,12 +212,63 @@ function summaryLine(summary: Record<MigrationStatus["state"], number>): string 
     .join(", ");
 }
 
-function rolledBackLines(print: (line: string) => void, rolledBack: Migration[], mark: string, dryRun: boolean): void {
+function rolledBackLines(
+  print: (line: string) => void,
+  rolledBack: Migration[],
+  mark: string,
+  dryRun: boolean,
+  database: string,
+): void {
   if (rolledBack.length === 0) {
     print("Nothing to roll back: no migration is applied.");
     return;
   }
-  print(`${dryRun ? "Would roll back" : `${mark} Rolled back`} ${plural(rolledBack.length, "migration")}:`);
+  print(
+    `${dryRun ? "Would roll back" : `${mark} Rolled back`} ${plural(rolledBack.length, "migration")} on ${database}:`,
+  );
   for (const line of migrationLines(rolledBack, "↓")) print(line);
-  if (dryRun) print("Dry run: nothing ran.");
+}
+
+/** "It drops:" and one line per change, or nothing when nothing is lost. */
+function destroyedLines(output: Output, changes: DestructiveChange[]): void {
+  if (changes.length === 0) return;
+  output.print(output.color.bold("It drops:"));
+  for (const line of lossLines(changes, output.color)) output.print(line);
+}
+
+/** What a destructive command asks before it runs. */
+interface Destruction {
+  /** "Rollback" or "Reset", for the message when declined. */
+  command: string;
+  /** The question's subject, naming the database, e.g. "Roll back 1 migration on test (pg)". */
+  action: string;
+  /** The command line that runs it without a terminal. */
+  flagHint: string;
+  changes: DestructiveChange[];
+  /** Prints what runs, before the question. */
+  show(): void;
+}
+
+/**
+ * The decision a destructive command needs: `--force`, or a "yes" in a terminal after seeing what
+ * is dropped. Without a terminal and without `--force`, nothing is touched: `DESTRUCTIVE_REJECTED`
+ * naming the flag.
+ */
+async function confirmDestruction(context: CommandContext, force: boolean, destruction: Destruction): Promise<void> {
+  if (force) return;
+  const { output, prompter } = context;
+  const { changes } = destruction;
+  const drops =
+    changes.length > 0 ? ` It drops ${plural(changes.length, "object")} with their data (listed below).` : "";
+  if (!prompter) {
+    throw new DestructiveChangeError(
+      `${destruction.action} needs --force without a terminal (e.g. \`viborm ${destruction.flagHint}\`).${drops} Nothing ran.`,
+      { changes: changes.map((change) => ({ ...change, decision: "undecided" as const })) },
+    );
+  }
+  destruction.show();
+  destroyedLines(output, changes);
+  if (!(await prompter.confirm(`${destruction.action}. Go on?`, []))) {
+    throw abortedError(changes, `${destruction.command} aborted at the confirmation`);
+  }
 }

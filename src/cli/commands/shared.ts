@@ -82,14 +82,17 @@ export interface DecidedSteps<R> {
   show(preview: R, record: DecisionRecord): void;
   /** The one confirmation question, and the SQL shown on request. */
   confirmation(preview: R): { message: string; sql: string[] };
-  /** Runs the command for real with the given resolver. */
-  run(resolve: ResolveFn): Promise<R>;
+  /**
+   * Runs the command for real: push runs the confirmed preview's plan; generate runs again with the
+   * given resolver, which replays the decisions taken.
+   */
+  run(resolve: ResolveFn, preview: R): Promise<R>;
 }
 
 /**
  * Previews with `dryRun: true`, deciding each change by flags or (in a terminal) by prompt; then,
  * unless it is a dry run or there is nothing to do, confirms once (when anything was asked) and
- * runs for real with exactly the decisions taken. Returns the preview and the real result.
+ * runs for real what was previewed. Returns the preview and the real result.
  */
 export async function previewThenRun<R>(
   context: CommandContext,
@@ -126,7 +129,7 @@ export async function previewThenRun<R>(
       );
     }
   }
-  const result = await steps.run(replayResolver(record));
+  const result = await steps.run(replayResolver(record), preview);
   return { preview, result, record };
 }
 

@@ -8,6 +8,7 @@
  */
 import { quoteBacktick } from "../quote.js";
 import type { Dialect } from "../types.js";
+import { mysqlCounts } from "./counts.js";
 import { mysqlDdl } from "./ddl.js";
 import { mysqlIntrospectionQueries, readMysqlSchema } from "./introspect.js";
 import { mysqlLock } from "./lock.js";
@@ -28,6 +29,7 @@ export const mysqlDialect: Dialect = {
   ddl: mysqlDdl,
   introspection: { queries: mysqlIntrospectionQueries, read: readMysqlSchema },
   tracking: mysqlTracking,
+  counts: mysqlCounts,
   lock: mysqlLock,
 };
 

@@ -5,6 +5,7 @@
  */
 import { quoteDoubleQuoted } from "../quote.js";
 import type { Dialect } from "../types.js";
+import { postgresCounts } from "./counts.js";
 import { postgresDdl } from "./ddl.js";
 import { postgresIntrospectionQueries, readPostgres } from "./introspect.js";
 import { postgresLock } from "./lock.js";
@@ -24,6 +25,7 @@ export const postgresDialect: Dialect = {
   ddl: postgresDdl,
   introspection: { queries: postgresIntrospectionQueries, read: readPostgres },
   tracking: postgresTracking,
+  counts: postgresCounts,
   lock: postgresLock,
 };
 

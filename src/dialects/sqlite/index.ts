@@ -5,6 +5,7 @@
  */
 import { quoteDoubleQuoted } from "../quote.js";
 import type { Dialect } from "../types.js";
+import { sqliteCounts } from "./counts.js";
 import { sqliteDdl } from "./ddl.js";
 import { readSqliteIntrospection, sqliteIntrospectionQueries } from "./introspect.js";
 import { sqliteLock } from "./lock.js";
@@ -27,6 +28,7 @@ export const sqliteDialect: Dialect = {
     read: readSqliteIntrospection,
   },
   tracking: sqliteTracking,
+  counts: sqliteCounts,
   lock: sqliteLock,
 };
 

@@ -1,0 +1,41 @@
+/**
+ * Which database a driver talks to, for people (a prompt before a destructive command, an error):
+ * host and database name only, never a user, password or token.
+ */
+import type { DriverTarget } from "./types.js";
+
+/**
+ * The host (with port) and database of a connection URL; user, password and query are left out.
+ * A URL that does not parse gives `{}` (the driver reports it when it connects).
+ *
+ * @example urlTarget("postgres://app:secret@db.example.com:5432/shop?sslmode=require") // → { host: "db.example.com:5432", database: "shop" }
+ */
+export function urlTarget(url: string | undefined): DriverTarget {
+  if (url === undefined) return {};
+  let parsed: URL;
+  try {
+    // Any scheme parses as http so `host` and `pathname` behave the same for postgres:, mysql:, …
+    parsed = new URL(`http:${url.slice((/^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? "").length)}`);
+  } catch {
+    return {};
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\/+/, "").split("/")[0] ?? "");
+  return { ...(parsed.host ? { host: parsed.host } : {}), ...(database ? { database } : {}) };
+}
+
+/**
+ * The target of a client library's connection settings (`host`, `port`, `database`, or a
+ * `connectionString`/`uri`), read structurally: a pool passed in keeps its settings there.
+ *
+ * @example configTarget({ host: "127.0.0.1", port: 5432, database: "test" }) // → { host: "127.0.0.1:5432", database: "test" }
+ */
+export function configTarget(config: unknown): DriverTarget {
+  if (typeof config !== "object" || config === null) return {};
+  const c = config as { host?: unknown; port?: unknown; database?: unknown; connectionString?: unknown; uri?: unknown };
+  const url =
+    typeof c.connectionString === "string" ? c.connectionString : typeof c.uri === "string" ? c.uri : undefined;
+  if (url !== undefined) return urlTarget(url);
+  const host = typeof c.host === "string" && c.host ? `${c.host}${c.port ? `:${String(c.port)}` : ""}` : undefined;
+  const database = typeof c.database === "string" && c.database ? c.database : undefined;
+  return { ...(host ? { host } : {}), ...(database ? { database } : {}) };
+}
