@@ -1,7 +1,8 @@
 /**
  * Runs every benchmark and prints its tables: `npm run bench`
- * (BENCH_SIZES=10,100 and BENCH_MIGRATIONS=20 shorten it).
+ * (BENCH_SIZES=10,100, BENCH_MIGRATIONS=20, BENCH_FLEET_SQLITE=200 and BENCH_FLEET_PG=40 shorten it).
  */
+import { benchFleet } from "./fleet.js";
 import { benchMigrate } from "./migrate.js";
 import { benchPush } from "./push.js";
 import { benchWorkerSize } from "./worker-size.js";
@@ -9,3 +10,4 @@ import { benchWorkerSize } from "./worker-size.js";
 await benchPush();
 await benchMigrate();
 await benchWorkerSize();
+await benchFleet();
