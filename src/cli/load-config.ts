@@ -112,6 +112,44 @@ export function displayPath(cwd: string, path: string): string {
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
+/**
+ * The storage of the config's migrations: a folder (`--dir`, else `migrations.dir` relative to the
+ * config file) or the configured `storageDriver`; both at once is a `CONFIG_ERROR`.
+ */
+export function resolveStorage(
+  cwd: string,
+  configPath: string,
+  migrations: MigrationsConfig,
+  dirFlag: string | undefined,
+): { driver: NonNullable<MigrationClientOptions["storageDriver"]>; dir?: string } {
+  if (migrations.storageDriver !== undefined) {
+    if (dirFlag !== undefined) {
+      throw configError(
+        configPath,
+        `${configPath} configures migrations.storageDriver, so --dir ${dirFlag} has nothing to point; drop the flag, or remove storageDriver from the config`,
+      );
+    }
+    if (migrations.dir !== undefined) {
+      throw configError(
+        configPath,
+        `${configPath} configures both migrations.dir and migrations.storageDriver; keep one of them`,
+      );
+    }
+    return { driver: migrations.storageDriver };
+  }
+  const dir =
+    dirFlag !== undefined
+      ? resolve(cwd, dirFlag)
+      : resolve(dirname(configPath), migrations.dir ?? DEFAULT_MIGRATIONS_DIR);
+  return { driver: createFsStorageDriver(dir), dir };
+}
+
+/** A `CONFIG_ERROR` naming the config file and the problem. */
+export function configError(path: string, problem: string, cause?: unknown): VibormError<"CONFIG_ERROR"> {
+  const message = `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
+  return new VibormError("CONFIG_ERROR", message, { path, problem }, cause === undefined ? undefined : { cause });
+}
+
 // internal
 
 function checkConfig(path: string, loaded: unknown): VibormConfig {
@@ -154,42 +192,4 @@ async function makeClient(path: string, given: ConfigClient): Promise<VibormClie
     );
   }
   return candidate as VibormClient;
-}
-
-/**
- * The storage of the config's migrations: a folder (`--dir`, else `migrations.dir` relative to the
- * config file) or the configured `storageDriver`; both at once is a `CONFIG_ERROR`.
- */
-export function resolveStorage(
-  cwd: string,
-  configPath: string,
-  migrations: MigrationsConfig,
-  dirFlag: string | undefined,
-): { driver: NonNullable<MigrationClientOptions["storageDriver"]>; dir?: string } {
-  if (migrations.storageDriver !== undefined) {
-    if (dirFlag !== undefined) {
-      throw configError(
-        configPath,
-        `${configPath} configures migrations.storageDriver, so --dir ${dirFlag} has nothing to point; drop the flag, or remove storageDriver from the config`,
-      );
-    }
-    if (migrations.dir !== undefined) {
-      throw configError(
-        configPath,
-        `${configPath} configures both migrations.dir and migrations.storageDriver; keep one of them`,
-      );
-    }
-    return { driver: migrations.storageDriver };
-  }
-  const dir =
-    dirFlag !== undefined
-      ? resolve(cwd, dirFlag)
-      : resolve(dirname(configPath), migrations.dir ?? DEFAULT_MIGRATIONS_DIR);
-  return { driver: createFsStorageDriver(dir), dir };
-}
-
-/** A `CONFIG_ERROR` naming the config file and the problem. */
-export function configError(path: string, problem: string, cause?: unknown): VibormError<"CONFIG_ERROR"> {
-  const message = `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
-  return new VibormError("CONFIG_ERROR", message, { path, problem }, cause === undefined ? undefined : { cause });
 }

@@ -171,6 +171,8 @@ describe("the example Worker's fleet Workflow", () => {
       `d1:${uuidOf("HTTP_C")}`,
     ]);
     expect(await tracked(await fleet.db("HTTP_C"))).toEqual(IDS);
+    const status = await fleet.settle(await fleet.start({ action: "status" }));
+    expect(status.report.summary).toMatchObject({ upToDate: 53, pending: 0, failed: 0 });
   });
 
   test("bad params are 400 and start nothing; an unknown run is 404", async () => {
