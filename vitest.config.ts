@@ -11,6 +11,8 @@ const entries: Record<string, string> = {
   "viborm/migrations/storage/bundle": "storage/bundle.ts",
   "viborm/migrations": "runtime/index.ts",
   "viborm/config": "config.ts",
+  "viborm/fleet/workflow": "fleet/workflow/index.ts",
+  "viborm/fleet": "fleet/index.ts",
   "viborm/pg": "drivers/pg.ts",
   "viborm/mysql2": "drivers/mysql2.ts",
   "viborm/sqlite3": "drivers/sqlite3.ts",

@@ -1,7 +1,9 @@
 /**
  * Runs every benchmark and prints its tables: `npm run bench`
- * (BENCH_SIZES=10,100 and BENCH_MIGRATIONS=20 shorten it).
+ * (BENCH_SIZES=10,100, BENCH_MIGRATIONS=20, BENCH_FLEET_SQLITE=200 and BENCH_FLEET_PG=40 shorten it).
  */
+
+import { benchFleet } from "./fleet.js";
 import { benchLintEstimates } from "./lint-estimates.js";
 import { benchMigrate } from "./migrate.js";
 import { benchPush } from "./push.js";
@@ -11,3 +13,4 @@ await benchPush();
 await benchMigrate();
 await benchWorkerSize();
 await benchLintEstimates();
+await benchFleet();

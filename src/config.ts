@@ -4,6 +4,7 @@
  * Runtime-agnostic (imports nothing at run time), so a Worker may share its client set-up with it.
  */
 import type { VibormClient } from "./drivers/client.js";
+import type { TenantSource } from "./fleet/types.js";
 import type { MigrationStorageDriver } from "./storage/types.js";
 
 /** The client the CLI works on: a viborm client, or a function making one (called once, only when needed). */
@@ -28,13 +29,38 @@ export interface MigrationsConfig {
   lockTimeoutMs?: number;
 }
 
-/** What `viborm.config.ts` exports by default. */
-export interface VibormConfig {
-  /** The database and schema: the client from `createClient` of a driver entry, or a function making it. */
-  client: ConfigClient;
+/**
+ * The databases `viborm fleet apply | status | rollback` migrate, all from the one migration set of
+ * `migrations`. The `--concurrency`, `--canary` and `--max-failures` flags override the numbers.
+ */
+export interface FleetConfig {
+  /** An array of `{ id, client }`, an async iterable of them, or a function returning either (see `viborm/fleet`). */
+  tenants: TenantSource;
+  /** @default 8 */
+  concurrency?: number;
+  /** @default 0 */
+  canary?: number;
+  /** @default Infinity */
+  maxFailures?: number;
+}
+
+/** What `viborm.config.ts` exports by default: a `client`, a `fleet`, or both. */
+export type VibormConfig = {
   /** Migration files and tracking. @default { dir: "migrations" } */
   migrations?: MigrationsConfig;
-}
+} & (
+  | {
+      /** The database and schema: the client from `createClient` of a driver entry, or a function making it. */
+      client: ConfigClient;
+      /** Many databases for `viborm fleet …`, beside the one `client` the other commands use. */
+      fleet?: FleetConfig;
+    }
+  | {
+      client?: undefined;
+      /** Many databases for `viborm fleet …`; without a `client`, only the fleet commands work. */
+      fleet: FleetConfig;
+    }
+);
 
 /**
  * Declares the CLI's configuration. It returns its argument unchanged: it exists so the editor

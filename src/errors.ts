@@ -24,6 +24,7 @@ export type ErrorCode =
   | "STORAGE_FAILED"
   | "QUERY_FAILED"
   | "CONFIG_ERROR"
+  | "FLEET_SOURCE_FAILED"
   | "PLAN_STALE";
 
 /** What `meta` holds, per code. */
@@ -56,6 +57,13 @@ export interface ErrorMeta {
   STORAGE_FAILED: { key: string; operation: "get" | "put" | "delete" | "list"; driver: string };
   QUERY_FAILED: { sql: string; driver?: string };
   CONFIG_ERROR: { path?: string; problem: string };
+  FLEET_SOURCE_FAILED: {
+    problem: string;
+    /** Tenants read before the source failed. */
+    tenantsRead: number;
+    /** What the fleet did before it stopped (a FleetReport): the tenants already read all finished. */
+    report: { tenants: unknown[]; summary: Record<string, number> };
+  };
   PLAN_STALE: {
     /** Tables created, dropped or changed since the plan was made (database names). */
     tables: StaleObjects;
@@ -224,6 +232,13 @@ export class PlanStaleError extends VibormError<"PLAN_STALE"> {
 export class QueryFailedError extends VibormError<"QUERY_FAILED"> {
   constructor(message: string, meta: ErrorMeta["QUERY_FAILED"], options?: { cause?: unknown }) {
     super("QUERY_FAILED", message, meta, options);
+  }
+}
+
+/** A fleet's tenant source failed while it was read; `meta.report` says what ran before. */
+export class FleetSourceFailedError extends VibormError<"FLEET_SOURCE_FAILED"> {
+  constructor(message: string, meta: ErrorMeta["FLEET_SOURCE_FAILED"], options?: { cause?: unknown }) {
+    super("FLEET_SOURCE_FAILED", message, meta, options);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import type { MigrationsConfig, VibormConfig } from "../config.js";
+import type { ConfigClient, MigrationsConfig, VibormConfig } from "../config.js";
 import { type VibormClient, VibormError } from "../index.js";
 import type { MigrationClientOptions } from "../runtime/index.js";
 import { createFsStorageDriver } from "../storage/fs.js";
@@ -86,7 +86,13 @@ export async function loadSetup(cwd: string, flags: ConfigFlags): Promise<Setup>
   const config = await loadConfigFile(configPath);
   const migrations: MigrationsConfig = config.migrations ?? {};
   const storage = resolveStorage(cwd, configPath, migrations, flags.dir);
-  const client = await makeClient(configPath, config);
+  if (config.client === undefined) {
+    throw configError(
+      configPath,
+      `the config in ${configPath} has only a \`fleet\`, which only \`viborm fleet …\` uses; add a \`client\` for this command`,
+    );
+  }
+  const client = await makeClient(configPath, config.client);
   const tableName = flags.tableName ?? migrations.tableName;
   return {
     configPath,
@@ -106,44 +112,11 @@ export function displayPath(cwd: string, path: string): string {
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
 }
 
-// internal
-
-function checkConfig(path: string, loaded: unknown): VibormConfig {
-  if (typeof loaded !== "object" || loaded === null) {
-    throw configError(
-      path,
-      `the config file ${path} has no default export; write \`export default defineConfig({ client, migrations })\``,
-    );
-  }
-  const config = loaded as Partial<VibormConfig>;
-  if (config.client === undefined || config.client === null) {
-    throw configError(path, `the config in ${path} has no \`client\` (make one with createClient from viborm/pg, …)`);
-  }
-  if (config.migrations !== undefined && (typeof config.migrations !== "object" || config.migrations === null)) {
-    throw configError(path, `\`migrations\` in ${path} must be an object ({ dir, tableName, storageDriver })`);
-  }
-  return config as VibormConfig;
-}
-
-async function makeClient(path: string, config: VibormConfig): Promise<VibormClient> {
-  let client: unknown;
-  try {
-    client = typeof config.client === "function" ? await config.client() : config.client;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw configError(path, `the client function in ${path} failed: ${reason}`, error);
-  }
-  const candidate = client as Partial<VibormClient> | null;
-  if (!candidate || typeof candidate !== "object" || !candidate.$driver || !candidate.$snapshot) {
-    throw configError(
-      path,
-      `\`client\` in ${path} is not a viborm client: make it with createClient from a driver entry (viborm/pg, viborm/sqlite3, …)`,
-    );
-  }
-  return candidate as VibormClient;
-}
-
-function resolveStorage(
+/**
+ * The storage of the config's migrations: a folder (`--dir`, else `migrations.dir` relative to the
+ * config file) or the configured `storageDriver`; both at once is a `CONFIG_ERROR`.
+ */
+export function resolveStorage(
   cwd: string,
   configPath: string,
   migrations: MigrationsConfig,
@@ -171,7 +144,52 @@ function resolveStorage(
   return { driver: createFsStorageDriver(dir), dir };
 }
 
-function configError(path: string, problem: string, cause?: unknown): VibormError<"CONFIG_ERROR"> {
+/** A `CONFIG_ERROR` naming the config file and the problem. */
+export function configError(path: string, problem: string, cause?: unknown): VibormError<"CONFIG_ERROR"> {
   const message = `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
   return new VibormError("CONFIG_ERROR", message, { path, problem }, cause === undefined ? undefined : { cause });
+}
+
+// internal
+
+function checkConfig(path: string, loaded: unknown): VibormConfig {
+  if (typeof loaded !== "object" || loaded === null) {
+    throw configError(
+      path,
+      `the config file ${path} has no default export; write \`export default defineConfig({ client, migrations })\``,
+    );
+  }
+  const config = loaded as Partial<VibormConfig>;
+  const hasFleet = typeof config.fleet === "object" && config.fleet !== null;
+  if ((config.client === undefined || config.client === null) && !hasFleet) {
+    throw configError(path, `the config in ${path} has no \`client\` (make one with createClient from viborm/pg, …)`);
+  }
+  if (config.fleet !== undefined && (!hasFleet || config.fleet?.tenants === undefined)) {
+    throw configError(
+      path,
+      `\`fleet\` in ${path} must be an object with \`tenants\` ({ tenants, concurrency, canary, maxFailures })`,
+    );
+  }
+  if (config.migrations !== undefined && (typeof config.migrations !== "object" || config.migrations === null)) {
+    throw configError(path, `\`migrations\` in ${path} must be an object ({ dir, tableName, storageDriver })`);
+  }
+  return config as VibormConfig;
+}
+
+async function makeClient(path: string, given: ConfigClient): Promise<VibormClient> {
+  let client: unknown;
+  try {
+    client = typeof given === "function" ? await given() : given;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw configError(path, `the client function in ${path} failed: ${reason}`, error);
+  }
+  const candidate = client as Partial<VibormClient> | null;
+  if (!candidate || typeof candidate !== "object" || !candidate.$driver || !candidate.$snapshot) {
+    throw configError(
+      path,
+      `\`client\` in ${path} is not a viborm client: make it with createClient from a driver entry (viborm/pg, viborm/sqlite3, …)`,
+    );
+  }
+  return candidate as VibormClient;
 }

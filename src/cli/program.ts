@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import type { CommandContext, DecisionOptions } from "./commands/shared.js";
 import { EXIT, reportError } from "./exit-codes.js";
+import { addFleetCommands } from "./fleet-commands.js";
 import { createOutput, stderrPalette } from "./output.js";
 import { createTerminalPrompter } from "./prompt.js";
 
@@ -94,6 +95,7 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
     .addHelpText("after", EXAMPLES.migrate);
   addForwardCommands(migrate, runner);
   addBackwardCommands(migrate, runner);
+  addFleetCommands(program, runner);
   return program;
 }
 

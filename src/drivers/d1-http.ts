@@ -12,6 +12,7 @@ import { InvalidArgumentError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { d1QueryFailed, fromD1Row, runBatch, toD1Value } from "./d1-shared.js";
+import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { urlTarget } from "./target.js";
 import type { Driver, QueryResult } from "./types.js";
 
@@ -66,6 +67,7 @@ export type D1HttpClientOptions<S extends Schema> = { schema: S } & D1HttpDriver
  * const client = createClient({ schema, accountId, databaseId, apiToken: process.env.CLOUDFLARE_D1_TOKEN });
  */
 export function createClient<S extends Schema>(options: D1HttpClientOptions<S>): VibormClient<S> {
+  rejectPostgresOnlyOptions("d1-http", options);
   const { schema, ...driverOptions } = options;
   return createVibormClient({ schema, driver: () => createD1HttpDriver(driverOptions) });
 }

@@ -8,6 +8,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { d1QueryFailed, fromD1Row, runBatch, toD1Value } from "./d1-shared.js";
+import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import type { Driver, QueryResult } from "./types.js";
 
 /** One statement's result (the part of D1's `D1Result` viborm uses). */
@@ -57,6 +58,7 @@ export type D1ClientOptions<S extends Schema> = { schema: S } & D1DriverOptions;
  * };
  */
 export function createClient<S extends Schema>(options: D1ClientOptions<S>): VibormClient<S> {
+  rejectPostgresOnlyOptions("d1", options);
   const { schema, ...driverOptions } = options;
   return createVibormClient({ schema, driver: () => createD1Driver(driverOptions) });
 }

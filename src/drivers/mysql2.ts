@@ -6,6 +6,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
@@ -52,6 +53,7 @@ export type Mysql2ClientOptions<S extends Schema> = { schema: S } & Mysql2Driver
  * const client = createClient({ schema, databaseUrl: process.env.DATABASE_URL });
  */
 export function createClient<S extends Schema>(options: Mysql2ClientOptions<S>): VibormClient<S> {
+  rejectPostgresOnlyOptions("mysql2", options);
   const { schema, ...driverOptions } = options;
   return createVibormClient({ schema, driver: () => createMysql2Driver(driverOptions as Mysql2DriverOptions) });
 }

@@ -9,6 +9,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { checkPgSchema, type PgSchemaOption } from "./pg-schema.js";
 import { urlTarget } from "./target.js";
 import type { Driver, QueryResult } from "./types.js";
 
@@ -69,7 +70,7 @@ export type NeonHttpDriverOptions =
     };
 
 /** `createClient` options for `viborm/neon-http`: the schema, and a URL or a `neon()` function. */
-export type NeonHttpClientOptions<S extends Schema> = { schema: S } & NeonHttpDriverOptions;
+export type NeonHttpClientOptions<S extends Schema> = { schema: S } & NeonHttpDriverOptions & PgSchemaOption;
 
 /** The error of a failed batch: `statementIndex` says which statement failed, where that can be known. */
 export type NeonBatchError = QueryFailedError & { statementIndex?: number };
@@ -83,7 +84,11 @@ export type NeonBatchError = QueryFailedError & { statementIndex?: number };
  */
 export function createClient<S extends Schema>(options: NeonHttpClientOptions<S>): VibormClient<S> {
   const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: () => createNeonHttpDriver(driverOptions as NeonHttpDriverOptions) });
+  checkPgSchema(options.pgSchema);
+  return createVibormClient({
+    schema,
+    driver: () => createNeonHttpDriver(driverOptions as NeonHttpDriverOptions & PgSchemaOption),
+  });
 }
 
 /**
@@ -94,8 +99,14 @@ export function createClient<S extends Schema>(options: NeonHttpClientOptions<S>
  *
  * @example const driver = createNeonHttpDriver({ sql: neon(env.DATABASE_URL) });
  */
-export function createNeonHttpDriver(options: NeonHttpDriverOptions): Driver {
+export function createNeonHttpDriver(options: NeonHttpDriverOptions & PgSchemaOption): Driver {
   const owned = options.sql === undefined;
+  const pgSchema = checkPgSchema(options.pgSchema);
+  // Each request is its own session: with pgSchema, every request is a transaction that first sets
+  // search_path for itself (set_config(…, true) lasts until its COMMIT), in the same HTTP call.
+  const prefix: Statement[] = pgSchema
+    ? [{ sql: "SELECT pg_catalog.set_config('search_path', $1, true)", params: [`"${pgSchema}"`] }]
+    : [];
   const sql = options.sql ?? openSql(options.databaseUrl);
   const unroute =
     owned && options.fetchEndpoint !== undefined ? route(options.databaseUrl!, options.fetchEndpoint) : noop;
@@ -108,8 +119,10 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions): Driver {
   return {
     name: DRIVER,
     dialect: "postgres",
+    ...(pgSchema === undefined ? {} : { pgSchema }),
     target: urlTarget(options.databaseUrl),
     query: async (text, params) => {
+      if (pgSchema) return toQueryResult((await transaction(live, [{ sql: text, params }], {}, prefix))[0]);
       const sql = live(text);
       const [result] = await run([{ sql: text, params }], () =>
         sql.query(text, params ?? [], { fullResults: true, arrayMode: false }),
@@ -120,14 +133,14 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions): Driver {
       if (statements.length === 0) return [];
       // Introspection reads go as a READ ONLY transaction; the tracking table's create-then-read may not.
       const readOnly = statements.every((statement) => READ_ONLY.test(statement.sql));
-      const results = await transaction(live, statements, { readOnly });
+      const results = await transaction(live, statements, { readOnly }, prefix);
       return results.map((result) => result.rows);
     },
     atomic: {
       kind: "batch",
       async batch(statements) {
         if (statements.length === 0) return [];
-        return (await transaction(live, statements, {})).map(toQueryResult);
+        return (await transaction(live, statements, {}, prefix)).map(toQueryResult);
       },
     },
     close() {
@@ -154,16 +167,29 @@ function openSql(databaseUrl: string | undefined): NeonSqlLike {
   return neon(databaseUrl) as unknown as NeonSqlLike;
 }
 
+/** One `sql.transaction` request: `prefix` (search_path) first, its results dropped, indexes kept. */
 async function transaction(
   live: (what: string) => NeonSqlLike,
   statements: Statement[],
   options: NeonCallOptions,
+  prefix: Statement[] = [],
 ): Promise<NeonFullResultLike[]> {
-  const sql = live(statements.map((statement) => statement.sql).join(";\n"));
-  return run(statements, () => {
-    const queries = statements.map((statement) => sql.query(statement.sql, statement.params ?? []));
-    return sql.transaction(queries, { ...options, fullResults: true, arrayMode: false });
-  });
+  const all = [...prefix, ...statements];
+  const sql = live(all.map((statement) => statement.sql).join(";\n"));
+  try {
+    const results = await run(all, () => {
+      const queries = all.map((statement) => sql.query(statement.sql, statement.params ?? []));
+      return sql.transaction(queries, { ...options, fullResults: true, arrayMode: false });
+    });
+    return results.slice(prefix.length);
+  } catch (error) {
+    const failed = error as NeonBatchError;
+    if (prefix.length > 0 && failed.statementIndex !== undefined) {
+      if (failed.statementIndex >= prefix.length) failed.statementIndex -= prefix.length;
+      else delete failed.statementIndex;
+    }
+    throw failed;
+  }
 }
 
 /** Runs one request; its failure becomes a QueryFailedError naming the failed statement where it can. */

@@ -6,6 +6,8 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { pinPoolToSchema } from "./pg-pool-schema.js";
+import { checkPgSchema, type PgSchemaOption, searchPathOption, withSearchPathOption } from "./pg-schema.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
@@ -42,8 +44,10 @@ export type PgDriverOptions =
       databaseUrl?: undefined;
     };
 
-/** `createClient` options for `viborm/pg`: the schema, and a URL or a pool. */
-export type PgClientOptions<S extends Schema> = { schema: S } & PgDriverOptions;
+/** `createClient` options for `viborm/pg`: the schema, a URL or a pool, and optionally the PostgreSQL schema. */
+export type PgClientOptions<S extends Schema> = { schema: S } & PgDriverOptions & PgSchemaOption;
+
+export type { PgSchemaOption } from "./pg-schema.js";
 
 /**
  * A viborm client on PostgreSQL through node-postgres.
@@ -54,7 +58,11 @@ export type PgClientOptions<S extends Schema> = { schema: S } & PgDriverOptions;
  */
 export function createClient<S extends Schema>(options: PgClientOptions<S>): VibormClient<S> {
   const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: () => createPgDriver(driverOptions as PgDriverOptions) });
+  checkPgSchema(options.pgSchema);
+  return createVibormClient({
+    schema,
+    driver: () => createPgDriver(driverOptions as PgDriverOptions & PgSchemaOption),
+  });
 }
 
 /**
@@ -63,13 +71,16 @@ export function createClient<S extends Schema>(options: PgClientOptions<S>): Vib
  *
  * @example const driver = createPgDriver({ pool: new pg.Pool({ connectionString }) });
  */
-export function createPgDriver(options: PgDriverOptions): Driver {
+export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Driver {
   const owned = options.pool === undefined;
-  const pool: PgPoolLike = options.pool ?? openPool(options.databaseUrl);
+  const pgSchema = checkPgSchema(options.pgSchema);
+  const given = options.pool && pgSchema ? pinPoolToSchema(options.pool, pgSchema) : options.pool;
+  const pool: PgPoolLike = given ?? openPool(options.databaseUrl, pgSchema);
   let closed: Promise<void> | undefined;
   return {
     name: "pg",
     dialect: "postgres",
+    ...(pgSchema === undefined ? {} : { pgSchema }),
     target: owned ? urlTarget(options.databaseUrl) : configTarget((pool as { options?: unknown }).options),
     query: (sql, params) => run(pool, sql, params),
     queryAll: (statements) => queryAll(pool, statements),
@@ -99,9 +110,15 @@ export function createPgDriver(options: PgDriverOptions): Driver {
 
 // internal
 
-function openPool(databaseUrl: string | undefined): PgPoolLike {
+function openPool(databaseUrl: string | undefined, pgSchema: string | undefined): PgPoolLike {
   if (!databaseUrl) throw new TypeError("viborm/pg needs either databaseUrl or pool.");
-  const pool = new pg.Pool({ connectionString: databaseUrl });
+  // With pgSchema, search_path is a startup option of every connection: no extra round trip.
+  const url = pgSchema === undefined ? databaseUrl : withSearchPathOption(databaseUrl, pgSchema);
+  const pool = new pg.Pool(
+    url === undefined && pgSchema !== undefined
+      ? { connectionString: databaseUrl, options: searchPathOption(pgSchema) }
+      : { connectionString: url ?? databaseUrl },
+  );
   // An idle connection the server closes (restart, pg_terminate_backend) is reported on the pool;
   // unhandled, that event would end the process. The pool replaces the connection on next use.
   pool.on("error", () => {});

@@ -7,6 +7,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { checkPgSchema, type PgSchemaOption, RESET_SEARCH_PATH, searchPathSql } from "./pg-schema.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** One statement's result, as PGlite returns it. */
@@ -44,7 +45,7 @@ export type PgliteDriverOptions =
     };
 
 /** `createClient` options for `viborm/pglite`: the schema, and a data directory or a PGlite. */
-export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriverOptions;
+export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriverOptions & PgSchemaOption;
 
 /**
  * A viborm client on PGlite.
@@ -55,7 +56,11 @@ export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriver
  */
 export function createClient<S extends Schema>(options: PgliteClientOptions<S>): VibormClient<S> {
   const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: () => createPgliteDriver(driverOptions as PgliteDriverOptions) });
+  checkPgSchema(options.pgSchema);
+  return createVibormClient({
+    schema,
+    driver: () => createPgliteDriver(driverOptions as PgliteDriverOptions & PgSchemaOption),
+  });
 }
 
 /**
@@ -64,26 +69,25 @@ export function createClient<S extends Schema>(options: PgliteClientOptions<S>):
  *
  * @example const driver = createPgliteDriver({ client: await PGlite.create() });
  */
-export function createPgliteDriver(options: PgliteDriverOptions = {}): Driver {
+export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption = {}): Driver {
   const owned = options.client === undefined;
   const db: PgliteLike = options.client ?? new PGlite(options.dataDir);
+  const pgSchema = checkPgSchema(options.pgSchema);
   let closed: Promise<void> | undefined;
+  const pinned = <T>(fn: (tx: PgliteQueryable) => Promise<T>) => pinnedSession(db, pgSchema, fn);
   return {
     name: "pglite",
     dialect: "postgres",
+    ...(pgSchema === undefined ? {} : { pgSchema }),
+    // With pgSchema, every call holds PGlite's one connection while search_path points at the
+    // schema, so another client of the same PGlite (on another schema) never runs in between.
+    query: (sql, params) => (pgSchema ? pinned((tx) => run(tx, sql, params)) : run(db, sql, params)),
+    queryAll: (statements) => (pgSchema ? pinned((tx) => queryAll(tx, statements)) : queryAll(db, statements)),
     target: { database: (owned ? options.dataDir : (db as { dataDir?: string }).dataDir) ?? "in-memory" },
-    query: (sql, params) => run(db, sql, params),
-    queryAll: (statements) => queryAll(db, statements),
     atomic: {
       kind: "session",
       withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-        return db.transaction(async (tx) => {
-          // PGlite's transaction() opens one with BEGIN; ending it at once leaves the mutex held and
-          // the connection in autocommit, a plain pinned session on which the caller runs its own
-          // BEGIN … COMMIT. PGlite's closing COMMIT then finds nothing to commit, which is harmless.
-          await wrap("COMMIT", () => tx.query("COMMIT"));
-          return fn({ query: (sql, params) => run(tx, sql, params) });
-        });
+        return pinned((tx) => fn({ query: (sql, params) => run(tx, sql, params) }));
       },
     },
     close() {
@@ -106,8 +110,35 @@ async function run(target: PgliteQueryable, sql: string, params?: unknown[]): Pr
   return { rows: last?.rows ?? [], rowsAffected: last?.affectedRows };
 }
 
+/**
+ * Runs `fn` on PGlite's one connection, holding its transaction mutex. PGlite's transaction()
+ * opens one with BEGIN; ending it at once leaves the mutex held and the connection in autocommit, a
+ * plain pinned session on which the caller runs its own BEGIN … COMMIT. PGlite's closing COMMIT
+ * then finds nothing to commit, which is harmless. With a schema, search_path points at it for the
+ * session and is reset before the mutex is released.
+ */
+function pinnedSession<T>(
+  db: PgliteLike,
+  schema: string | undefined,
+  fn: (tx: PgliteQueryable) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await wrap("COMMIT", () => tx.query("COMMIT"));
+    if (schema === undefined) return fn(tx);
+    const setPath = searchPathSql(schema);
+    await wrap(setPath, () => tx.exec(setPath));
+    try {
+      return await fn(tx);
+    } finally {
+      // A failed unit may leave an aborted transaction: end it first, or RESET would fail too.
+      await tx.exec("ROLLBACK").catch(() => undefined);
+      await wrap(RESET_SEARCH_PATH, () => tx.exec(RESET_SEARCH_PATH));
+    }
+  });
+}
+
 /** Parameterless statements as one `exec` (one result per statement); others one by one. */
-async function queryAll(db: PgliteLike, statements: Statement[]): Promise<Row[][]> {
+async function queryAll(db: PgliteQueryable, statements: Statement[]): Promise<Row[][]> {
   if (statements.length === 0) return [];
   if (statements.every((statement) => !statement.params || statement.params.length === 0)) {
     const sql = statements.map((statement) => statement.sql.replace(/;\s*$/, "")).join("\n;\n");

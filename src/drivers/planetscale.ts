@@ -7,6 +7,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
@@ -61,6 +62,7 @@ export type PlanetScaleClientOptions<S extends Schema> = { schema: S } & PlanetS
  * const client = createClient({ schema, url: env.DATABASE_URL });
  */
 export function createClient<S extends Schema>(options: PlanetScaleClientOptions<S>): VibormClient<S> {
+  rejectPostgresOnlyOptions("planetscale", options);
   const { schema, ...driverOptions } = options;
   return createVibormClient({
     schema,

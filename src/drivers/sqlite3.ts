@@ -7,6 +7,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** A prepared statement (the part of better-sqlite3's `Statement` viborm uses). */
@@ -66,6 +67,7 @@ export type Sqlite3ClientOptions<S extends Schema> = { schema: S } & Sqlite3Driv
  * const client = createClient({ schema, filename: "app.db" });
  */
 export function createClient<S extends Schema>(options: Sqlite3ClientOptions<S>): VibormClient<S> {
+  rejectPostgresOnlyOptions("sqlite3", options);
   const { schema, ...driverOptions } = options;
   return createVibormClient({ schema, driver: () => createSqlite3Driver(driverOptions as Sqlite3DriverOptions) });
 }

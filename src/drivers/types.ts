@@ -40,6 +40,11 @@ export interface Driver {
   /** Which database it talks to, where the driver can tell (prompts name it before destroying data). */
   target?: DriverTarget;
   dialect: DialectName;
+  /**
+   * PostgreSQL family: the schema every statement of this driver runs in (its `search_path`), set
+   * by the `pgSchema` option. Absent: the connection's own search_path.
+   */
+  pgSchema?: string;
   /** Runs one statement (outside any transaction). Errors are `QueryFailedError` with the driver's error as `cause`. */
   query(sql: string, params?: unknown[]): Promise<QueryResult>;
   /**

@@ -24,6 +24,8 @@ export interface RuntimeContext {
   /** The schema the user declared. */
   desired: Snapshot;
   tableName: string;
+  /** PostgreSQL family: the schema the client lives in (`pgSchema`); introspection reads only it. */
+  pgSchema?: string;
   storage: MigrationStorageDriver | undefined;
   now: () => Date;
   emit: (event: MigrationEvent) => void;
@@ -37,6 +39,29 @@ export function createContext(client: VibormClient, options: MigrationClientOpti
       { argument: "client" },
     );
   }
+  const { tableName, lockTimeoutMs } = checkClientOptions(options);
+  const dialect = getDialect(driver.dialect);
+  const { pgSchema } = driver;
+  // Each schema has its own tracking table, so its own lock: two tenants never wait on each other.
+  const lockKey = pgSchema === undefined ? `viborm:${tableName}` : `viborm:${pgSchema}.${tableName}`;
+  return {
+    driver,
+    dialect,
+    strategy: selectStrategy(driver, dialect, { lockKey, lockTimeoutMs }),
+    desired: client.$snapshot,
+    tableName,
+    ...(pgSchema === undefined ? {} : { pgSchema }),
+    storage: options.storageDriver,
+    now: options.now ?? (() => new Date()),
+    emit: (event) => options.onEvent?.(event),
+  };
+}
+
+/**
+ * The tracking table name and lock timeout, checked (`INVALID_ARGUMENT`), with their defaults; the
+ * fleet checks them once this way before any tenant starts.
+ */
+export function checkClientOptions(options: MigrationClientOptions): { tableName: string; lockTimeoutMs: number } {
   const tableName = options.tableName ?? DEFAULT_TRACKING_TABLE;
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName)) {
     throw new InvalidArgumentError(
@@ -51,17 +76,7 @@ export function createContext(client: VibormClient, options: MigrationClientOpti
       value: lockTimeoutMs,
     });
   }
-  const dialect = getDialect(driver.dialect);
-  return {
-    driver,
-    dialect,
-    strategy: selectStrategy(driver, dialect, { lockKey: `viborm:${tableName}`, lockTimeoutMs }),
-    desired: client.$snapshot,
-    tableName,
-    storage: options.storageDriver,
-    now: options.now ?? (() => new Date()),
-    emit: (event) => options.onEvent?.(event),
-  };
+  return { tableName, lockTimeoutMs };
 }
 
 /** The storage driver, or `STORAGE_REQUIRED` for an operation that needs one. */

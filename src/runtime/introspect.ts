@@ -9,7 +9,10 @@ import type { RuntimeContext } from "./context.js";
  * viborm's bookkeeping are invisible.
  */
 export async function introspect(context: RuntimeContext): Promise<Snapshot> {
-  const options: IntrospectOptions = { excludeTables: [context.tableName, PROGRESS_TABLE] };
+  const options: IntrospectOptions = {
+    excludeTables: [context.tableName, PROGRESS_TABLE],
+    ...(context.pgSchema === undefined ? {} : { schema: context.pgSchema }),
+  };
   const { dialect, driver } = context;
   const results = await driver.queryAll(dialect.introspection.queries(options));
   return dialect.normalize(dialect.introspection.read(results, options));

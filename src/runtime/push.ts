@@ -18,6 +18,7 @@ import {
   planDecisions,
   sealPlan,
 } from "./push-plan.js";
+import { ensureSchema } from "./tracking.js";
 import type { PushOptions, PushResult } from "./types.js";
 
 /**
@@ -92,6 +93,7 @@ async function pushPlan(context: RuntimeContext, options: PushOptions): Promise<
 }
 
 async function execute(context: RuntimeContext, statements: Statement[]): Promise<void> {
+  await ensureSchema(context);
   const started = Date.now();
   context.emit({ type: "push:start", statements: statements.length });
   await context.strategy.run({ label: "push", statements, tracking: [] });

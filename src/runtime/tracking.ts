@@ -2,6 +2,7 @@
  * The tracking table: one row per applied migration, keyed by id.
  */
 import { driverErrorCode } from "../atomic/failure.js";
+import { createSchemaStatement } from "../dialects/postgres/schema.js";
 import type { Row, Statement, TrackingRecord } from "../dialects/types.js";
 import type { RuntimeContext } from "./context.js";
 import type { Migration } from "./types.js";
@@ -19,7 +20,7 @@ export async function readTracking(context: RuntimeContext): Promise<TrackingRec
  */
 export async function ensureTracking(context: RuntimeContext): Promise<TrackingRecord[]> {
   const { dialect, driver, tableName } = context;
-  const create = dialect.tracking.create(tableName);
+  const create = [...schemaSetup(context), ...dialect.tracking.create(tableName)];
   const select = dialect.tracking.select(tableName);
   if (driver.atomic.kind === "batch") {
     let results: Row[][];
@@ -38,6 +39,14 @@ export async function ensureTracking(context: RuntimeContext): Promise<TrackingR
   await context.strategy.run({ label: "tracking", statements: create, tracking: [] });
   const { rows } = await driver.query(select.sql, select.params);
   return dialect.tracking.read(rows);
+}
+
+/**
+ * Creates the client's `pgSchema` when missing (one statement, one round trip), before a push runs
+ * unqualified DDL into it. Nothing without a pgSchema.
+ */
+export async function ensureSchema(context: RuntimeContext): Promise<void> {
+  for (const statement of schemaSetup(context)) await context.driver.query(statement.sql, statement.params);
 }
 
 /** The tracking insert for a migration applied now. */
@@ -64,6 +73,11 @@ export function trackingPrecheck(
 }
 
 // internal
+
+/** `CREATE SCHEMA IF NOT EXISTS` for a client with a `pgSchema`; nothing otherwise. */
+function schemaSetup(context: RuntimeContext): Statement[] {
+  return context.pgSchema === undefined ? [] : [createSchemaStatement(context.pgSchema)];
+}
 
 async function readTrackingIfExists(context: RuntimeContext): Promise<TrackingRecord[] | undefined> {
   const { dialect, driver, tableName } = context;

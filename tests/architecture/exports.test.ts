@@ -28,6 +28,8 @@ const CONTRACT: Record<string, string[]> = {
   "./migrations/storage/unstorage": ["createUnstorageDriver"],
   "./migrations/storage/bundle": ["createBundleStorageDriver"],
   "./config": ["defineConfig"],
+  "./fleet": ["createFleet"],
+  "./fleet/workflow": ["createFleetWorkflow", "startFleetWorkflow", "readFleetWorkflow"],
 };
 
 const subpaths = Object.entries(pkg.exports).filter(([path]) => path !== "./package.json");

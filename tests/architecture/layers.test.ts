@@ -20,6 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   atomic: ["atomic", "util", "errors"],
   storage: ["storage", "util", "errors"],
   runtime: ["runtime", "atomic", "dialects", "diff", "schema", "storage", "util", "errors"],
+  fleet: ["fleet", "runtime", "storage", "util", "errors"],
   ".": ["drivers", "schema", "runtime", "storage", "util", "errors"],
 };
 

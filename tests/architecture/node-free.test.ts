@@ -20,6 +20,8 @@ const EDGE_ENTRIES = [
   "drivers/planetscale.ts",
   "drivers/d1.ts",
   "drivers/d1-http.ts",
+  "fleet/index.ts",
+  "fleet/workflow/index.ts",
 ].filter((entry) => existsSync(SRC + entry));
 
 const NODE_ONLY_PACKAGES = new Set(["pg", "mysql2", "mysql2/promise", "better-sqlite3", "@electric-sql/pglite"]);
@@ -44,7 +46,7 @@ describe("edge entries import no Node-only module", () => {
 
   test("the core folders never name a Node module, even in type imports", async () => {
     const { readdirSync, readFileSync, statSync } = await import("node:fs");
-    const core = ["schema", "diff", "dialects", "atomic", "runtime", "util"];
+    const core = ["schema", "diff", "dialects", "atomic", "runtime", "util", "fleet"];
     const offenders: string[] = [];
     const visit = (dir: string) => {
       for (const name of readdirSync(dir)) {

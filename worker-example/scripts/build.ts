@@ -72,6 +72,8 @@ export async function buildWorker(options: BuildWorkerOptions = {}): Promise<Bui
     conditions: ["workerd", "worker", "browser"],
     target: "es2022",
     tsconfig: TSCONFIG,
+    // The Workers runtime's own modules (cloudflare:workers for the fleet's Workflow), as wrangler leaves them.
+    external: ["cloudflare:*"],
     minify: options.minify ?? false,
     write: false,
     metafile: true,

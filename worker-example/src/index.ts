@@ -14,10 +14,12 @@ import { isVibormError } from "viborm";
 import { createClient } from "viborm/d1";
 import { createMigrationClient, type MigrationClient } from "viborm/migrations";
 import type { Env, ScheduledControllerLike } from "./env.js";
+import { handleFleetRequest, startFleetFromCron } from "./fleet.js";
 import { schema } from "./schema.js";
 import { migrationStorage, migrationsSource } from "./storage.js";
 
 export type { Env } from "./env.js";
+export { FleetWorkflow } from "./fleet.js";
 
 export default {
   /** Applies pending migrations; a failure is logged and rethrown so the invocation is marked failed. */
@@ -35,10 +37,16 @@ export default {
       log({ event: "migrations.failed", cron: controller.cron, error: describeError(error) });
       throw error;
     }
+    if (env.FLEET_ON_CRON === "true") {
+      const id = await startFleetFromCron(env, controller.scheduledTime);
+      log({ event: "fleet.started", cron: controller.cron, id });
+    }
   },
 
   /** `GET /migrations` → `[{ id, name, state, appliedAt? }, …]`, oldest first. */
   async fetch(request: Request, env: Env): Promise<Response> {
+    const fleet = await handleFleetRequest(request, env);
+    if (fleet) return fleet;
     const { pathname } = new URL(request.url);
     if (request.method !== "GET" || pathname !== "/migrations") {
       return Response.json({ error: "not found" }, { status: 404 });

@@ -1,0 +1,89 @@
+/**
+ * `pgSchema`, the PostgreSQL schema one client lives in: checking the option, the `search_path`
+ * statements the PostgreSQL drivers run, and the refusal of PostgreSQL-only options elsewhere.
+ */
+import { InvalidArgumentError } from "../errors.js";
+
+/** The PostgreSQL schema a client lives in (the PostgreSQL drivers' `pgSchema` option). */
+export interface PgSchemaOption {
+  /**
+   * Every table, enum type and the tracking table live in this PostgreSQL schema, created when
+   * missing; nothing outside it is read or planned. Migration SQL names no schema (the connection's
+   * `search_path` is set to it), so one migration set serves every tenant schema.
+   * @default the connection's own search_path (usually "public")
+   * @example createClient({ schema, databaseUrl, pgSchema: "tenant_42" })
+   */
+  pgSchema?: string;
+}
+
+/** The options only the PostgreSQL family (pg, pglite, neon-http) understands. */
+export const POSTGRES_ONLY_OPTIONS = ["pgSchema"] as const;
+
+/**
+ * Throws `INVALID_ARGUMENT` when a non-PostgreSQL driver is given a PostgreSQL-only option, rather
+ * than silently putting every tenant's tables in one database.
+ *
+ * @example rejectPostgresOnlyOptions("sqlite3", options);
+ */
+export function rejectPostgresOnlyOptions(driver: string, options: object): void {
+  for (const name of POSTGRES_ONLY_OPTIONS) {
+    if ((options as Record<string, unknown>)[name] === undefined) continue;
+    throw new InvalidArgumentError(
+      `${name} is a PostgreSQL option: viborm/${driver} cannot use it; give each tenant its own database instead.`,
+      { argument: name, value: (options as Record<string, unknown>)[name], problem: `not supported by ${driver}` },
+    );
+  }
+}
+
+/**
+ * The checked `pgSchema`: `undefined` when not given, else a plain identifier (letters, digits and
+ * underscores, not starting with a digit, at most 63 characters, PostgreSQL's limit). Anything else
+ * is `INVALID_ARGUMENT`, so the name needs no escaping wherever it goes (a startup option, a URL).
+ *
+ * @example checkPgSchema("tenant_42") // → "tenant_42"
+ */
+export function checkPgSchema(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value) && !/^pg_/i.test(value)) return value;
+  throw new InvalidArgumentError(
+    `pgSchema ${JSON.stringify(value)} is not a plain PostgreSQL schema name (letters, digits, underscores; at most 63; not pg_…).`,
+    { argument: "pgSchema", value, problem: "not a plain identifier" },
+  );
+}
+
+/**
+ * `SET search_path TO "schema"`: only that schema, so an unqualified name can never fall through to
+ * another tenant's table in `public` (`pg_catalog` is always searched first anyway).
+ *
+ * @example searchPathSql("tenant_42") // → 'SET search_path TO "tenant_42"'
+ */
+export function searchPathSql(schema: string): string {
+  return `SET search_path TO "${schema}"`;
+}
+
+/** Restores the session's own `search_path` (from the connection string, role or database). */
+export const RESET_SEARCH_PATH = "RESET search_path";
+
+/**
+ * A connection string whose startup `options` also set `search_path`, so every connection of a
+ * pool opened from it starts in the schema at no extra round trip. Existing `options` are kept.
+ * Returns `undefined` for a string that is not a URL (the caller then passes `options` itself).
+ *
+ * @example withSearchPathOption("postgres://u@h/db", "t1") // → "postgres://u@h/db?options=-c+search_path%3D%22t1%22"
+ */
+export function withSearchPathOption(databaseUrl: string, schema: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(databaseUrl);
+  } catch {
+    return undefined;
+  }
+  const existing = url.searchParams.get("options");
+  url.searchParams.set("options", `${existing ? `${existing} ` : ""}${searchPathOption(schema)}`);
+  return url.toString();
+}
+
+/** The startup option setting `search_path`, e.g. `-c search_path="t1"`. */
+export function searchPathOption(schema: string): string {
+  return `-c search_path="${schema}"`;
+}

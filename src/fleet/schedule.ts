@@ -1,0 +1,102 @@
+/**
+ * The fleet's scheduler: reads tenants one at a time and keeps at most `concurrency` running;
+ * canaries first, then the rest only if every canary succeeded; no new start once more than
+ * `maxFailures` tenants have failed. A tenant never started is `skipped`, untouched.
+ */
+import { FleetSourceFailedError } from "../errors.js";
+import { summarize } from "./report.js";
+import { checkTenant, duplicateTenant, readTenants } from "./tenants.js";
+import type { FleetTenantReport, Tenant, TenantSource } from "./types.js";
+
+/** How the scheduler starts tenants. */
+export interface SchedulePolicy {
+  concurrency: number;
+  canary: number;
+  maxFailures: number;
+}
+
+/** Migrates one tenant; never rejects (a failure is a `"failed"` line). */
+export type RunTenant = (tenant: Tenant, index: number) => Promise<FleetTenantReport>;
+
+/**
+ * Every tenant's line, in the source's order. A source that fails while being read stops new
+ * starts; the tenants already running finish, then `FLEET_SOURCE_FAILED` carries what was done.
+ *
+ * @example const lines = await schedule(tenants, { concurrency: 8, canary: 1, maxFailures: 0 }, run);
+ */
+export async function schedule(
+  source: TenantSource,
+  policy: SchedulePolicy,
+  run: RunTenant,
+): Promise<FleetTenantReport[]> {
+  const state = createState(policy, run);
+  const iterator = readTenants(source)[Symbol.asyncIterator]();
+  let index = 0;
+  try {
+    for (; ; index++) {
+      // Wait for a free slot before reading the next tenant, so only running tenants are held.
+      await state.slot();
+      if (index === policy.canary) await state.drain();
+      const next = await iterator.next();
+      if (next.done) break;
+      state.admit(next.value, index);
+    }
+  } catch (error) {
+    await state.drain();
+    const lines = state.lines.filter((line) => line !== undefined);
+    throw new FleetSourceFailedError(
+      `Reading the fleet's tenants failed after ${index} tenants: ${error instanceof Error ? error.message : String(error)}; the tenants already read finished (meta.report), the rest never started.`,
+      {
+        problem: error instanceof Error ? error.message : String(error),
+        tenantsRead: index,
+        report: { tenants: lines, summary: { ...summarize(lines) } },
+      },
+      { cause: error },
+    );
+  }
+  await state.drain();
+  return state.lines;
+}
+
+// internal
+
+function createState(policy: SchedulePolicy, run: RunTenant) {
+  const lines: FleetTenantReport[] = [];
+  const running = new Set<Promise<void>>();
+  const seen = new Set<string>();
+  let failed = 0;
+  let canaryFailed = false;
+  const stopped = () => canaryFailed || failed > policy.maxFailures;
+  const record = (index: number, line: FleetTenantReport) => {
+    lines[index] = line;
+    if (line.state !== "failed") return;
+    failed += 1;
+    if (index < policy.canary) canaryFailed = true;
+  };
+  return {
+    lines,
+    async slot(): Promise<void> {
+      while (running.size >= policy.concurrency) await Promise.race(running);
+    },
+    async drain(): Promise<void> {
+      while (running.size > 0) await Promise.race(running);
+    },
+    admit(value: unknown, index: number): void {
+      const checked = checkTenant(value, index);
+      const { id } = checked;
+      if (stopped()) {
+        lines[index] = { id, state: "skipped", applied: [] };
+        return;
+      }
+      const error = checked.error ?? (seen.has(id) ? duplicateTenant(id) : undefined);
+      seen.add(id);
+      if (error || !checked.tenant) {
+        record(index, { id, state: "failed", applied: [], ...(error ? { error } : {}) });
+        return;
+      }
+      const task = run(checked.tenant, index).then((line) => record(index, line));
+      const tracked = task.finally(() => running.delete(tracked));
+      running.add(tracked);
+    },
+  };
+}
