@@ -23,6 +23,7 @@ export type ErrorCode =
   | "INVALID_STORAGE_KEY"
   | "STORAGE_FAILED"
   | "QUERY_FAILED"
+  | "CONNECTION_FAILED"
   | "CONFIG_ERROR"
   | "FLEET_SOURCE_FAILED"
   | "PLAN_STALE";
@@ -56,6 +57,8 @@ export interface ErrorMeta {
   INVALID_STORAGE_KEY: { key: string; problem: string };
   STORAGE_FAILED: { key: string; operation: "get" | "put" | "delete" | "list"; driver: string };
   QUERY_FAILED: { sql: string; driver?: string };
+  /** Where the driver tried to connect: host and database only, never a user, password or token. */
+  CONNECTION_FAILED: { driver: string; host?: string; database?: string; reason: string };
   CONFIG_ERROR: { path?: string; problem: string };
   FLEET_SOURCE_FAILED: {
     problem: string;
@@ -232,6 +235,16 @@ export class PlanStaleError extends VibormError<"PLAN_STALE"> {
 export class QueryFailedError extends VibormError<"QUERY_FAILED"> {
   constructor(message: string, meta: ErrorMeta["QUERY_FAILED"], options?: { cause?: unknown }) {
     super("QUERY_FAILED", message, meta, options);
+  }
+}
+
+/**
+ * The database could not be reached, refused the credentials, or does not exist: no command reads
+ * this as state ("pending", "nothing to do"). The driver's error is the `cause`.
+ */
+export class ConnectionFailedError extends VibormError<"CONNECTION_FAILED"> {
+  constructor(message: string, meta: ErrorMeta["CONNECTION_FAILED"], options?: { cause?: unknown }) {
+    super("CONNECTION_FAILED", message, meta, options);
   }
 }
 

@@ -6,10 +6,11 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { connectionFailed, errorCode, isNetworkCode, isPostgresConnectionCode } from "./connection-errors.js";
 import { pinPoolToSchema } from "./pg-pool-schema.js";
 import { checkPgSchema, type PgSchemaOption, searchPathOption, withSearchPathOption } from "./pg-schema.js";
 import { configTarget, urlTarget } from "./target.js";
-import type { Driver, QueryResult, Session } from "./types.js";
+import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
 /** The result of one statement, as node-postgres returns it. */
 export interface PgResultLike {
@@ -77,20 +78,21 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
   const given = options.pool && pgSchema ? pinPoolToSchema(options.pool, pgSchema) : options.pool;
   const pool: PgPoolLike = given ?? openPool(options.databaseUrl, pgSchema);
   let closed: Promise<void> | undefined;
+  const target = owned ? urlTarget(options.databaseUrl) : configTarget((pool as { options?: unknown }).options);
   return {
     name: "pg",
     dialect: "postgres",
     ...(pgSchema === undefined ? {} : { pgSchema }),
-    target: owned ? urlTarget(options.databaseUrl) : configTarget((pool as { options?: unknown }).options),
-    query: (sql, params) => run(pool, sql, params),
-    queryAll: (statements) => queryAll(pool, statements),
+    target,
+    query: (sql, params) => run(target, pool, sql, params),
+    queryAll: (statements) => queryAll(target, pool, statements),
     atomic: {
       kind: "session",
       async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-        const connection = await wrap("connect", () => pool.connect());
+        const connection = await wrap(target, "connect", () => pool.connect());
         let failed = false;
         try {
-          return await fn({ query: (sql, params) => run(connection, sql, params) });
+          return await fn({ query: (sql, params) => run(target, connection, sql, params) });
         } catch (error) {
           failed = true;
           throw error;
@@ -127,8 +129,8 @@ function openPool(databaseUrl: string | undefined, pgSchema: string | undefined)
 
 type Queryable = Pick<PgPoolLike, "query">;
 
-async function run(target: Queryable, sql: string, params?: unknown[]): Promise<QueryResult> {
-  const raw = await wrap(sql, () => target.query(sql, params && params.length > 0 ? params : undefined));
+async function run(target: DriverTarget, queryable: Queryable, sql: string, params?: unknown[]): Promise<QueryResult> {
+  const raw = await wrap(target, sql, () => queryable.query(sql, params && params.length > 0 ? params : undefined));
   const results = asResults(raw);
   const last = results[results.length - 1];
   return { rows: last?.rows ?? [], rowsAffected: last?.rowCount ?? undefined };
@@ -138,21 +140,22 @@ async function run(target: Queryable, sql: string, params?: unknown[]): Promise<
  * Parameterless statements go as one simple-protocol query holding them all (node-postgres then
  * returns one result per statement); statements with parameters run one after another on one connection.
  */
-async function queryAll(pool: PgPoolLike, statements: Statement[]): Promise<Row[][]> {
+async function queryAll(target: DriverTarget, pool: PgPoolLike, statements: Statement[]): Promise<Row[][]> {
   if (statements.length === 0) return [];
   if (statements.every((statement) => !statement.params || statement.params.length === 0)) {
     const sql = statements.map((statement) => statement.sql.replace(/;\s*$/, "")).join("\n;\n");
-    const results = asResults(await wrap(sql, () => pool.query(sql)));
+    const results = asResults(await wrap(target, sql, () => pool.query(sql)));
     if (results.length === statements.length) return results.map((result) => result.rows ?? []);
     throw new QueryFailedError(
       `Expected ${statements.length} results from one multi-statement query, got ${results.length}: a statement holds more than one.`,
       { sql, driver: "pg" },
     );
   }
-  const connection = await wrap("connect", () => pool.connect());
+  const connection = await wrap(target, "connect", () => pool.connect());
   try {
     const rows: Row[][] = [];
-    for (const statement of statements) rows.push((await run(connection, statement.sql, statement.params)).rows);
+    for (const statement of statements)
+      rows.push((await run(target, connection, statement.sql, statement.params)).rows);
     return rows;
   } finally {
     connection.release();
@@ -164,10 +167,13 @@ function asResults(raw: unknown): PgResultLike[] {
   return raw ? [raw as PgResultLike] : [];
 }
 
-async function wrap<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+async function wrap<T>(target: DriverTarget, sql: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
+    const code = errorCode(error);
+    if (code !== undefined && (isNetworkCode(code) || isPostgresConnectionCode(code)))
+      throw connectionFailed("pg", target, error);
     const message = error instanceof Error ? error.message : String(error);
     throw new QueryFailedError(`PostgreSQL query failed: ${message}`, { sql, driver: "pg" }, { cause: error });
   }

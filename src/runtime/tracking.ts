@@ -4,6 +4,7 @@
 import { driverErrorCode } from "../atomic/failure.js";
 import { createSchemaStatement } from "../dialects/postgres/schema.js";
 import type { Row, Statement, TrackingRecord } from "../dialects/types.js";
+import { isVibormError } from "../errors.js";
 import type { RuntimeContext } from "./context.js";
 import type { Migration } from "./types.js";
 
@@ -91,12 +92,18 @@ async function readTrackingIfExists(context: RuntimeContext): Promise<TrackingRe
   }
 }
 
-/** "No such table", as PostgreSQL (42P01), MySQL (ER_NO_SUCH_TABLE / 1146) and SQLite say it. */
+/**
+ * "No such table", from the database's codes: PostgreSQL 42P01, MySQL 1146. SQLite (and D1) give
+ * every such error the generic SQLITE_ERROR, so there its fixed "no such table" text is the
+ * signal; a failure to connect is never taken for a missing table.
+ */
 function isMissingTable(error: unknown): boolean {
+  if (isVibormError(error, "CONNECTION_FAILED")) return false;
   const code = driverErrorCode(error);
   if (code === "42P01" || code === "ER_NO_SUCH_TABLE" || code === "1146") return true;
+  if (code !== undefined && code !== "SQLITE_ERROR") return false;
   const message = String(
     (error as { cause?: { message?: unknown } })?.cause?.message ?? (error as Error)?.message ?? "",
   );
-  return /no such table|doesn't exist|does not exist/i.test(message);
+  return /no such table/i.test(message);
 }

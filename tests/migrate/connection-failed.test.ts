@@ -1,0 +1,58 @@
+/**
+ * A database that cannot be reached, refuses the role, or does not exist is CONNECTION_FAILED for
+ * every command that reads it — never "pending" or "nothing to do" (DESIGN "Errors from the database").
+ */
+import { isVibormError, type Schema } from "viborm";
+import { createMigrationClient } from "viborm/migrations";
+import { createClient } from "viborm/pg";
+import { beforeAll, describe, expect, test } from "vitest";
+import { generateSet, memoryStorage } from "../fleet/helpers.js";
+import { PG_URL, requireDatabase } from "../helpers/databases.js";
+
+const base = new URL(PG_URL);
+const urls = {
+  "a missing database": Object.assign(new URL(PG_URL), { pathname: "/viborm_no_such_database" }).toString(),
+  "a missing role": Object.assign(new URL(PG_URL), { username: "viborm_no_such_role" }).toString(),
+  "a host nobody listens on": `postgres://nobody@127.0.0.1:9${base.pathname}`,
+};
+
+let available = false;
+beforeAll(async () => {
+  available = await requireDatabase("postgres", "PostgreSQL connection-failure tests");
+});
+
+describe.each(Object.entries(urls))("PostgreSQL: %s", (_what, url) => {
+  const make = <S extends Schema>(schema: S) => createClient({ schema, databaseUrl: url });
+
+  test("status, apply, apply --dry-run, rollback, reset and push fail with CONNECTION_FAILED", async (ctx) => {
+    if (!available) return ctx.skip();
+    const storage = memoryStorage();
+    await generateSet(make, storage);
+    const client = make({});
+    const migrations = createMigrationClient(client, { storageDriver: storage });
+    try {
+      const calls: [string, () => Promise<unknown>][] = [
+        ["status", () => migrations.status()],
+        ["apply", () => migrations.apply()],
+        ["apply dry-run", () => migrations.apply({ dryRun: true })],
+        ["rollback", () => migrations.rollback()],
+        ["reset", () => migrations.reset()],
+        ["push", () => migrations.push({ force: true })],
+      ];
+      for (const [name, call] of calls) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isVibormError(error) ? error.code : error, name).toBe("CONNECTION_FAILED");
+        if (isVibormError(error, "CONNECTION_FAILED")) {
+          expect(error.meta.driver).toBe("pg");
+          expect(error.meta.host).toBe(new URL(url).host);
+          expect(JSON.stringify(error.toJSON())).not.toContain("nobody@");
+        }
+      }
+    } finally {
+      await client.$close();
+    }
+  });
+});
