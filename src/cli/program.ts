@@ -121,7 +121,7 @@ function addForwardCommands(migrate: Command, runner: Runner): void {
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).applyCommand(c, flags), flags));
   common(migrate.command("status"), true)
     .description("list migrations: applied, pending, modified (changed after applying) or missing")
-    .option("--exit-code", "exit with 2 when migrations are pending or modified (for CI gates)")
+    .option("--exit-code", "exit with 2 when migrations are pending, modified or missing (for CI gates)")
     .addHelpText("after", EXAMPLES.status)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).statusCommand(c, flags), flags));
   common(migrate.command("lint"), true)

@@ -26,6 +26,34 @@ export function isPostgresConnectionCode(code: string): boolean {
   return code.startsWith("08") || code.startsWith("28") || code === "3D000" || code === "57P03";
 }
 
+/**
+ * MySQL/MariaDB errors that mean the session never started (or is gone): access denied to the user
+ * (1045, or 1698 when MariaDB refuses the account outright) or the database (1044), an unknown database (1049), and the client's lost or refused
+ * connection codes (2002, 2003, 2005, 2006, 2013). mysql2 reports the names, HTTP drivers the numbers.
+ */
+export function isMysqlConnectionCode(code: string | number): boolean {
+  return MYSQL_CONNECTION_CODES.has(String(code));
+}
+
+const MYSQL_CONNECTION_CODES = new Set([
+  "1044",
+  "1045",
+  "1049",
+  "1698",
+  "2002",
+  "2003",
+  "2005",
+  "2006",
+  "2013",
+  "ER_DBACCESS_DENIED_ERROR",
+  "ER_ACCESS_DENIED_ERROR",
+  "ER_ACCESS_DENIED_NO_PASSWORD_ERROR",
+  "ER_BAD_DB_ERROR",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+]);
+
 /** True for a Node socket error code (`ECONNREFUSED`, `ENOTFOUND`, …). */
 export function isNetworkCode(code: string): boolean {
   return NETWORK_CODES.has(code);

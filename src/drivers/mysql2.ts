@@ -6,9 +6,10 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { connectionFailed, errorCode, isMysqlConnectionCode, isNetworkCode } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { configTarget, urlTarget } from "./target.js";
-import type { Driver, QueryResult, Session } from "./types.js";
+import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
 /** Something that runs SQL the mysql2/promise way: resolves to `[rows or result header, fields]`. */
 export interface MysqlQueryableLike {
@@ -71,18 +72,20 @@ export function createMysql2Driver(options: Mysql2DriverOptions): Driver {
   const owned = options.pool === undefined;
   const pool: MysqlPoolLike = options.pool ?? openPool(options.databaseUrl);
   let closed: Promise<void> | undefined;
+  const target = owned
+    ? urlTarget(options.databaseUrl)
+    : configTarget((pool as { pool?: { config?: { connectionConfig?: unknown } } }).pool?.config?.connectionConfig);
+  const run = (queryable: MysqlQueryableLike, sql: string, params?: unknown[]) => runOn(target, queryable, sql, params);
   return {
     name: "mysql2",
     dialect: "mysql",
-    target: owned
-      ? urlTarget(options.databaseUrl)
-      : configTarget((pool as { pool?: { config?: { connectionConfig?: unknown } } }).pool?.config?.connectionConfig),
+    target,
     query: (sql, params) => run(pool, sql, params),
-    queryAll: (statements) => queryAll(pool, statements, owned),
+    queryAll: (statements) => queryAll(target, pool, statements, owned),
     atomic: {
       kind: "session",
       async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-        const connection = await wrap("getConnection", () => pool.getConnection());
+        const connection = await wrap(target, "getConnection", () => pool.getConnection());
         let failed = false;
         try {
           return await fn({ query: (sql, params) => run(connection, sql, params) });
@@ -117,8 +120,15 @@ function openPool(databaseUrl: string | undefined): MysqlPoolLike {
   }) as unknown as MysqlPoolLike;
 }
 
-async function run(target: MysqlQueryableLike, sql: string, params?: unknown[]): Promise<QueryResult> {
-  const [result] = await wrap(sql, () => target.query(sql, params && params.length > 0 ? params : undefined));
+async function runOn(
+  target: DriverTarget,
+  queryable: MysqlQueryableLike,
+  sql: string,
+  params?: unknown[],
+): Promise<QueryResult> {
+  const [result] = await wrap(target, sql, () =>
+    queryable.query(sql, params && params.length > 0 ? params : undefined),
+  );
   return toQueryResult(result);
 }
 
@@ -126,12 +136,17 @@ async function run(target: MysqlQueryableLike, sql: string, params?: unknown[]):
  * One multi-statement query on a pool the driver opened (mysql2 then returns one result per
  * statement); otherwise, or with parameters, one statement after another on one connection.
  */
-async function queryAll(pool: MysqlPoolLike, statements: Statement[], multipleStatements: boolean): Promise<Row[][]> {
+async function queryAll(
+  target: DriverTarget,
+  pool: MysqlPoolLike,
+  statements: Statement[],
+  multipleStatements: boolean,
+): Promise<Row[][]> {
   if (statements.length === 0) return [];
   const parameterless = statements.every((statement) => !statement.params || statement.params.length === 0);
   if (multipleStatements && parameterless && statements.length > 1) {
     const sql = statements.map((statement) => statement.sql.trim().replace(/;+$/, "")).join(";\n");
-    const [results] = await wrap(sql, () => pool.query(sql));
+    const [results] = await wrap(target, sql, () => pool.query(sql));
     if (Array.isArray(results) && results.length === statements.length) {
       return results.map((result) => toQueryResult(result).rows);
     }
@@ -140,10 +155,11 @@ async function queryAll(pool: MysqlPoolLike, statements: Statement[], multipleSt
       { sql, driver: "mysql2" },
     );
   }
-  const connection = await wrap("getConnection", () => pool.getConnection());
+  const connection = await wrap(target, "getConnection", () => pool.getConnection());
   try {
     const rows: Row[][] = [];
-    for (const statement of statements) rows.push((await run(connection, statement.sql, statement.params)).rows);
+    for (const statement of statements)
+      rows.push((await runOn(target, connection, statement.sql, statement.params)).rows);
     return rows;
   } finally {
     connection.release();
@@ -157,10 +173,13 @@ function toQueryResult(result: unknown): QueryResult {
   return { rows: [], rowsAffected: typeof affected === "number" ? affected : undefined };
 }
 
-async function wrap<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+async function wrap<T>(target: DriverTarget, sql: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
+    const code = errorCode(error);
+    if (code !== undefined && (isNetworkCode(code) || isMysqlConnectionCode(code)))
+      throw connectionFailed("mysql2", target, error);
     const message = error instanceof Error ? error.message : String(error);
     throw new QueryFailedError(`The MySQL query failed: ${message}`, { sql, driver: "mysql2" }, { cause: error });
   }

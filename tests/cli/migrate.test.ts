@@ -172,6 +172,17 @@ describe("viborm migrate apply and status", () => {
     expect(apply.json().error).toMatchObject({ code: "CHECKSUM_MISMATCH", meta: { migrations: [{ id: init }] } });
   });
 
+  test("an applied migration whose folder is gone is missing: status --exit-code 2", async () => {
+    const [init, posts] = await twoMigrations();
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    renameSync(join(project.dir, "migrations", posts), join(project.dir, "gone"));
+    const status = await project.run(["migrate", "status", "--json", "--exit-code"]);
+    expect(status.code).toBe(2);
+    expect(status.json().summary).toEqual({ applied: 1, pending: 0, modified: 0, missing: 1 });
+    expect(status.json().migrations).toContainEqual(expect.objectContaining({ id: init, state: "applied" }));
+    expect(status.json().migrations).toContainEqual(expect.objectContaining({ id: posts, state: "missing" }));
+  });
+
   test("an older pending migration (a merged branch) needs --allow-out-of-order", async () => {
     const [init, posts] = await twoMigrations();
     // Hide init while add-posts is applied, as if init came from a branch merged later.

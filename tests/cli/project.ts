@@ -50,6 +50,8 @@ export interface JsonDoc {
   down: string[];
   keys: string[];
   summary: Record<string, number>;
+  /** status: every migration with its state. */
+  migrations: { id: string; name: string; state: string }[];
 }
 
 /** The migrations of a document's `applied` list (apply, reset). */

@@ -4,10 +4,11 @@
  */
 import { isVibormError, type Schema } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
+import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient } from "viborm/pg";
 import { beforeAll, describe, expect, test } from "vitest";
 import { generateSet, memoryStorage } from "../fleet/helpers.js";
-import { PG_URL, requireDatabase } from "../helpers/databases.js";
+import { MYSQL_URL, PG_URL, requireDatabase } from "../helpers/databases.js";
 
 const base = new URL(PG_URL);
 const urls = {
@@ -16,16 +17,41 @@ const urls = {
   "a host nobody listens on": `postgres://nobody@127.0.0.1:9${base.pathname}`,
 };
 
-let available = false;
+const mysqlUrls = {
+  "a missing database": Object.assign(new URL(MYSQL_URL), { pathname: "/viborm_no_such_database" }).toString(),
+  "a refused user": Object.assign(new URL(MYSQL_URL), {
+    username: "viborm_no_such_user",
+    password: "s3cret-pw",
+  }).toString(),
+  "a host nobody listens on": `mysql://nobody@127.0.0.1:9${new URL(MYSQL_URL).pathname}`,
+};
+
+const available = { postgres: false, mysql: false };
 beforeAll(async () => {
-  available = await requireDatabase("postgres", "PostgreSQL connection-failure tests");
+  available.postgres = await requireDatabase("postgres", "PostgreSQL connection-failure tests");
+  available.mysql = await requireDatabase("mysql", "MySQL connection-failure tests");
 });
 
-describe.each(Object.entries(urls))("PostgreSQL: %s", (_what, url) => {
-  const make = <S extends Schema>(schema: S) => createClient({ schema, databaseUrl: url });
+const cases = [
+  ...Object.entries(urls).map(([what, url]) => ({
+    name: `PostgreSQL: ${what}`,
+    kind: "postgres" as const,
+    driver: "pg",
+    url,
+    make: <S extends Schema>(schema: S) => createClient({ schema, databaseUrl: url }),
+  })),
+  ...Object.entries(mysqlUrls).map(([what, url]) => ({
+    name: `MySQL: ${what}`,
+    kind: "mysql" as const,
+    driver: "mysql2",
+    url,
+    make: <S extends Schema>(schema: S) => createMysqlClient({ schema, databaseUrl: url }),
+  })),
+];
 
+describe.each(cases)("$name", ({ kind, driver, url, make }) => {
   test("status, apply, apply --dry-run, rollback, reset and push fail with CONNECTION_FAILED", async (ctx) => {
-    if (!available) return ctx.skip();
+    if (!available[kind]) return ctx.skip();
     const storage = memoryStorage();
     await generateSet(make, storage);
     const client = make({});
@@ -46,9 +72,11 @@ describe.each(Object.entries(urls))("PostgreSQL: %s", (_what, url) => {
         );
         expect(isVibormError(error) ? error.code : error, name).toBe("CONNECTION_FAILED");
         if (isVibormError(error, "CONNECTION_FAILED")) {
-          expect(error.meta.driver).toBe("pg");
+          expect(error.meta.driver).toBe(driver);
           expect(error.meta.host).toBe(new URL(url).host);
-          expect(JSON.stringify(error.toJSON())).not.toContain("nobody@");
+          const json = JSON.stringify(error.toJSON());
+          expect(json).not.toContain("nobody@");
+          expect(json).not.toContain("s3cret-pw");
         }
       }
     } finally {

@@ -72,7 +72,9 @@ export function fleetApplyCommand(context: CommandContext, flags: FleetApplyFlag
 export function fleetStatusCommand(context: CommandContext, flags: FleetStatusFlags): Promise<number> {
   return withFleet(context, flags, "fleet status", "reading", async (fleet) => {
     const report = await fleet.status();
-    const behind = report.tenants.some((t) => t.state === "pending" || (t.modified?.length ?? 0) > 0);
+    const behind = report.tenants.some(
+      (t) => t.state === "pending" || (t.modified?.length ?? 0) > 0 || (t.missing?.length ?? 0) > 0,
+    );
     return { report, dryRun: false, ...(flags.exitCode && behind ? { exitCode: EXIT.pending } : {}) };
   });
 }

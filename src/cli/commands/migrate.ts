@@ -64,12 +64,12 @@ export async function applyCommand(context: CommandContext, flags: ApplyFlags): 
 
 /** `viborm migrate status` flags. */
 export interface StatusFlags extends CommonFlags {
-  /** Exit 2 when migrations are pending or modified (for CI gates). */
+  /** Exit 2 when migrations are pending, modified or missing (for CI gates). */
   exitCode?: boolean;
 }
 
 /**
- * Runs `viborm migrate status`; resolves to 0, or 2 with `--exit-code` when anything is pending or modified.
+ * Runs `viborm migrate status`; resolves to 0, or 2 with `--exit-code` when anything is pending, modified or missing.
  *
  * @example await statusCommand(context, { exitCode: true });
  */
@@ -83,7 +83,7 @@ export async function statusCommand(context: CommandContext, flags: StatusFlags)
       for (const line of statusLines(rows, output.color)) output.print(line);
       if (rows.length > 0) output.print(summaryLine(summary));
     }
-    return flags.exitCode && summary.pending + summary.modified > 0 ? EXIT.pending : EXIT.ok;
+    return flags.exitCode && summary.pending + summary.modified + summary.missing > 0 ? EXIT.pending : EXIT.ok;
   });
 }
 
