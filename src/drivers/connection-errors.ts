@@ -65,6 +65,30 @@ export function errorCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/**
+ * True when `error`, or an error it was caused by, carries a socket code, a code `isDatabaseCode`
+ * accepts, or an HTTP status refusing the credentials (401, 403). For HTTP drivers (`fetch`), a
+ * `TypeError` in the chain with no database code is fetch's own network failure, which is how the
+ * Fetch standard reports a request that got no response (the client libraries wrap it).
+ */
+export function isUnreachable(error: unknown, isDatabaseCode: (code: string) => boolean, overFetch = false): boolean {
+  let current: unknown = error;
+  let sawDatabaseCode = false;
+  let sawFetchFailure = false;
+  for (let depth = 0; depth < 6 && typeof current === "object" && current !== null; depth++) {
+    const { code, status } = current as { code?: unknown; status?: unknown };
+    if (typeof code === "string" && code !== "") {
+      if (isNetworkCode(code) || isDatabaseCode(code)) return true;
+      sawDatabaseCode = true;
+    }
+    if (status === 401 || status === 403) return true;
+    if (current instanceof TypeError) sawFetchFailure = true;
+    const next = current as { cause?: unknown; sourceError?: unknown };
+    current = next.cause ?? next.sourceError;
+  }
+  return overFetch && sawFetchFailure && !sawDatabaseCode;
+}
+
 /** `CONNECTION_FAILED` for `error`, naming where the driver tried to connect (no secret). */
 export function connectionFailed(
   driver: string,

@@ -11,6 +11,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { connectionFailed } from "./connection-errors.js";
 import { d1QueryFailed, fromD1Row, runBatch, toD1Value } from "./d1-shared.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { urlTarget } from "./target.js";
@@ -88,10 +89,15 @@ export function createD1HttpDriver(options: D1HttpDriverOptions): Driver {
     fetch: options.fetch ?? ((target, init) => globalThis.fetch(target, init)),
   };
   const locate = options.locateFailedStatement ?? true;
+  const target = { host: urlTarget(base).host ?? base, database: options.databaseId };
   let closed = false;
-  const post = (body: unknown): Promise<D1HttpResult[]> => {
-    if (closed) return Promise.reject(new Error("the viborm/d1-http client is closed"));
-    return postJson(endpoint, body);
+  const post = async (body: unknown): Promise<D1HttpResult[]> => {
+    if (closed) throw new Error("the viborm/d1-http client is closed");
+    try {
+      return await postJson(endpoint, body);
+    } catch (error) {
+      throw isUnreachable(error) ? connectionFailed("d1-http", target, error) : error;
+    }
   };
   const send = async (statements: Statement[]): Promise<QueryResult[]> => {
     const results = await post({ batch: statements.map(toQuery) });
@@ -101,7 +107,7 @@ export function createD1HttpDriver(options: D1HttpDriverOptions): Driver {
   return {
     name: "d1-http",
     dialect: "sqlite",
-    target: { host: urlTarget(base).host ?? base, database: options.databaseId },
+    target,
     async query(sql, params) {
       try {
         const results = await post(toQuery({ sql, params }));
@@ -163,9 +169,23 @@ async function postJson(endpoint: Endpoint, body: unknown): Promise<D1HttpResult
     response = await endpoint.fetch(endpoint.url, init);
     text = await response.text();
   } catch (error) {
-    throw new Error(redact(`request to the D1 HTTP API failed: ${messageOf(error)}`, endpoint.apiToken));
+    throw Object.assign(
+      new Error(redact(`request to the D1 HTTP API failed: ${messageOf(error)}`, endpoint.apiToken)),
+      {
+        unreachable: true,
+      },
+    );
   }
   return readPayload(response, text, endpoint.apiToken);
+}
+
+/**
+ * The request never reached the database: the network failed, or the API refused the token (401,
+ * 403) or knows no such account or database (404). Decided from the HTTP status, never the text.
+ */
+function isUnreachable(error: unknown): boolean {
+  const { status, unreachable } = (error ?? {}) as { status?: unknown; unreachable?: unknown };
+  return unreachable === true || status === 401 || status === 403 || status === 404;
 }
 
 function checkOptions(options: D1HttpDriverOptions): D1HttpDriverOptions {

@@ -6,7 +6,7 @@
  * Runtime-agnostic: Web APIs only, no client library (D1 has none to import).
  */
 import type { Row, Statement } from "../dialects/types.js";
-import { QueryFailedError } from "../errors.js";
+import { isVibormError, QueryFailedError, type VibormError } from "../errors.js";
 
 /**
  * A statement that always fails when it runs, and never earlier: SQLite raises "integer overflow"
@@ -77,12 +77,14 @@ export function d1ErrorCode(message: string): string | undefined {
 }
 
 /**
- * D1's error as a `QueryFailedError`: the message kept, the original error as `cause` with a
+ * D1's error as a `QueryFailedError` (a `CONNECTION_FAILED` passes through as it is): the message kept, the original error as `cause` with a
  * `code` (see {@link d1ErrorCode}) so callers can tell a constraint from a missing table.
  *
  * @example throw d1QueryFailed("d1", "SELECT * FROM nope", error);
  */
-export function d1QueryFailed(driver: string, sql: string, error: unknown): QueryFailedError {
+export function d1QueryFailed(driver: string, sql: string, error: unknown): VibormError {
+  // Already typed (the database was not reached): said as it is, not as a failed statement.
+  if (isVibormError(error, "CONNECTION_FAILED")) return error;
   const message = error instanceof Error ? error.message : String(error);
   const cause = withCode(error, message);
   return new QueryFailedError(`D1 query failed: ${message}`, { sql, driver }, { cause });

@@ -3,7 +3,7 @@
  */
 import mysql from "mysql2/promise";
 import type { Row, Statement } from "../dialects/types.js";
-import { QueryFailedError } from "../errors.js";
+import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { connectionFailed, errorCode, isMysqlConnectionCode, isNetworkCode } from "./connection-errors.js";
@@ -110,7 +110,11 @@ export function createMysql2Driver(options: Mysql2DriverOptions): Driver {
 // internal
 
 function openPool(databaseUrl: string | undefined): MysqlPoolLike {
-  if (!databaseUrl) throw new TypeError("viborm/mysql2 needs either databaseUrl or pool.");
+  if (!databaseUrl)
+    throw new InvalidArgumentError("viborm/mysql2 needs either databaseUrl or pool.", {
+      argument: "databaseUrl",
+      problem: "missing",
+    });
   return mysql.createPool({
     uri: databaseUrl,
     multipleStatements: true,

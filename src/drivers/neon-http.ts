@@ -9,9 +9,10 @@ import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { connectionFailed, isPostgresConnectionCode, isUnreachable } from "./connection-errors.js";
 import { checkPgSchema, type PgSchemaOption } from "./pg-schema.js";
 import { urlTarget } from "./target.js";
-import type { Driver, QueryResult } from "./types.js";
+import type { Driver, DriverTarget, QueryResult } from "./types.js";
 
 /** A query built by `sql.query(...)`: it runs when awaited, or as part of `sql.transaction([...])`. */
 export type NeonQueryLike = PromiseLike<unknown>;
@@ -116,15 +117,16 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions & PgSchemaOp
     if (closed) throw new QueryFailedError("The viborm/neon-http client is closed.", { sql: what, driver: DRIVER });
     return sql;
   };
+  const target = urlTarget(options.databaseUrl);
   return {
     name: DRIVER,
     dialect: "postgres",
     ...(pgSchema === undefined ? {} : { pgSchema }),
-    target: urlTarget(options.databaseUrl),
+    target,
     query: async (text, params) => {
-      if (pgSchema) return toQueryResult((await transaction(live, [{ sql: text, params }], {}, prefix))[0]);
+      if (pgSchema) return toQueryResult((await transaction(target, live, [{ sql: text, params }], {}, prefix))[0]);
       const sql = live(text);
-      const [result] = await run([{ sql: text, params }], () =>
+      const [result] = await run(target, [{ sql: text, params }], () =>
         sql.query(text, params ?? [], { fullResults: true, arrayMode: false }),
       );
       return toQueryResult(result);
@@ -133,14 +135,14 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions & PgSchemaOp
       if (statements.length === 0) return [];
       // Introspection reads go as a READ ONLY transaction; the tracking table's create-then-read may not.
       const readOnly = statements.every((statement) => READ_ONLY.test(statement.sql));
-      const results = await transaction(live, statements, { readOnly }, prefix);
+      const results = await transaction(target, live, statements, { readOnly }, prefix);
       return results.map((result) => result.rows);
     },
     atomic: {
       kind: "batch",
       async batch(statements) {
         if (statements.length === 0) return [];
-        return (await transaction(live, statements, {}, prefix)).map(toQueryResult);
+        return (await transaction(target, live, statements, {}, prefix)).map(toQueryResult);
       },
     },
     close() {
@@ -161,7 +163,11 @@ const READ_ONLY = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(?:select|with|valu
 function noop(): void {}
 
 function openSql(databaseUrl: string | undefined): NeonSqlLike {
-  if (!databaseUrl) throw new TypeError("viborm/neon-http needs either databaseUrl or sql.");
+  if (!databaseUrl)
+    throw new InvalidArgumentError("viborm/neon-http needs either databaseUrl or sql.", {
+      argument: "databaseUrl",
+      problem: "missing",
+    });
   // Checked here because Neon's own error for a malformed URL quotes it, password included.
   hostKey(databaseUrl);
   return neon(databaseUrl) as unknown as NeonSqlLike;
@@ -169,6 +175,7 @@ function openSql(databaseUrl: string | undefined): NeonSqlLike {
 
 /** One `sql.transaction` request: `prefix` (search_path) first, its results dropped, indexes kept. */
 async function transaction(
+  target: DriverTarget,
   live: (what: string) => NeonSqlLike,
   statements: Statement[],
   options: NeonCallOptions,
@@ -177,7 +184,7 @@ async function transaction(
   const all = [...prefix, ...statements];
   const sql = live(all.map((statement) => statement.sql).join(";\n"));
   try {
-    const results = await run(all, () => {
+    const results = await run(target, all, () => {
       const queries = all.map((statement) => sql.query(statement.sql, statement.params ?? []));
       return sql.transaction(queries, { ...options, fullResults: true, arrayMode: false });
     });
@@ -193,11 +200,16 @@ async function transaction(
 }
 
 /** Runs one request; its failure becomes a QueryFailedError naming the failed statement where it can. */
-async function run(statements: Statement[], send: () => PromiseLike<unknown>): Promise<NeonFullResultLike[]> {
+async function run(
+  target: DriverTarget,
+  statements: Statement[],
+  send: () => PromiseLike<unknown>,
+): Promise<NeonFullResultLike[]> {
   let raw: unknown;
   try {
     raw = await send();
   } catch (error) {
+    if (isUnreachable(error, isPostgresConnectionCode, true)) throw connectionFailed(DRIVER, target, error);
     throw failure(statements, error);
   }
   const results = (Array.isArray(raw) ? raw : [raw]) as NeonFullResultLike[];
@@ -314,7 +326,11 @@ function route(databaseUrl: string, endpoint: NeonFetchEndpoint): () => void {
 
 function dispatch(host: string, port: number | string, options?: { jwtAuth?: boolean }): string {
   const target = routes.get(`${host}:${port}`)?.endpoint ?? fallback;
-  if (target === undefined) throw new TypeError(`No Neon fetch endpoint for ${host}:${port}.`);
+  if (target === undefined)
+    throw new InvalidArgumentError(`No Neon fetch endpoint for ${host}:${port}.`, {
+      argument: "fetchEndpoint",
+      problem: "missing",
+    });
   return typeof target === "function" ? target(host, port, options) : target;
 }
 

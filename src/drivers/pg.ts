@@ -3,7 +3,7 @@
  */
 import pg from "pg";
 import type { Row, Statement } from "../dialects/types.js";
-import { QueryFailedError } from "../errors.js";
+import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { connectionFailed, errorCode, isNetworkCode, isPostgresConnectionCode } from "./connection-errors.js";
@@ -113,7 +113,11 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
 // internal
 
 function openPool(databaseUrl: string | undefined, pgSchema: string | undefined): PgPoolLike {
-  if (!databaseUrl) throw new TypeError("viborm/pg needs either databaseUrl or pool.");
+  if (!databaseUrl)
+    throw new InvalidArgumentError("viborm/pg needs either databaseUrl or pool.", {
+      argument: "databaseUrl",
+      problem: "missing",
+    });
   // With pgSchema, search_path is a startup option of every connection: no extra round trip.
   const url = pgSchema === undefined ? databaseUrl : withSearchPathOption(databaseUrl, pgSchema);
   const pool = new pg.Pool(

@@ -7,9 +7,10 @@ import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { connectionFailed, isMysqlConnectionCode, isUnreachable } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { configTarget, urlTarget } from "./target.js";
-import type { Driver, QueryResult, Session } from "./types.js";
+import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
 /** The settings a PlanetScale connection is made from (the part of `@planetscale/database`'s `Config` viborm reads). */
 export interface PlanetScaleConfigLike {
@@ -89,10 +90,12 @@ export function createClient<S extends Schema>(options: PlanetScaleClientOptions
 export function createPlanetScaleDriver(options: PlanetScaleDriverOptions): Driver {
   const config = sessionConfig(options);
   const connection = options.connection ?? connect({ url: requireUrl(options.url) });
+  const target = config?.url ? urlTarget(config.url) : configTarget(config);
+  const run = (on: PlanetScaleConnectionLike, sql: string, params?: unknown[]) => execute(target, on, sql, params);
   return {
     name: "planetscale",
     dialect: "mysql",
-    target: config?.url ? urlTarget(config.url) : configTarget(config),
+    target,
     query: (sql, params) => run(connection, sql, params),
     async queryAll(statements: Statement[]): Promise<Row[][]> {
       const rows: Row[][] = [];
@@ -168,13 +171,20 @@ function requireConfig(config: PlanetScaleConfigLike | undefined): PlanetScaleCo
   );
 }
 
-async function run(connection: PlanetScaleConnectionLike, sql: string, params?: unknown[]): Promise<QueryResult> {
+async function execute(
+  target: DriverTarget,
+  connection: PlanetScaleConnectionLike,
+  sql: string,
+  params?: unknown[],
+): Promise<QueryResult> {
   let result: PlanetScaleResultLike;
   try {
     // No args means no formatting: a `?` inside DDL text is left as written.
     result = await connection.execute(sql, params && params.length > 0 ? params.map(toParam) : null);
   } catch (error) {
-    throw queryFailed(sql, error);
+    const failure = queryFailed(sql, error);
+    if (isUnreachable(failure.cause, isMysqlConnectionCode, true)) throw connectionFailed("planetscale", target, error);
+    throw failure;
   }
   const affected = result.rowsAffected;
   return { rows: result.rows as Row[], rowsAffected: typeof affected === "number" ? affected : undefined };

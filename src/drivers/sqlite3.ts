@@ -4,7 +4,7 @@
  */
 import Database from "better-sqlite3";
 import type { Row, Statement } from "../dialects/types.js";
-import { QueryFailedError } from "../errors.js";
+import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
@@ -122,7 +122,11 @@ export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
 // internal
 
 function open(filename: string | undefined): SqliteDatabaseLike {
-  if (filename === undefined) throw new TypeError("viborm/sqlite3 needs either filename or database.");
+  if (filename === undefined)
+    throw new InvalidArgumentError("viborm/sqlite3 needs either filename or database.", {
+      argument: "filename",
+      problem: "missing",
+    });
   const database = new Database(filename, { timeout: 0 });
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 0");

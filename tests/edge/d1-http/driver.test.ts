@@ -143,7 +143,7 @@ describe("viborm/d1-http driver", () => {
   test("the API token never appears in an error: refused token, failing fetch, SQL error, bad options", async () => {
     const refused = createD1HttpDriver(options({ apiToken: SECRET }));
     const denied = await refused.query("SELECT 1").catch((e: unknown) => e);
-    expect(isVibormError(denied, "QUERY_FAILED")).toBe(true);
+    expect(isVibormError(denied, "CONNECTION_FAILED")).toBe(true);
     expect(denied).toMatchObject({ cause: { status: 401, errors: [{ code: 10000 }] } });
 
     // A fetch whose own error repeats the request's headers (a proxy might): redacted.
@@ -175,20 +175,24 @@ describe("viborm/d1-http driver", () => {
     expect(isVibormError(invalid, "INVALID_ARGUMENT")).toBe(true);
     expect((invalid as { meta: unknown }).meta).toEqual({ argument: "apiToken" });
 
-    for (const error of [denied, network, echoed]) {
-      expect(isVibormError(error, "QUERY_FAILED")).toBe(true);
-      expect(everything(error)).not.toContain(SECRET);
-    }
+    expect(isVibormError(network, "CONNECTION_FAILED")).toBe(true);
+    expect(isVibormError(echoed, "QUERY_FAILED")).toBe(true);
+    for (const error of [denied, network, echoed]) expect(everything(error)).not.toContain(SECRET);
   });
 
-  test("unreachable, unknown database, non-JSON answer: QUERY_FAILED with the status where there is one", async () => {
+  test("unreachable or unknown database: CONNECTION_FAILED; a non-JSON answer: QUERY_FAILED with its status", async () => {
     const closedPort = createD1HttpDriver(options({ baseUrl: "http://127.0.0.1:9/client/v4" }));
     await expect(closedPort.query("SELECT 1")).rejects.toMatchObject({
-      code: "QUERY_FAILED",
+      code: "CONNECTION_FAILED",
+      meta: { driver: "d1-http", host: "127.0.0.1:9" },
       cause: { message: expect.stringMatching(/request to the D1 HTTP API failed/) },
     });
     const unknown = createD1HttpDriver(options({ databaseId: "no-such-database" }));
-    await expect(unknown.query("SELECT 1")).rejects.toMatchObject({ code: "QUERY_FAILED", cause: { status: 404 } });
+    await expect(unknown.query("SELECT 1")).rejects.toMatchObject({
+      code: "CONNECTION_FAILED",
+      meta: { database: "no-such-database" },
+      cause: { status: 404 },
+    });
     const gateway: D1HttpFetch = async () => ({ ok: false, status: 502, text: async () => "<html>Bad gateway</html>" });
     const html = await createD1HttpDriver(options({ fetch: gateway }))
       .query("SELECT 1")
