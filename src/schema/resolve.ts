@@ -64,7 +64,11 @@ export type SchemaProblem =
   | "typeMismatch"
   | "nullability"
   | "missingInverse"
-  | "junctionConflict";
+  | "junctionConflict"
+  | "reservedName";
+
+/** Tables whose names start with this are viborm's own (tracking, progress): no model may use it. */
+export const RESERVED_TABLE_PREFIX = "_viborm_";
 
 /**
  * Throws `INVALID_SCHEMA` whose message names the model and field; `meta` holds both and the problem.
@@ -128,6 +132,16 @@ function isModel(value: unknown): value is AnyModel {
 
 function resolveModel(name: string, state: ModelState): ResolvedModel {
   const table = checkName(state.table ?? name, name, undefined, "The table name");
+  // viborm's own bookkeeping tables are hidden from introspection: a model living there would be
+  // invisible to every later push and apply, which would try to create it again and again.
+  if (table.toLowerCase().startsWith(RESERVED_TABLE_PREFIX)) {
+    fail(
+      name,
+      undefined,
+      "reservedName",
+      `the table name "${table}" starts with "${RESERVED_TABLE_PREFIX}", which viborm reserves for its own tables; choose another with .map().`,
+    );
+  }
   const scalars: ResolvedScalar[] = [];
   const columns = new Map<string, string>();
   for (const [key, field] of Object.entries(state.fields)) {

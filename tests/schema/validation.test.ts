@@ -367,6 +367,15 @@ describe("INVALID_SCHEMA names the model and field", () => {
     });
   });
 
+  test("a table named like viborm's own (_viborm_*), in any case", () => {
+    for (const name of ["_viborm_migrations", "_VIBORM_progress", "_viborm_x"]) {
+      const problem = invalid({ m: s.model({ id: id() }).map(name) });
+      expect(problem).toMatchObject({ model: "m", problem: "reservedName" });
+      expect(problem.message).toContain("_viborm_");
+    }
+    expect(invalid({ _viborm_log: s.model({ id: id() }) })).toMatchObject({ problem: "reservedName" });
+  });
+
   test("two many-to-many relations sharing a junction table", () => {
     const tag = s.model({ id: id() });
     const post = s.model({ id: id(), tags: s.manyToMany(() => tag), more: s.manyToMany(() => tag) });
