@@ -111,10 +111,11 @@ export class VibormError<C extends ErrorCode = ErrorCode> extends Error {
   readonly meta: ErrorMeta[C];
 
   constructor(code: C, message: string, meta: ErrorMeta[C], options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // Driver messages may echo a connection string or a token: neither ever leaves in an error.
+    super(redactSecrets(message), options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.meta = meta;
+    this.meta = redactDeep(meta);
   }
 
   /** The machine-readable form, for `--json` output and logs. */
@@ -253,6 +254,67 @@ export class FleetSourceFailedError extends VibormError<"FLEET_SOURCE_FAILED"> {
   constructor(message: string, meta: ErrorMeta["FLEET_SOURCE_FAILED"], options?: { cause?: unknown }) {
     super("FLEET_SOURCE_FAILED", message, meta, options);
   }
+}
+
+const secrets = new Set<string>();
+
+/**
+ * Remembers a secret a driver was given (a URL's password, an API token) so that no viborm error,
+ * log line or JSON document shows it, however a server or proxy echoes it (in any letter case).
+ *
+ * @example rememberSecret(new URL(databaseUrl).password);
+ */
+export function rememberSecret(secret: string | undefined): void {
+  // A very short value would redact ordinary words; in a URL it is still caught by the URL's shape.
+  if (secret && secret.length >= 4) secrets.add(secret);
+}
+
+/**
+ * `text` with every secret replaced by `[redacted]`: the password of any `scheme://user:pass@`
+ * URL, `password=`/`token=`-style parameters, bearer tokens, and every secret drivers remembered
+ * (see {@link rememberSecret}), matched in any letter case and URL-encoded too.
+ *
+ * @example redactSecrets("postgres://app:hunter22@db/x failed") // → "postgres://app:[redacted]@db/x failed"
+ */
+export function redactSecrets(text: string): string {
+  let out = text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:)[^\s@'"]+@/gi, "$1[redacted]@")
+    .replace(
+      /\b((?:ssl)?password|passwd|pwd|token|api[_-]?token|api[_-]?key|secret)(=|["']\s*:\s*["'])[^\s&'",;}]+/gi,
+      "$1$2[redacted]",
+    )
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, "$1 [redacted]");
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = replaceIgnoringCase(out, form);
+  }
+  return out;
+}
+
+/** `value` with {@link redactSecrets} applied to every string in it (plain objects and arrays). */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === "string") return redactSecrets(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T;
+  if (value === null || typeof value !== "object") return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[key] = redactDeep(item);
+  return out as T;
+}
+
+function replaceIgnoringCase(text: string, secret: string): string {
+  const lower = text.toLowerCase();
+  const needle = secret.toLowerCase();
+  let at = lower.indexOf(needle);
+  if (at === -1) return text;
+  let out = "";
+  let from = 0;
+  while (at !== -1) {
+    out += `${text.slice(from, at)}[redacted]`;
+    from = at + needle.length;
+    at = lower.indexOf(needle, from);
+  }
+  return out + text.slice(from);
 }
 
 /**

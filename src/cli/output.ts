@@ -3,6 +3,7 @@
  * exactly one JSON document on stdout. Colours only on a terminal, never with `NO_COLOR`.
  */
 import pc from "picocolors";
+import { redactSecrets } from "../errors.js";
 
 /** The colour functions the renderers use (identity functions when colour is off). */
 export interface Palette {
@@ -65,21 +66,22 @@ export function createOutput(options: OutputOptions): Output {
     verbose: options.verbose,
     interactive: !json && options.stdinIsTerminal && stdoutIsTerminal && !isCi(env) && env.TERM !== "dumb",
     color,
+    // Everything written passes through redactSecrets: a driver's message may echo a URL or token.
     print(line = "") {
-      if (!json) stdout.write(`${line}\n`);
+      if (!json) stdout.write(`${redactSecrets(line)}\n`);
     },
     note(line) {
       clearTransient();
-      stderr.write(`${line}\n`);
+      stderr.write(`${redactSecrets(line)}\n`);
     },
     transient(line) {
       if (!stderrIsTerminal) return;
       clearTransient();
-      stderr.write(line);
+      stderr.write(redactSecrets(line));
       transientShown = true;
     },
     printJson(document) {
-      stdout.write(`${JSON.stringify(document, jsonReplacer, 2)}\n`);
+      stdout.write(`${redactSecrets(JSON.stringify(document, jsonReplacer, 2))}\n`);
     },
   };
 }

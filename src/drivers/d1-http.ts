@@ -8,7 +8,7 @@
  * @see https://developers.cloudflare.com/api/resources/d1/subresources/database/methods/query/
  */
 import type { Row, Statement } from "../dialects/types.js";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError, rememberSecret } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { connectionFailed } from "./connection-errors.js";
@@ -81,6 +81,7 @@ export function createClient<S extends Schema>(options: D1HttpClientOptions<S>):
  */
 export function createD1HttpDriver(options: D1HttpDriverOptions): Driver {
   const { apiToken } = checkOptions(options);
+  rememberSecret(apiToken);
   const base = (options.baseUrl ?? D1_HTTP_DEFAULT_BASE_URL).replace(/\/+$/, "");
   const url = `${base}/accounts/${encodeURIComponent(options.accountId)}/d1/database/${encodeURIComponent(options.databaseId)}/query`;
   const endpoint: Endpoint = {

@@ -2,6 +2,7 @@
  * Which database a driver talks to, for people (a prompt before a destructive command, an error):
  * host and database name only, never a user, password or token.
  */
+import { rememberSecret } from "../errors.js";
 import type { DriverTarget } from "./types.js";
 
 /**
@@ -19,6 +20,9 @@ export function urlTarget(url: string | undefined): DriverTarget {
   } catch {
     return {};
   }
+  // The password never shows in an error, however the server or a proxy echoes it.
+  rememberSecret(parsed.password);
+  rememberSecret(safeDecode(parsed.password));
   const database = decodeURIComponent(parsed.pathname.replace(/^\/+/, "").split("/")[0] ?? "");
   return { ...(parsed.host ? { host: parsed.host } : {}), ...(database ? { database } : {}) };
 }
@@ -32,10 +36,23 @@ export function urlTarget(url: string | undefined): DriverTarget {
 export function configTarget(config: unknown): DriverTarget {
   if (typeof config !== "object" || config === null) return {};
   const c = config as { host?: unknown; port?: unknown; database?: unknown; connectionString?: unknown; uri?: unknown };
+  rememberSecret(
+    typeof (config as { password?: unknown }).password === "string"
+      ? (config as { password: string }).password
+      : undefined,
+  );
   const url =
     typeof c.connectionString === "string" ? c.connectionString : typeof c.uri === "string" ? c.uri : undefined;
   if (url !== undefined) return urlTarget(url);
   const host = typeof c.host === "string" && c.host ? `${c.host}${c.port ? `:${String(c.port)}` : ""}` : undefined;
   const database = typeof c.database === "string" && c.database ? c.database : undefined;
   return { ...(host ? { host } : {}), ...(database ? { database } : {}) };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
