@@ -2,113 +2,121 @@
  * All-or-nothing for the MySQL family, where every DDL statement commits implicitly and a
  * transaction cannot undo it (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).
  *
- * Statements run one by one on a pinned connection holding a session lock (`GET_LOCK`). After each
- * one, its inverse is recorded in `_viborm_progress`; on failure the finished statements are undone
- * in reverse with their inverses, so the schema ends as it began. A run that died half-way (process
- * killed) leaves its progress rows behind, and the next run undoes them before doing anything else.
- * Whatever cannot be undone (no inverse, or the inverse failed) is said in the error.
+ * Statements run one by one on a pinned connection holding a session lock (`GET_LOCK`). *Before*
+ * each one is sent, it is recorded with its inverse in the dialect's progress table: a client
+ * killed mid-statement leaves the server to finish it, so only a record written first covers it.
+ * On failure the finished statements are undone in reverse with their inverses, so the schema ends
+ * as it began. A run that died half-way leaves its rows behind, and the next command that touches
+ * the database (apply, rollback, reset, push: {@link AtomicStrategy.recover}) undoes them first,
+ * under the lock — which the dead client's session holds until the server has finished its last
+ * statement. An inverse that finds the schema already as before (its statement never took effect)
+ * counts as undone. Whatever cannot be undone (no inverse, or the inverse failed) is said in the error.
  */
-import type { Dialect, Row, Statement } from "../dialects/types.js";
+import type { Dialect, ProgressSql, Row, Statement } from "../dialects/types.js";
 import type { AtomicCapability, Session } from "../drivers/types.js";
-import { MigrationFailedError } from "../errors.js";
+import { isVibormError, MigrationFailedError, UnsupportedOperationError } from "../errors.js";
 import { driverErrorCode, lockTimedOut, runStatement, unitFailed } from "./failure.js";
-import type { AtomicOutcome, AtomicStrategy, AtomicUnit, StrategyOptions } from "./types.js";
+import type { AtomicOutcome, AtomicStrategy, AtomicUnit, StrategyOptions, UnfinishedUnit } from "./types.js";
 
 type SessionCapability = Extract<AtomicCapability, { kind: "session" }>;
-
-/** Bookkeeping of statements done in an unfinished unit (one row per finished statement). */
-export const PROGRESS_TABLE = "_viborm_progress";
 
 export function createCompensatingStrategy(
   atomic: SessionCapability,
   dialect: Dialect,
   options: StrategyOptions,
 ): AtomicStrategy {
+  const progress = dialect.progress;
+  if (!progress) {
+    throw new UnsupportedOperationError(`The ${dialect.name} dialect keeps no progress table to undo DDL with.`, {
+      dialect: dialect.name,
+      operation: "compensating strategy",
+    });
+  }
   return {
     kind: "compensating",
     run: (unit) =>
       atomic.withSession((session) =>
-        withLock(session, dialect, options, () => runUnit(session, dialect, options, unit)),
+        withLock(session, dialect, options, () => runUnit(session, progress, options, unit)),
       ),
+    // One lock-free read when nothing is left over (the usual case); the lock only to undo.
+    recover: () =>
+      atomic.withSession(async (session) => {
+        const rows = await readProgress(session.query, progress, options);
+        if (rows === undefined || rows.length === 0) return;
+        await withLock(session, dialect, options, () => recoverUnfinished(session, progress, options));
+      }),
+    async unfinished(query) {
+      const rows = await readProgress(query, progress, options);
+      return rows === undefined ? [] : summarize(rows);
+    },
   };
 }
 
 // internal
 
-interface Finished {
-  statement: Statement;
-}
-
 async function runUnit(
   session: Session,
-  dialect: Dialect,
+  progress: ProgressSql,
   options: StrategyOptions,
   unit: AtomicUnit,
 ): Promise<AtomicOutcome> {
-  const q = dialect.quote;
   // Only versioned migrations (units with a tracking write) persist their progress; a push keeps it
   // in memory, so pushing never leaves a bookkeeping table in a development database.
   const persist = unit.tracking.length > 0;
-  if (persist) await recoverUnfinished(session, dialect, options);
+  if (persist) await recoverUnfinished(session, progress, options);
   if (unit.precheck) {
     const { rows } = await session.query(unit.precheck.statement.sql, unit.precheck.statement.params);
     if (!unit.precheck.shouldRun(rows)) return { status: "skipped" };
   }
-  const finished: Finished[] = [];
+  const finished: Statement[] = [];
   for (let index = 0; index < unit.statements.length; index++) {
     const statement = unit.statements[index]!;
     try {
-      await runStatement(session, statement);
-      finished.push({ statement });
       if (persist) {
-        await session.query(
-          `INSERT INTO ${q(PROGRESS_TABLE)} (${q("lock_key")}, ${q("label")}, ${q("step")}, ${q("sql_text")}, ${q("inverse")}) VALUES (?, ?, ?, ?, ?)`,
-          [
-            options.lockKey,
-            unit.label,
-            index,
-            statement.sql,
-            statement.inverse ? JSON.stringify(statement.inverse) : null,
-          ],
-        );
+        const inverse = statement.inverse ? JSON.stringify(statement.inverse) : null;
+        const record = progress.insert(options.lockKey, unit.label, index, statement.sql, inverse);
+        await session.query(record.sql, record.params);
       }
+      await runStatement(session, statement);
+      finished.push(statement);
     } catch (error) {
-      const undo = await compensate(session, finished);
-      if (persist) await clearProgressQuietly(session, dialect, options);
-      throw unitFailed(unit, index, error, undo);
+      // A statement the server refused did not take effect; after a lost connection nobody knows,
+      // and its recorded inverse (tolerant of "already as before") undoes it either way.
+      const lost = isVibormError(error, "CONNECTION_FAILED");
+      const undo = await compensate(session, progress, lost ? [...finished, statement] : finished);
+      const cleared = persist ? await clearQuietly(session, progress, options) : true;
+      throw unitFailed(unit, index, error, { ...undo, deferred: lost && !cleared });
     }
   }
   if (!persist) return { status: "done" };
   // DML is transactional in InnoDB: the tracking write and the progress cleanup commit together.
   try {
-    await session.query("BEGIN");
+    await session.query(progress.begin.sql);
     for (const statement of unit.tracking) await runStatement(session, statement);
-    await session.query(`DELETE FROM ${q(PROGRESS_TABLE)} WHERE ${q("lock_key")} = ?`, [options.lockKey]);
-    await session.query("COMMIT");
+    const clear = progress.clear(options.lockKey);
+    await session.query(clear.sql, clear.params);
+    await session.query(progress.commit.sql);
   } catch (error) {
-    await session.query("ROLLBACK").catch(() => undefined);
-    const undo = await compensate(session, finished);
-    await clearProgressQuietly(session, dialect, options);
-    throw unitFailed(unit, unit.statements.length, error, undo);
+    await session.query(progress.rollback.sql).catch(() => undefined);
+    const undo = await compensate(session, progress, finished);
+    const cleared = await clearQuietly(session, progress, options);
+    throw unitFailed(unit, unit.statements.length, error, { ...undo, deferred: !cleared });
   }
   return { status: "done" };
 }
 
-/** Undoes finished statements newest first; reports what was and was not undone. */
-async function compensate(
-  session: Session,
-  finished: Finished[],
-): Promise<{
+interface UndoReport {
   compensated: string[];
   notCompensated: { sql: string; reason: string }[];
   dataLost: { sql: string; reason: string }[];
-}> {
-  const compensated: string[] = [];
-  const notCompensated: { sql: string; reason: string }[] = [];
-  const dataLost: { sql: string; reason: string }[] = [];
-  for (const { statement } of [...finished].reverse()) {
+}
+
+/** Undoes statements newest first; reports what was and was not undone. */
+async function compensate(session: Session, progress: ProgressSql, statements: Statement[]): Promise<UndoReport> {
+  const report: UndoReport = { compensated: [], notCompensated: [], dataLost: [] };
+  for (const statement of [...statements].reverse()) {
     if (!statement.inverse) {
-      notCompensated.push({
+      report.notCompensated.push({
         sql: statement.sql,
         reason:
           statement.irreversible ??
@@ -117,14 +125,43 @@ async function compensate(
       continue;
     }
     try {
-      for (const inverse of statement.inverse) await session.query(inverse.sql, inverse.params);
-      compensated.push(statement.sql);
-      if (statement.lossy) dataLost.push({ sql: statement.sql, reason: statement.lossy });
+      let changed = false;
+      for (const inverse of statement.inverse) {
+        try {
+          await session.query(inverse.sql, inverse.params);
+          changed = true;
+        } catch (error) {
+          if (!progress.alreadyUndone(driverErrorCode(error))) throw error;
+        }
+      }
+      report.compensated.push(statement.sql);
+      if (changed && statement.lossy) report.dataLost.push({ sql: statement.sql, reason: statement.lossy });
     } catch (error) {
-      notCompensated.push({ sql: statement.sql, reason: `its inverse failed: ${(error as Error).message}` });
+      report.notCompensated.push({ sql: statement.sql, reason: `its inverse failed: ${(error as Error).message}` });
     }
   }
-  return { compensated, notCompensated, dataLost };
+  return report;
+}
+
+/** The progress rows under the lock key, or `undefined` when the table does not exist yet. */
+async function readProgress(
+  query: Session["query"],
+  progress: ProgressSql,
+  options: StrategyOptions,
+): Promise<Row[] | undefined> {
+  const select = progress.select(options.lockKey);
+  try {
+    return (await query(select.sql, select.params)).rows;
+  } catch (error) {
+    if (progress.isMissingTable(driverErrorCode(error))) return undefined;
+    throw error;
+  }
+}
+
+function summarize(rows: Row[]): UnfinishedUnit[] {
+  const byLabel = new Map<string, number>();
+  for (const row of rows) byLabel.set(String(row.label), (byLabel.get(String(row.label)) ?? 0) + 1);
+  return [...byLabel].map(([label, statements]) => ({ label, statements }));
 }
 
 /**
@@ -132,31 +169,24 @@ async function compensate(
  * created only when missing (then nothing can be left over): it exists on every run but the first,
  * and over HTTP (PlanetScale) every statement is a round trip.
  */
-async function recoverUnfinished(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
-  const q = dialect.quote;
-  let rows: Row[];
-  try {
-    ({ rows } = await session.query(
-      `SELECT ${q("step")}, ${q("sql_text")}, ${q("inverse")} FROM ${q(PROGRESS_TABLE)} WHERE ${q("lock_key")} = ? ORDER BY ${q("step")}`,
-      [options.lockKey],
-    ));
-  } catch (error) {
-    const code = driverErrorCode(error);
-    if (code !== "ER_NO_SUCH_TABLE" && code !== "1146") throw error;
-    await session.query(
-      `CREATE TABLE IF NOT EXISTS ${q(PROGRESS_TABLE)} (${q("lock_key")} VARCHAR(191) NOT NULL, ${q("label")} VARCHAR(255) NOT NULL, ${q("step")} INT NOT NULL, ${q("sql_text")} LONGTEXT NOT NULL, ${q("inverse")} LONGTEXT NULL, PRIMARY KEY (${q("lock_key")}, ${q("step")}))`,
-    );
-    return;
+async function recoverUnfinished(
+  session: Session,
+  progress: ProgressSql,
+  options: StrategyOptions,
+): Promise<UnfinishedUnit[]> {
+  const rows = await readProgress(session.query, progress, options);
+  if (rows === undefined) {
+    await session.query(progress.create().sql);
+    return [];
   }
-  if (rows.length === 0) return;
-  const finished = rows.map((row) => ({
-    statement: {
-      sql: String(row.sql_text),
-      inverse: row.inverse == null ? null : (JSON.parse(String(row.inverse)) as Statement[]),
-    },
+  if (rows.length === 0) return [];
+  const statements = rows.map((row) => ({
+    sql: String(row.sql_text),
+    inverse: row.inverse == null ? null : (JSON.parse(String(row.inverse)) as Statement[]),
   }));
-  const undo = await compensate(session, finished);
-  await clearProgress(session, dialect, options);
+  const undo = await compensate(session, progress, statements);
+  const clear = progress.clear(options.lockKey);
+  await session.query(clear.sql, clear.params);
   if (undo.notCompensated.length > 0) {
     throw new MigrationFailedError(
       `An earlier migration run stopped half-way and ${undo.notCompensated.length} of its statements could not be undone; repair the schema by hand (see meta.notCompensated) before migrating again.`,
@@ -169,20 +199,19 @@ async function recoverUnfinished(session: Session, dialect: Dialect, options: St
       },
     );
   }
+  return summarize(rows);
 }
 
 /**
  * After a failure the undo report is what the user needs; a cleanup that fails too (the connection
- * died) must not replace it. Rows left behind are undone again by the next run's recovery.
+ * died) must not replace it: the rows left behind are undone by the next command. False then.
  */
-async function clearProgressQuietly(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
-  await clearProgress(session, dialect, options).catch(() => undefined);
-}
-
-async function clearProgress(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
-  await session.query(`DELETE FROM ${dialect.quote(PROGRESS_TABLE)} WHERE ${dialect.quote("lock_key")} = ?`, [
-    options.lockKey,
-  ]);
+async function clearQuietly(session: Session, progress: ProgressSql, options: StrategyOptions): Promise<boolean> {
+  const clear = progress.clear(options.lockKey);
+  return session.query(clear.sql, clear.params).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function withLock<T>(

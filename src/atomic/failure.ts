@@ -28,6 +28,8 @@ export function unitFailed(
     notCompensated?: { sql: string; reason: string }[];
     dataLost?: { sql: string; reason: string }[];
     kept?: string[];
+    /** The connection was lost before the undo finished: the next command completes it. */
+    deferred?: boolean;
   } = {},
 ): MigrationFailedError {
   const all = [...unit.statements, ...unit.tracking];
@@ -35,8 +37,9 @@ export function unitFailed(
   const label = unit.label === "push" ? "push" : `migration ${unit.label}`;
   const reason =
     cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause);
-  const undone =
-    extra.notCompensated && extra.notCompensated.length > 0
+  const undone = extra.deferred
+    ? " The connection was lost before its finished statements could all be undone: the next apply, rollback, reset or push undoes them first."
+    : extra.notCompensated && extra.notCompensated.length > 0
       ? ` ${extra.notCompensated.length} finished statement(s) could not be undone: see meta.notCompensated.`
       : extra.kept && extra.kept.length > 0
         ? ` It is not transactional: the ${extra.kept.length} statement(s) before it stay applied.`

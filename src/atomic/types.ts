@@ -3,6 +3,7 @@
  * same unit. The runtime never knows which strategy ran.
  */
 import type { Row, Statement } from "../dialects/types.js";
+import type { Session } from "../drivers/types.js";
 
 export interface AtomicUnit {
   /** What the unit is, for errors and events: a migration id, or "push". */
@@ -35,6 +36,19 @@ export interface AtomicStrategy {
   kind: "transaction" | "batch" | "compensating";
   /** Runs the unit all-or-nothing; throws `MigrationFailedError` or `LockTimeoutError`, leaving the database as it was. */
   run(unit: AtomicUnit): Promise<AtomicOutcome>;
+  /**
+   * Finishes what a killed run left (strategies that keep progress outside a transaction): every
+   * command that touches the database calls it first, so it starts from "before" or "after".
+   */
+  recover?(): Promise<void>;
+  /** Read-only: the units a killed run left unfinished (for `status`), without undoing them. */
+  unfinished?(query: Session["query"]): Promise<UnfinishedUnit[]>;
+}
+
+/** A unit a killed run left half-done: its label (a migration id) and how many statements it recorded. */
+export interface UnfinishedUnit {
+  label: string;
+  statements: number;
 }
 
 export interface StrategyOptions {

@@ -153,7 +153,16 @@ export function statusLines(rows: readonly MigrationStatus[], color: Palette): s
   const header = color.dim(`  ${"ID".padEnd(width)}  ${"STATE".padEnd(8)}  APPLIED AT`);
   return [
     header,
-    ...rows.map((row) => `  ${row.id.padEnd(width)}  ${paint[row.state](row.state.padEnd(8))}  ${row.appliedAt ?? ""}`),
+    ...rows.map(
+      (row) =>
+        `  ${row.id.padEnd(width)}  ${paint[row.state](row.state.padEnd(8))}  ${row.appliedAt ?? ""}${
+          row.interrupted
+            ? color.red(
+                "  interrupted: a killed run left it half-done; the next apply, rollback or push finishes undoing it",
+              )
+            : ""
+        }`,
+    ),
   ];
 }
 

@@ -79,6 +79,30 @@ export interface LockSql {
   acquired(rows: Row[]): boolean;
 }
 
+/**
+ * SQL for the bookkeeping of a dialect whose DDL commits implicitly (MySQL): the statements of the
+ * unit in flight, recorded before each is sent, so a killed run can be undone by the next one.
+ */
+export interface ProgressSql {
+  /** The table's name (it starts with `_viborm_`, hidden from introspection). */
+  table: string;
+  create(): Statement;
+  /** Rows `{ label, step, sql_text, inverse }` of the unit under `lockKey`, by step. */
+  select(lockKey: string): Statement;
+  insert(lockKey: string, label: string, step: number, sql: string, inverse: string | null): Statement;
+  /** Forgets one step (its undo is done). */
+  remove(lockKey: string, step: number): Statement;
+  clear(lockKey: string): Statement;
+  /** True for the database's "no such table" code. */
+  isMissingTable(code: string | undefined): boolean;
+  /** True when an inverse failed only because its statement never took effect (nothing to undo). */
+  alreadyUndone(code: string | undefined): boolean;
+  /** The transaction around the tracking write and the progress cleanup (DML is transactional). */
+  begin: Statement;
+  commit: Statement;
+  rollback: Statement;
+}
+
 /** A table whose rows, and some of whose columns' non-null values, are counted (database names). */
 export interface CountTarget {
   table: string;
@@ -120,6 +144,8 @@ export interface Dialect {
   counts: CountSql;
   /** `null` where the transaction itself serialises appliers (SQLite `BEGIN IMMEDIATE`, D1 batches). */
   lock: LockSql | null;
+  /** Progress bookkeeping, for dialects whose DDL commits implicitly (`transactionalDdl: false`). */
+  progress?: ProgressSql;
   /**
    * Reads one statement of a migration file against the schema before it: the operations it amounts
    * to, or that it touches rows only, or `unknown` with the reason. Pure; never throws for bad SQL.

@@ -92,14 +92,25 @@ export function createPlanetScaleDriver(options: PlanetScaleDriverOptions): Driv
   const connection = options.connection ?? connect({ url: requireUrl(options.url) });
   const target = config?.url ? urlTarget(config.url) : configTarget(config);
   const run = (on: PlanetScaleConnectionLike, sql: string, params?: unknown[]) => execute(target, on, sql, params);
+  // The shared connection keeps no session state viborm relies on: when the server has ended its
+  // idle session (it answers ABORTED, with a fresh session the client keeps), the statement never
+  // ran and is sent once more. A pinned migration session is never retried: its lock went with it.
+  const shared = async (sql: string, params?: unknown[]) => {
+    try {
+      return await run(connection, sql, params);
+    } catch (error) {
+      if (!isSessionAborted(error)) throw error;
+      return run(connection, sql, params);
+    }
+  };
   return {
     name: "planetscale",
     dialect: "mysql",
     target,
-    query: (sql, params) => run(connection, sql, params),
+    query: (sql, params) => shared(sql, params),
     async queryAll(statements: Statement[]): Promise<Row[][]> {
       const rows: Row[][] = [];
-      for (const statement of statements) rows.push((await run(connection, statement.sql, statement.params)).rows);
+      for (const statement of statements) rows.push((await shared(statement.sql, statement.params)).rows);
       return rows;
     },
     atomic: {
@@ -214,6 +225,12 @@ function queryFailed(sql: string, error: unknown): QueryFailedError {
     { sql, driver: "planetscale" },
     { cause: error },
   );
+}
+
+/** True for the service's ABORTED answer (Vitess ended the session), read from the response's code. */
+function isSessionAborted(error: unknown): boolean {
+  const cause = (error as { cause?: { body?: { code?: unknown } } } | null)?.cause;
+  return cause?.body?.code === "ABORTED";
 }
 
 /** MySQL's error facts from a Vitess message: `… desc = <text> (errno 1146) (sqlstate 42S02) …`. */

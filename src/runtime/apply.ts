@@ -16,6 +16,8 @@ export async function apply(context: RuntimeContext, options: ApplyOptions = {})
   const storage = requireStorage(context, "apply");
   const stored = await loadMigrations(storage);
   const target = options.to === undefined ? undefined : findMigration(stored, options.to);
+  // A killed run's half-done unit is finished first, so what follows reads "before" or "after".
+  if (!options.dryRun) await context.strategy.recover?.();
   // A dry run must not create the tracking table; a real one creates it and reads in one trip.
   const records = options.dryRun ? await readTracking(context) : await ensureTracking(context);
   checkIntegrity(stored, records);

@@ -1,4 +1,3 @@
-import { PROGRESS_TABLE } from "../atomic/compensating.js";
 import type { IntrospectOptions } from "../dialects/types.js";
 import type { Snapshot } from "../schema/snapshot.js";
 import type { RuntimeContext } from "./context.js";
@@ -10,7 +9,7 @@ import type { RuntimeContext } from "./context.js";
  */
 export async function introspect(context: RuntimeContext): Promise<Snapshot> {
   const options: IntrospectOptions = {
-    excludeTables: [context.tableName, PROGRESS_TABLE],
+    excludeTables: [context.tableName, ...(context.dialect.progress ? [context.dialect.progress.table] : [])],
     ...(context.pgSchema === undefined ? {} : { schema: context.pgSchema }),
   };
   const { dialect, driver } = context;

@@ -28,6 +28,8 @@ import type { PushOptions, PushResult } from "./types.js";
  * With `plan`, runs exactly that plan instead, or nothing if the database changed since it was made.
  */
 export async function push(context: RuntimeContext, options: PushOptions = {}): Promise<PushResult> {
+  // A killed migration's half-done unit is finished first, so push diffs "before" or "after".
+  if (!options.dryRun) await context.strategy.recover?.();
   if (options.plan !== undefined) return pushPlan(context, options);
   const { dialect } = context;
   const live = await introspect(context);

@@ -1,4 +1,3 @@
-import { PROGRESS_TABLE } from "../atomic/compensating.js";
 import { diff } from "../diff/index.js";
 import { emptySnapshot } from "../schema/snapshot.js";
 import { apply } from "./apply.js";
@@ -17,6 +16,7 @@ import type { ResetOptions, ResetResult } from "./types.js";
 export async function reset(context: RuntimeContext, options: ResetOptions = {}): Promise<ResetResult> {
   const storage = requireStorage(context, "reset");
   const stored = await loadMigrations(storage);
+  if (!options.dryRun) await context.strategy.recover?.();
   const live = await introspect(context);
   const { operations } = diff(live, emptySnapshot());
   const { statements } = planStatements(context.dialect, live, operations);
@@ -26,7 +26,8 @@ export async function reset(context: RuntimeContext, options: ResetOptions = {})
     return { dropped, applied: stored.map((s) => s.migration), changes };
   }
   const q = context.dialect.quote;
-  const bookkeeping = [context.tableName, PROGRESS_TABLE].map((table) => ({
+  const progress = context.dialect.progress?.table;
+  const bookkeeping = [context.tableName, ...(progress ? [progress] : [])].map((table) => ({
     sql: `DROP TABLE IF EXISTS ${q(table)}`,
     // Dropping bookkeeping needs no undo: the next apply re-creates it.
     inverse: [],

@@ -27,6 +27,8 @@ export async function rollback(context: RuntimeContext, options: RollbackOptions
     });
   }
   const stored = await loadMigrations(storage);
+  // A killed run's half-done unit is finished first, so what follows reads "before" or "after".
+  if (!options.dryRun) await context.strategy.recover?.();
   const records = await readTracking(context);
   checkIntegrity(stored, records);
   const byId = new Map(stored.map((s) => [s.migration.id, s]));

@@ -9,7 +9,12 @@ import type { MigrationStatus } from "./types.js";
  */
 export async function status(context: RuntimeContext): Promise<MigrationStatus[]> {
   const storage = requireStorage(context, "status");
-  const [stored, records] = await Promise.all([loadMigrations(storage), readTracking(context)]);
+  const [stored, records, unfinished] = await Promise.all([
+    loadMigrations(storage),
+    readTracking(context),
+    context.strategy.unfinished?.((sql, params) => context.driver.query(sql, params)) ?? [],
+  ]);
+  const interrupted = new Set(unfinished.map((unit) => unit.label));
   const byId = new Map(records.map((record) => [record.id, record]));
   const fromFiles: MigrationStatus[] = stored.map((files) => {
     const { migration } = files;
@@ -22,5 +27,7 @@ export async function status(context: RuntimeContext): Promise<MigrationStatus[]
   const missing: MigrationStatus[] = records
     .filter((record) => !inStorage.has(record.id))
     .map((record) => ({ id: record.id, name: record.name, state: "missing", appliedAt: record.appliedAt }));
-  return [...fromFiles, ...missing].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...fromFiles, ...missing]
+    .map((row) => (interrupted.has(row.id) ? { ...row, interrupted: true as const } : row))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

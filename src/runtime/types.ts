@@ -45,6 +45,11 @@ export interface MigrationStatus {
   state: MigrationState;
   /** ISO-8601, for applied, modified and missing migrations. */
   appliedAt?: string;
+  /**
+   * A run applying or rolling back this migration was killed half-way (MySQL family, where DDL
+   * cannot be rolled back): the next apply, rollback, reset or push undoes what it left first.
+   */
+  interrupted?: true;
 }
 
 export type MigrationEvent =

@@ -15,6 +15,7 @@ import { mysqlLint } from "./lint.js";
 import { mysqlLock } from "./lock.js";
 import { normalizeMysql } from "./normalize.js";
 import { parseMysqlStatement } from "./parse-ddl.js";
+import { mysqlProgress } from "./progress.js";
 import { mysqlTracking } from "./tracking.js";
 
 /**
@@ -33,6 +34,7 @@ export const mysqlDialect: Dialect = {
   tracking: mysqlTracking,
   counts: mysqlCounts,
   lock: mysqlLock,
+  progress: mysqlProgress,
   parse: parseMysqlStatement,
   lint: mysqlLint,
 };

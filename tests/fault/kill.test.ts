@@ -1,0 +1,319 @@
+/**
+ * Real kills, real servers: `viborm migrate apply` and `migrate rollback` (the built CLI, a child
+ * process) of a migration with 30 CREATE INDEX on a table of 40,000 rows are killed with SIGKILL or
+ * SIGINT at random points. The next command must find the database exactly "before" or exactly
+ * "after" (all 30 indexes and the tracking row, or none of them), with every row unchanged — on
+ * MariaDB through mysql2, on MariaDB through the PlanetScale endpoint, and on PostgreSQL.
+ *
+ * The kill points come from a seeded generator: a failure prints its seed, and
+ * `VIBORM_KILL_SEED=<seed>` replays it.
+ */
+import { spawn } from "node:child_process";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import { s, type VibormClient } from "viborm";
+import { createMigrationClient } from "viborm/migrations";
+import { createFsStorageDriver } from "viborm/migrations/storage/fs";
+import { createClient as createMysqlClient } from "viborm/mysql2";
+import { createClient as createPgClient } from "viborm/pg";
+import { createClient as createPlanetScaleClient } from "viborm/planetscale";
+import { afterAll, describe, expect, test } from "vitest";
+import { BIN, cleanEnv, createProject, type Project } from "../cli/project.js";
+import { startPlanetScaleEndpoint } from "../edge/fixtures/planetscale-endpoint.js";
+import { createMysqlDatabase, createPgDatabase, requireDatabase, type TempDatabase } from "../helpers/databases.js";
+
+const SEED = Number(process.env.VIBORM_KILL_SEED ?? 20261203);
+const ROWS = 40_000;
+const INDEXES = 30;
+const KILLS = { apply: 4, rollback: 3 };
+/** Through the endpoint each kill waits for the dead session's lock to expire: fewer rounds. */
+const ENDPOINT_KILLS = { apply: 2, rollback: 2 };
+
+const columns = Array.from({ length: INDEXES }, (_, i) => `c${i}`);
+
+/** `item` with 30 int columns; `indexed` adds one index per column. */
+function schema(indexed: boolean) {
+  const fields = Object.fromEntries(columns.map((c) => [c, s.int()]));
+  let item = s.model({ id: s.int().id(), ...fields });
+  if (indexed) for (const c of columns) item = item.index(c as never) as never;
+  return { item };
+}
+
+function schemaSource(indexed: boolean): string {
+  const fields = columns.map((c) => `${c}: s.int()`).join(", ");
+  const indexes = indexed ? columns.map((c) => `.index("${c}")`).join("") : "";
+  return `import { s } from "viborm";\nexport const schema = { item: s.model({ id: s.int().id(), ${fields} })${indexes} };\n`;
+}
+
+/** A deterministic generator in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Target {
+  name: string;
+  /** The driver's subpath, e.g. "mysql2". */
+  module: string;
+  /** The `createClient(...)` call of the project's config, reading the URL from `DB_URL`. */
+  config: string;
+  client(indexed: boolean): VibormClient;
+  /** Rows, a checksum of them, the secondary indexes on `item`, and the applied migration ids. */
+  observe(): Promise<{ rows: number; checksum: string; indexes: number; applied: string[] }>;
+  fill(): Promise<void>;
+  url: string;
+  close(): Promise<void>;
+}
+
+async function mysqlTarget(
+  name: string,
+  module: string,
+  database: { name: string; url: string },
+  rawUrl: string,
+  config: string,
+  client: (indexed: boolean) => VibormClient,
+  close: () => Promise<void>,
+): Promise<Target> {
+  const connection = await mysql.createConnection({ uri: rawUrl, multipleStatements: true });
+  return {
+    name,
+    module,
+    config,
+    url: database.url,
+    client,
+    async fill() {
+      const values = (from: number, to: number) =>
+        Array.from({ length: to - from }, (_, k) => {
+          const id = from + k + 1;
+          return `(${[id, ...columns.map((_, c) => (id * (c + 7)) % 9973)].join(",")})`;
+        }).join(",");
+      for (let from = 0; from < ROWS; from += 4000) {
+        await connection.query(`INSERT INTO item (id, ${columns.join(", ")}) VALUES ${values(from, from + 4000)}`);
+      }
+    },
+    async observe() {
+      const [[counts]] = (await connection.query(
+        `SELECT COUNT(*) AS n, CAST(SUM(CRC32(CONCAT_WS(',', id, ${columns.join(", ")}))) AS CHAR) AS sum FROM item`,
+      )) as unknown as [[{ n: number; sum: string }]];
+      const [indexes] = (await connection.query(
+        "SELECT COUNT(DISTINCT index_name) AS n FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'item' AND index_name <> 'PRIMARY'",
+      )) as unknown as [[{ n: number }]];
+      const [applied] = (await connection.query("SELECT id FROM _viborm_migrations ORDER BY id")) as unknown as [
+        { id: string }[],
+      ];
+      return {
+        rows: Number(counts.n),
+        checksum: String(counts.sum),
+        indexes: Number(indexes[0]!.n),
+        applied: applied.map((r) => r.id),
+      };
+    },
+    async close() {
+      await connection.end();
+      await close();
+    },
+  };
+}
+
+async function pgTarget(database: TempDatabase): Promise<Target> {
+  const connection = new pg.Client({ connectionString: database.url });
+  await connection.connect();
+  return {
+    name: "PostgreSQL",
+    module: "pg",
+    config: "createClient({ schema, databaseUrl: process.env.DB_URL })",
+    url: database.url,
+    client: (indexed) => createPgClient({ schema: schema(indexed), databaseUrl: database.url }),
+    async fill() {
+      await connection.query(
+        `INSERT INTO item (id, ${columns.join(", ")}) SELECT g, ${columns.map((_, c) => `(g * ${c + 7}) % 9973`).join(", ")} FROM generate_series(1, ${ROWS}) g`,
+      );
+    },
+    async observe() {
+      const counts = await connection.query(
+        `SELECT COUNT(*)::int AS n, SUM(hashtext(concat_ws(',', id, ${columns.join(", ")})))::text AS sum FROM item`,
+      );
+      const indexes = await connection.query(
+        "SELECT COUNT(*)::int AS n FROM pg_indexes WHERE tablename = 'item' AND indexname <> 'item_pkey'",
+      );
+      const applied = await connection.query('SELECT id FROM "_viborm_migrations" ORDER BY id');
+      return {
+        rows: counts.rows[0].n,
+        checksum: counts.rows[0].sum,
+        indexes: indexes.rows[0].n,
+        applied: applied.rows.map((r: { id: string }) => r.id),
+      };
+    },
+    async close() {
+      await connection.end();
+      await database.drop();
+    },
+  };
+}
+
+/** Runs the CLI; with `killAfterMs`, sends `signal` that long after the start. Resolves when it exits. */
+function runKilled(
+  project: Project,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  killAfterMs?: number,
+  signal: NodeJS.Signals = "SIGKILL",
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: project.dir, env: cleanEnv(env) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill(signal), killAfterMs);
+    child.on("error", reject);
+    child.on("close", (code, got) => {
+      clearTimeout(timer);
+      resolve({ code, signal: got, ms: Date.now() - started, stdout, stderr });
+    });
+  });
+}
+
+async function killRuns(make: () => Promise<Target | undefined>, kills = KILLS): Promise<void> {
+  const target = await make();
+  if (!target) return;
+  const project = createProject({
+    "schema.ts": schemaSource(false),
+    "viborm.config.ts": `import { defineConfig } from "viborm/config";\nimport { createClient } from "viborm/${target.module}";\nimport { schema } from "./schema.ts";\nexport default defineConfig({ client: ${target.config}, migrations: { dir: "migrations" } });\n`,
+  });
+  const env = { DB_URL: target.url };
+  const next = random(SEED + target.name.length);
+  const storageDriver = createFsStorageDriver(`${project.dir}/migrations`);
+  /** Runs `fn` with a migration client of the indexed (or not) schema, closing its client after. */
+  const withApi = async (indexed: boolean, fn: (m: ReturnType<typeof createMigrationClient>) => Promise<unknown>) => {
+    const client = target.client(indexed);
+    try {
+      await fn(createMigrationClient(client, { storageDriver }));
+    } finally {
+      await client.$close();
+    }
+  };
+  try {
+    expect((await runKilled(project, ["migrate", "generate", "--name", "init"], env)).code).toBe(0);
+    project.write("schema.ts", schemaSource(true));
+    expect((await runKilled(project, ["migrate", "generate", "--name", "indexes"], env)).code).toBe(0);
+    const [init, indexes] = project.migrationIds();
+    await withApi(false, (m) => m.apply({ to: init! }));
+    await target.fill();
+    const before = await target.observe();
+    expect(before).toMatchObject({ rows: ROWS, indexes: 0, applied: [init] });
+
+    // How long an uninterrupted run takes, to spread the kills across it.
+    const full = await runKilled(project, ["migrate", "apply"], env);
+    expect(full.code, full.stderr).toBe(0);
+    const fullRollback = await runKilled(project, ["migrate", "rollback", "--force"], env);
+    expect(fullRollback.code, fullRollback.stderr).toBe(0);
+
+    const outcomes: string[] = [];
+    const plan = [
+      ...Array.from({ length: kills.apply }, () => "apply" as const),
+      ...Array.from({ length: kills.rollback }, () => "rollback" as const),
+    ];
+    for (const [round, command] of plan.entries()) {
+      // Start from "before" for an apply, "after" for a rollback.
+      const state = await target.observe();
+      if (command === "apply" && state.indexes > 0) await withApi(true, (m) => m.rollback());
+      if (command === "rollback" && state.indexes === 0) await withApi(true, (m) => m.apply());
+      const span = command === "apply" ? full.ms : fullRollback.ms;
+      const delay = Math.round(span * (0.35 + 0.65 * next()));
+      const signal: NodeJS.Signals = round % 2 === 0 ? "SIGKILL" : "SIGINT";
+      const args = command === "apply" ? ["migrate", "apply"] : ["migrate", "rollback", "--force"];
+      const killed = await runKilled(project, args, env, delay, signal);
+
+      // status reads, never repairs: it names the migration a killed run left half-done, if any.
+      const status = await runKilled(project, ["migrate", "status", "--json"], env);
+      expect(status.code, status.stderr).toBe(0);
+      const flagged = (JSON.parse(status.stdout) as { migrations: { id: string; interrupted?: true }[] }).migrations
+        .filter((m) => m.interrupted)
+        .map((m) => m.id);
+      expect(flagged.every((id) => id === indexes)).toBe(true);
+
+      // The next command touching the database: an apply with nothing new to do (up to init).
+      const recover = await runKilled(project, ["migrate", "apply", "--to", init!, "--json"], env);
+      const seen = await target.observe();
+      const where = `${target.name} seed ${SEED} round ${round}: ${command} ${signal} after ${delay} ms (exit ${killed.code ?? killed.signal}); recovery exit ${recover.code}: ${recover.stdout}${recover.stderr}`;
+      expect(recover.code, where).toBe(0);
+      expect({ rows: seen.rows, checksum: seen.checksum }, where).toEqual({
+        rows: before.rows,
+        checksum: before.checksum,
+      });
+      const after = seen.indexes === INDEXES && seen.applied.join() === [init, indexes].join();
+      const untouched = seen.indexes === 0 && seen.applied.join() === [init].join();
+      expect({ ...seen, state: after ? "after" : untouched ? "before" : "neither" }, where).toMatchObject({
+        state: expect.stringMatching(/^(before|after)$/),
+      });
+      outcomes.push(`${command}/${signal}@${delay}ms→${after ? "after" : "before"}`);
+    }
+    console.log(`${target.name} (seed ${SEED}): ${outcomes.join(", ")}`);
+  } finally {
+    project.remove();
+    await target.close();
+  }
+}
+
+describe("killed migrations end exactly before or after", () => {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const fn of cleanup) await fn();
+  });
+
+  test("MariaDB (mysql2)", { timeout: 240_000 }, async (ctx) => {
+    if (!(await requireDatabase("mysql", "kill tests on MariaDB"))) return ctx.skip();
+    await killRuns(async () => {
+      const database = await createMysqlDatabase("viborm_kill");
+      return mysqlTarget(
+        "MariaDB",
+        "mysql2",
+        database,
+        database.url,
+        "createClient({ schema, databaseUrl: process.env.DB_URL })",
+        (indexed) => createMysqlClient({ schema: schema(indexed), databaseUrl: database.url }),
+        database.drop,
+      );
+    });
+  });
+
+  test("MariaDB through the PlanetScale endpoint", { timeout: 240_000 }, async (ctx) => {
+    if (!(await requireDatabase("mysql", "kill tests on the PlanetScale endpoint"))) return ctx.skip();
+    await killRuns(async () => {
+      // A killed client's session (and the migration lock it holds) lives until the server ends it
+      // as idle: a short idle timeout stands in for PlanetScale's own.
+      const endpoint = await startPlanetScaleEndpoint({ idleTimeoutMs: 3000 });
+      const database = await createMysqlDatabase("viborm_killps");
+      const url = endpoint.url(database.name);
+      return mysqlTarget(
+        "PlanetScale",
+        "planetscale",
+        { name: database.name, url },
+        database.url,
+        "createClient({ schema, url: process.env.DB_URL })",
+        (indexed) => createPlanetScaleClient({ schema: schema(indexed), url }),
+        async () => {
+          await endpoint.close();
+          await database.drop();
+        },
+      );
+    }, ENDPOINT_KILLS);
+  });
+
+  test("PostgreSQL", { timeout: 240_000 }, async (ctx) => {
+    if (!(await requireDatabase("postgres", "kill tests on PostgreSQL"))) return ctx.skip();
+    await killRuns(async () => pgTarget(await createPgDatabase("viborm_kill")));
+  });
+});
