@@ -23,6 +23,9 @@ export interface PgPoolClientLike {
   query(text: string, values?: unknown[]): Promise<unknown>;
   /** Returns the connection to the pool; `true` (or an error) destroys it instead. */
   release(destroy?: boolean | Error): void;
+  /** node-postgres clients are event emitters: a connection lost while checked out emits `error`. */
+  on?(event: "error", listener: (error: Error) => void): unknown;
+  off?(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** A node-postgres pool (the part of `pg.Pool` viborm uses). */
@@ -89,7 +92,7 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
     atomic: {
       kind: "session",
       async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-        const connection = await wrap(target, "connect", () => pool.connect());
+        const connection = await checkOut(target, pool);
         let failed = false;
         try {
           return await fn({ query: (sql, params) => run(target, connection, sql, params) });
@@ -99,7 +102,7 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
         } finally {
           // After a failure the session may hold an open transaction or session state: drop the
           // connection rather than hand it back to the pool in an unknown state.
-          connection.release(failed);
+          checkIn(connection, failed);
         }
       },
     },
@@ -155,15 +158,38 @@ async function queryAll(target: DriverTarget, pool: PgPoolLike, statements: Stat
       { sql, driver: "pg" },
     );
   }
-  const connection = await wrap(target, "connect", () => pool.connect());
+  const connection = await checkOut(target, pool);
+  let failed = false;
   try {
     const rows: Row[][] = [];
     for (const statement of statements)
       rows.push((await run(target, connection, statement.sql, statement.params)).rows);
     return rows;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    connection.release();
+    checkIn(connection, failed);
   }
+}
+
+/**
+ * A connection lost while checked out (a terminated backend, a restart) rejects the query in
+ * flight and also emits `error` on the client, which would end the process unhandled: the query's
+ * rejection is what reports it, so the event is ignored while the connection is ours.
+ */
+const ignoreLost = (): void => {};
+
+async function checkOut(target: DriverTarget, pool: PgPoolLike): Promise<PgPoolClientLike> {
+  const connection = await wrap(target, "connect", () => pool.connect());
+  connection.on?.("error", ignoreLost);
+  return connection;
+}
+
+function checkIn(connection: PgPoolClientLike, destroy: boolean): void {
+  // A destroyed connection keeps the listener: a late event from its dying socket is no one's.
+  if (!destroy) connection.off?.("error", ignoreLost);
+  connection.release(destroy);
 }
 
 function asResults(raw: unknown): PgResultLike[] {

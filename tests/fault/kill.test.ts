@@ -317,3 +317,55 @@ describe("killed migrations end exactly before or after", () => {
     await killRuns(async () => pgTarget(await createPgDatabase("viborm_kill")));
   });
 });
+
+describe("a PostgreSQL backend terminated mid-apply", () => {
+  test("is a typed error in one JSON document, exit 1, and the database is as before", {
+    timeout: 60_000,
+  }, async (ctx) => {
+    if (!(await requireDatabase("postgres", "backend termination test"))) return ctx.skip();
+    const database = await createPgDatabase("viborm_term");
+    const project = createProject({
+      "schema.ts": schemaSource(false),
+      "viborm.config.ts": `import { defineConfig } from "viborm/config";\nimport { createClient } from "viborm/pg";\nimport { schema } from "./schema.ts";\nexport default defineConfig({ client: createClient({ schema, databaseUrl: process.env.DB_URL }), migrations: { dir: "migrations" } });\n`,
+    });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const env = { DB_URL: database.url };
+      expect((await runKilled(project, ["migrate", "generate", "--name", "init"], env)).code).toBe(0);
+      const [init] = project.migrationIds();
+      // A slow statement gives the terminator its moment.
+      project.write(
+        `migrations/${init}/up.sql`,
+        `${project.read(`migrations/${init}/up.sql`)}\nSELECT pg_sleep(30);\n`,
+      );
+      const run = runKilled(project, ["migrate", "apply", "--json"], env);
+      let terminated = 0;
+      for (let tries = 0; tries < 200 && terminated === 0; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const { rows } = await admin.query(
+          "SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%pg_sleep%'",
+        );
+        terminated = rows.length;
+      }
+      expect(terminated).toBe(1);
+      const result = await run;
+      expect(result.code, result.stderr).toBe(1);
+      if (!result.stdout.trim()) throw new Error(`no JSON on stdout; stderr: ${result.stderr}`);
+      const document = JSON.parse(result.stdout) as { ok: boolean; error: { code: string; message: string } };
+      expect(document.ok).toBe(false);
+      expect(["MIGRATION_FAILED", "CONNECTION_FAILED"]).toContain(document.error.code);
+      expect(result.stderr).not.toMatch(/Unhandled|uncaught/i);
+      const { rows } = await admin.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+      );
+      // Only the (empty) tracking table, which apply creates before its first unit.
+      expect(rows).toEqual([{ table_name: "_viborm_migrations" }]);
+      expect((await admin.query('SELECT id FROM "_viborm_migrations"')).rows).toEqual([]);
+    } finally {
+      await admin.end();
+      project.remove();
+      await database.drop();
+    }
+  });
+});
