@@ -36,7 +36,7 @@ export function createCompensatingStrategy(
     kind: "compensating",
     run: (unit) =>
       atomic.withSession((session) =>
-        withLock(session, dialect, options, () => runUnit(session, progress, options, unit)),
+        withLock(session, dialect, options, () => runUnit(session, dialect, progress, options, unit)),
       ),
     // One lock-free read when nothing is left over (the usual case); the lock only to undo.
     recover: () =>
@@ -56,6 +56,7 @@ export function createCompensatingStrategy(
 
 async function runUnit(
   session: Session,
+  dialect: Dialect,
   progress: ProgressSql,
   options: StrategyOptions,
   unit: AtomicUnit,
@@ -91,13 +92,13 @@ async function runUnit(
   if (!persist) return { status: "done" };
   // DML is transactional in InnoDB: the tracking write and the progress cleanup commit together.
   try {
-    await session.query(progress.begin.sql);
+    await session.query(dialect.transaction.begin.sql);
     for (const statement of unit.tracking) await runStatement(session, statement);
     const clear = progress.clear(options.lockKey);
     await session.query(clear.sql, clear.params);
-    await session.query(progress.commit.sql);
+    await session.query(dialect.transaction.commit.sql);
   } catch (error) {
-    await session.query(progress.rollback.sql).catch(() => undefined);
+    await session.query(dialect.transaction.rollback.sql).catch(() => undefined);
     const undo = await compensate(session, progress, finished);
     const cleared = await clearQuietly(session, progress, options);
     throw unitFailed(unit, unit.statements.length, error, { ...undo, deferred: !cleared });

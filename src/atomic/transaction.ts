@@ -56,48 +56,44 @@ async function runInTransaction(
     if (unit.precheck) {
       const { rows } = await session.query(unit.precheck.statement.sql, unit.precheck.statement.params);
       if (!unit.precheck.shouldRun(rows)) {
-        await session.query("ROLLBACK");
+        await session.query(dialect.transaction.rollback.sql);
         return { status: "skipped" };
       }
     }
     for (; index < all.length; index++) {
       await runStatement(session, all[index]!);
     }
-    await session.query("COMMIT");
+    await session.query(dialect.transaction.commit.sql);
     return { status: "done" };
   } catch (error) {
-    await rollbackQuietly(session, error);
+    await rollbackQuietly(session, dialect, error);
     if (error instanceof LockTimeoutError) throw error;
     throw unitFailed(unit, index, error);
   }
 }
 
 /**
- * SQLite takes the write lock at `BEGIN IMMEDIATE`; with busy_timeout 0 a busy database fails at
- * once, so we retry asynchronously (never blocking the event loop) until the lock timeout.
+ * The dialect's BEGIN; SQLite's takes the write lock there, and with busy_timeout 0 a busy database
+ * fails at once, so it is retried asynchronously (never blocking the event loop) until the lock timeout.
  */
 async function begin(session: Session, dialect: Dialect, options: StrategyOptions): Promise<void> {
-  if (dialect.name !== "sqlite") {
-    await session.query("BEGIN");
-    return;
-  }
+  const { begin: open, isBusy } = dialect.transaction;
   const deadline = Date.now() + options.lockTimeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      await session.query("BEGIN IMMEDIATE");
+      await session.query(open.sql);
       return;
     } catch (error) {
-      const code = driverErrorCode(error);
-      if (code !== "SQLITE_BUSY" && code !== "SQLITE_LOCKED") throw error;
+      if (!isBusy(driverErrorCode(error))) throw error;
       if (Date.now() >= deadline) throw lockTimedOut(options.lockKey, options.lockTimeoutMs, error);
       await sleep(Math.min(5 * 2 ** attempt, 100));
     }
   }
 }
 
-async function rollbackQuietly(session: Session, original: unknown): Promise<void> {
+async function rollbackQuietly(session: Session, dialect: Dialect, original: unknown): Promise<void> {
   try {
-    await session.query("ROLLBACK");
+    await session.query(dialect.transaction.rollback.sql);
   } catch (rollbackError) {
     // The original failure is what the user needs; a failed ROLLBACK (e.g. the connection died,
     // which rolls back anyway) is attached to it rather than replacing it.

@@ -56,6 +56,8 @@ export interface TrackingSql {
   read(rows: Row[]): TrackingRecord[];
   insert(table: string, record: TrackingRecord): Statement;
   delete(table: string, id: string): Statement;
+  /** Drops a bookkeeping table (this one, or another `_viborm_` table) if it exists: reset. */
+  drop(table: string): Statement;
 }
 
 export interface TrackingRecord {
@@ -97,10 +99,16 @@ export interface ProgressSql {
   isMissingTable(code: string | undefined): boolean;
   /** True when an inverse failed only because its statement never took effect (nothing to undo). */
   alreadyUndone(code: string | undefined): boolean;
-  /** The transaction around the tracking write and the progress cleanup (DML is transactional). */
+}
+
+/** How a unit's transaction is opened and ended on this database. */
+export interface TransactionSql {
+  /** Opens it; SQLite's `BEGIN IMMEDIATE` also takes the write lock that serialises appliers. */
   begin: Statement;
   commit: Statement;
   rollback: Statement;
+  /** True when `begin` failed only because another writer holds the database (retry until the lock timeout). */
+  isBusy(code: string | undefined): boolean;
 }
 
 /** A table whose rows, and some of whose columns' non-null values, are counted (database names). */
@@ -144,6 +152,8 @@ export interface Dialect {
   counts: CountSql;
   /** `null` where the transaction itself serialises appliers (SQLite `BEGIN IMMEDIATE`, D1 batches). */
   lock: LockSql | null;
+  /** Transaction statements (for DDL where `transactionalDdl`, for the tracking write everywhere). */
+  transaction: TransactionSql;
   /** Progress bookkeeping, for dialects whose DDL commits implicitly (`transactionalDdl: false`). */
   progress?: ProgressSql;
   /**

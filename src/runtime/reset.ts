@@ -25,10 +25,9 @@ export async function reset(context: RuntimeContext, options: ResetOptions = {})
     const changes = await resetLoss(context, live, operations);
     return { dropped, applied: stored.map((s) => s.migration), changes };
   }
-  const q = context.dialect.quote;
-  const progress = context.dialect.progress?.table;
-  const bookkeeping = [context.tableName, ...(progress ? [progress] : [])].map((table) => ({
-    sql: `DROP TABLE IF EXISTS ${q(table)}`,
+  const { tracking, progress } = context.dialect;
+  const bookkeeping = [context.tableName, ...(progress ? [progress.table] : [])].map((table) => ({
+    ...tracking.drop(table),
     // Dropping bookkeeping needs no undo: the next apply re-creates it.
     inverse: [],
   }));

@@ -7,6 +7,7 @@
  * the code says so. Tested on MariaDB 10.11; MySQL 8's catalog output is covered by recorded rows.
  */
 import { quoteBacktick } from "../quote.js";
+import { plainTransaction } from "../transaction.js";
 import type { Dialect } from "../types.js";
 import { mysqlCounts } from "./counts.js";
 import { mysqlDdl } from "./ddl.js";
@@ -34,6 +35,7 @@ export const mysqlDialect: Dialect = {
   tracking: mysqlTracking,
   counts: mysqlCounts,
   lock: mysqlLock,
+  transaction: plainTransaction,
   progress: mysqlProgress,
   parse: parseMysqlStatement,
   lint: mysqlLint,

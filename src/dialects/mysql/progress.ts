@@ -75,7 +75,4 @@ export const mysqlProgress: ProgressSql = {
   alreadyUndone(code: string | undefined): boolean {
     return code !== undefined && ALREADY_BEFORE.has(code);
   },
-  begin: { sql: "BEGIN" },
-  commit: { sql: "COMMIT" },
-  rollback: { sql: "ROLLBACK" },
 };

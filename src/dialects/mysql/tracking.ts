@@ -52,6 +52,9 @@ export const mysqlTracking: TrackingSql = {
   delete(table: string, id: string): Statement {
     return { sql: `DELETE FROM ${q(table)} WHERE ${q("id")} = ?`, params: [id] };
   },
+  drop(table: string): Statement {
+    return { sql: `DROP TABLE IF EXISTS ${q(table)}` };
+  },
 };
 
 // internal

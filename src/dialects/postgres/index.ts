@@ -4,6 +4,7 @@
  * transaction-scoped advisory lock.
  */
 import { quoteDoubleQuoted } from "../quote.js";
+import { plainTransaction } from "../transaction.js";
 import type { Dialect } from "../types.js";
 import { postgresCounts } from "./counts.js";
 import { postgresDdl } from "./ddl.js";
@@ -29,6 +30,7 @@ export const postgresDialect: Dialect = {
   tracking: postgresTracking,
   counts: postgresCounts,
   lock: postgresLock,
+  transaction: plainTransaction,
   parse: parsePostgresStatement,
   lint: postgresLint,
 };

@@ -34,6 +34,7 @@ END`)}`,
     params: [record.id, record.name, record.checksum, record.appliedAt],
   }),
   delete: (table, id) => ({ sql: `DELETE FROM ${q(table)} WHERE "id" = $1`, params: [id] }),
+  drop: (table) => ({ sql: `DROP TABLE IF EXISTS ${q(table)}` }),
 };
 
 // internal

@@ -9,7 +9,7 @@ import { sqliteCounts } from "./counts.js";
 import { sqliteDdl } from "./ddl.js";
 import { readSqliteIntrospection, sqliteIntrospectionQueries } from "./introspect.js";
 import { sqliteLint } from "./lint.js";
-import { sqliteLock } from "./lock.js";
+import { sqliteLock, sqliteTransaction } from "./lock.js";
 import { normalizeSqlite } from "./normalize.js";
 import { parseSqliteStatement } from "./parse-ddl.js";
 import { sqliteTracking } from "./tracking.js";
@@ -32,6 +32,7 @@ export const sqliteDialect: Dialect = {
   tracking: sqliteTracking,
   counts: sqliteCounts,
   lock: sqliteLock,
+  transaction: sqliteTransaction,
   parse: parseSqliteStatement,
   lint: sqliteLint,
 };

@@ -5,7 +5,7 @@
  *
  * @see https://www.sqlite.org/lang_transaction.html (IMMEDIATE)
  */
-import type { LockSql } from "../types.js";
+import type { LockSql, TransactionSql } from "../types.js";
 
 /**
  * No lock statements on SQLite.
@@ -13,3 +13,16 @@ import type { LockSql } from "../types.js";
  * @example sqliteDialect.lock // → null
  */
 export const sqliteLock: LockSql | null = null;
+
+/**
+ * `BEGIN IMMEDIATE` takes the write lock at once; a database another writer holds answers
+ * SQLITE_BUSY (or SQLITE_LOCKED), and the runtime retries until its lock timeout.
+ *
+ * @example sqliteTransaction.begin // → { sql: "BEGIN IMMEDIATE" }
+ */
+export const sqliteTransaction: TransactionSql = {
+  begin: { sql: "BEGIN IMMEDIATE" },
+  commit: { sql: "COMMIT" },
+  rollback: { sql: "ROLLBACK" },
+  isBusy: (code) => code === "SQLITE_BUSY" || code === "SQLITE_LOCKED",
+};

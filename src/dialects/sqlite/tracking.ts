@@ -26,6 +26,7 @@ export const sqliteTracking: TrackingSql = {
     params: [record.id, record.name, record.checksum, isoUtc(record.appliedAt)],
   }),
   delete: (table, id) => ({ sql: `DELETE FROM ${quote(table)} WHERE "id" = ?`, params: [id] }),
+  drop: (table) => ({ sql: `DROP TABLE IF EXISTS ${quote(table)}` }),
 };
 
 // internal
