@@ -146,6 +146,14 @@ export interface Dialect {
   introspection: {
     queries(options: IntrospectOptions): Statement[];
     read(results: Row[][], options: IntrospectOptions): Snapshot;
+    /**
+     * A second, conditional pass for what the catalog-wide queries cannot read faithfully: the
+     * statements (often none) for the snapshot just read, and the snapshot corrected by their rows.
+     */
+    refine?: {
+      queries(snapshot: Snapshot): Statement[];
+      read(snapshot: Snapshot, results: Row[][]): Snapshot;
+    };
   };
   tracking: TrackingSql;
   /** Row and value counts for the facts on data-loss decisions. */

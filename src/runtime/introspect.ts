@@ -14,5 +14,9 @@ export async function introspect(context: RuntimeContext): Promise<Snapshot> {
   };
   const { dialect, driver } = context;
   const results = await driver.queryAll(dialect.introspection.queries(options));
-  return dialect.normalize(dialect.introspection.read(results, options));
+  let snapshot = dialect.introspection.read(results, options);
+  const refine = dialect.introspection.refine;
+  const again = refine?.queries(snapshot) ?? [];
+  if (refine && again.length > 0) snapshot = refine.read(snapshot, await driver.queryAll(again));
+  return dialect.normalize(snapshot);
 }

@@ -17,6 +17,7 @@ import { mysqlLock } from "./lock.js";
 import { normalizeMysql } from "./normalize.js";
 import { parseMysqlStatement } from "./parse-ddl.js";
 import { mysqlProgress } from "./progress.js";
+import { mysqlRefine } from "./refine.js";
 import { mysqlTracking } from "./tracking.js";
 
 /**
@@ -31,7 +32,7 @@ export const mysqlDialect: Dialect = {
   quote: quoteBacktick,
   normalize: normalizeMysql,
   ddl: mysqlDdl,
-  introspection: { queries: mysqlIntrospectionQueries, read: readMysqlSchema },
+  introspection: { queries: mysqlIntrospectionQueries, read: readMysqlSchema, refine: mysqlRefine },
   tracking: mysqlTracking,
   counts: mysqlCounts,
   lock: mysqlLock,
