@@ -9,7 +9,7 @@ import type { ConfigClient, MigrationsConfig, VibormConfig } from "../config.js"
 import { type VibormClient, VibormError } from "../index.js";
 import type { MigrationClientOptions } from "../runtime/index.js";
 import { createFsStorageDriver } from "../storage/fs.js";
-import { closest } from "../util/closest.js";
+import { closest } from "./closest.js";
 
 /** The file names looked for in the working directory, in this order. */
 export const CONFIG_FILES = ["viborm.config.ts", "viborm.config.mts", "viborm.config.js", "viborm.config.mjs"] as const;

@@ -91,14 +91,15 @@ export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
   // A file the driver opens is opened at first use: a command that fails before it touches the
   // database (a bad config, a bad argument) leaves no new database file behind.
   let database: SqliteDatabaseLike | undefined = options.database;
-  const opened = (): SqliteDatabaseLike => {
+  let closed: Promise<void> | undefined;
+  const opened = (sql: string): SqliteDatabaseLike => {
+    if (closed && owned) throw new QueryFailedError("The viborm/sqlite3 client is closed.", { sql, driver: "sqlite3" });
     database ??= open(filename!);
     return database;
   };
   const busyWaitMs = options.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
   let queue: Promise<unknown> = Promise.resolve();
-  let closed: Promise<void> | undefined;
-  const query = async (sql: string, params?: unknown[]) => runWithBusyWait(opened(), sql, params, busyWaitMs);
+  const query = async (sql: string, params?: unknown[]) => runWithBusyWait(opened(sql), sql, params, busyWaitMs);
   return {
     name: "sqlite3",
     dialect: "sqlite",
