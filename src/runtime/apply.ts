@@ -14,7 +14,7 @@ import type { ApplyOptions, ApplyResult, Migration } from "./types.js";
  */
 export async function apply(context: RuntimeContext, options: ApplyOptions = {}): Promise<ApplyResult> {
   const storage = requireStorage(context, "apply");
-  const stored = await loadMigrations(storage);
+  const stored = await loadMigrations(storage, context.dialect.name);
   const target = options.to === undefined ? undefined : findMigration(stored, options.to);
   // A killed run's half-done unit is finished first, so what follows reads "before" or "after".
   if (!options.dryRun) await context.strategy.recover?.();
