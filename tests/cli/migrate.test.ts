@@ -196,6 +196,12 @@ describe("viborm migrate apply and status", () => {
       code: "OUT_OF_ORDER",
       meta: { migrations: [init], lastApplied: posts },
     });
+    // The CLI names its flag, not the API option.
+    expect(refused.json().error.message).toContain("pass --allow-out-of-order");
+    expect(refused.json().error.message).not.toContain("allowOutOfOrder");
+    const text = await project.run(["migrate", "apply"]);
+    expect(text.stderr).toContain("--allow-out-of-order");
+    expect(text.stderr).not.toContain("allowOutOfOrder");
     const run = await project.run(["migrate", "apply", "--allow-out-of-order", "--json"]);
     expect(run.code, run.stdout).toBe(0);
     expect(appliedIds(run.json())).toEqual([init]);
