@@ -9,6 +9,7 @@ import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { connectionFailed } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
+import { runEach } from "./pooled.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** A prepared statement (the part of better-sqlite3's `Statement` viborm uses). */
@@ -105,11 +106,7 @@ export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
     dialect: "sqlite",
     target: { database: filename ?? String((options.database as { name?: unknown } | undefined)?.name ?? "") },
     query,
-    async queryAll(statements: Statement[]): Promise<Row[][]> {
-      const results: Row[][] = [];
-      for (const statement of statements) results.push((await query(statement.sql, statement.params)).rows);
-      return results;
-    },
+    queryAll: (statements: Statement[]): Promise<Row[][]> => runEach(statements, query),
     atomic: {
       kind: "session",
       withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
