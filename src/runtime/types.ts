@@ -23,6 +23,12 @@ export interface MigrationClientOptions {
   now?: () => Date;
   /** Progress reports (the core never prints); the CLI renders them. */
   onEvent?: (event: MigrationEvent) => void;
+  /**
+   * How many round trips one `apply` may make: it stops between migrations before passing it,
+   * leaving the rest pending for the next run (a Worker's per-invocation subrequest limit).
+   * `Infinity` lifts it. @default the driver's own cap (the D1 binding: 50), else none
+   */
+  queryBudget?: number;
 }
 
 /** One migration as stored: the folder `<id>/` with `up.sql`, `down.sql` and `migration.json`. */
@@ -118,6 +124,11 @@ export interface ApplyResult {
   applied: Migration[];
   /** What is still pending after the call (with `dryRun`, everything that was pending). */
   pending: Migration[];
+  /**
+   * Present when apply stopped early to stay within `queryBudget`: the round trips it had used
+   * and the budget. `pending` holds the rest; the next run continues with them.
+   */
+  stoppedAtBudget?: { used: number; budget: number };
 }
 
 export interface RollbackOptions {

@@ -48,8 +48,20 @@ export async function applyCommand(context: CommandContext, flags: ApplyFlags): 
     progress.expect(toApply.length);
     const started = Date.now();
     const result = await migrations.apply(options);
+    const budget = result.stoppedAtBudget;
     if (output.json) {
-      output.printJson({ ok: true, command: "apply", dryRun: false, applied: result.applied, pending: result.pending });
+      output.printJson({
+        ok: true,
+        command: "apply",
+        dryRun: false,
+        applied: result.applied,
+        pending: result.pending,
+        ...(budget ? { stoppedAtBudget: budget } : {}),
+      });
+    } else if (budget) {
+      output.print(
+        `${color.yellow("!")} Applied ${plural(result.applied.length, "migration")} and stopped at the query budget (${budget.used} of ${budget.budget} round trips); ${result.pending.length} still pending: run apply again.`,
+      );
     } else if (result.applied.length === 0) {
       output.print(`${color.green("✓")} Nothing to apply: the database is up to date.`);
     } else {
