@@ -78,6 +78,15 @@ function cliMessage(error: VibormError): string {
     const { lock, timeoutMs } = error.meta;
     return `Could not take the migration lock "${lock}" within ${timeoutMs} ms: another process is migrating this database; retry when it is done, or raise migrations.lockTimeoutMs in the config.`;
   }
+  if (isVibormError(error, "CHECKSUM_MISMATCH")) {
+    const ids = error.meta.migrations.map((m) => m.id);
+    return `Migration ${ids.join(", ")} changed after it was applied (checksum mismatch). Restore its files; or, if the edit is harmless (a comment), accept it with ${ids.map((id) => `viborm migrate resolve --accept-checksum ${id}`).join(" and ")}; or write a new migration for the change.`;
+  }
+  if (isVibormError(error, "CHECKSUM_MISMATCH")) {
+    const ids = error.meta.migrations.map((m) => m.id);
+    const accept = ids.map((id) => `viborm migrate resolve --accept-checksum ${id}`).join(" and ");
+    return `Migration ${ids.join(", ")} changed after it was applied (checksum mismatch). Restore its files; or, if the edit is harmless (a comment), accept it with ${accept}; or write a new migration for the change.`;
+  }
   if (isVibormError(error, "DESTRUCTIVE_REJECTED")) {
     const head = error.message.split("; pass `resolve`")[0]!;
     return `${head}; decide each change with the flags listed, or pass --force to accept data loss.`;

@@ -161,6 +161,22 @@ export interface ResetResult {
   changes?: DestructiveChange[];
 }
 
+/** Exactly one repair of the history; each names a migration storage holds (id or name). */
+export type ResolveOptions =
+  /** Record it as applied without running it (its schema is already in the database). */
+  | { applied: string; rolledBack?: undefined; acceptChecksum?: undefined }
+  /** Forget it: it failed, or was undone by hand. */
+  | { rolledBack: string; applied?: undefined; acceptChecksum?: undefined }
+  /** Accept its files as they are now (e.g. a comment added after it was applied). */
+  | { acceptChecksum: string; applied?: undefined; rolledBack?: undefined };
+
+export interface ResolveResult {
+  migration: Migration;
+  action: "applied" | "rolledBack" | "acceptChecksum";
+  /** False when the history already said so (nothing was written). */
+  changed: boolean;
+}
+
 export interface MigrationClient {
   push(options?: PushOptions): Promise<PushResult>;
   generate(options?: GenerateOptions): Promise<GenerateResult>;
@@ -168,6 +184,8 @@ export interface MigrationClient {
   status(): Promise<MigrationStatus[]>;
   rollback(options?: RollbackOptions): Promise<RollbackResult>;
   reset(options?: ResetOptions): Promise<ResetResult>;
+  /** Repairs the tracking table without running a migration: see {@link ResolveOptions}. */
+  resolve(options: ResolveOptions): Promise<ResolveResult>;
   /** The risks of migrations before they run (pending ones by default); writes nothing. */
   lint(options?: LintOptions): Promise<LintResult>;
 }
