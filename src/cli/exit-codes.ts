@@ -78,9 +78,15 @@ function cliMessage(error: VibormError): string {
     const { lock, timeoutMs } = error.meta;
     return `Could not take the migration lock "${lock}" within ${timeoutMs} ms: another process is migrating this database; retry when it is done, or raise migrations.lockTimeoutMs in the config.`;
   }
+  if (isVibormError(error, "MIGRATION_FAILED") && alreadyExists(error.cause)) {
+    return `${error.message} If this database was built by \`viborm push\` or another tool, adopt it with \`viborm migrate baseline\` instead of applying its history from the start.`;
+  }
   if (isVibormError(error, "CHECKSUM_MISMATCH")) {
     const ids = error.meta.migrations.map((m) => m.id);
     return `Migration ${ids.join(", ")} changed after it was applied (checksum mismatch). Restore its files; or, if the edit is harmless (a comment), accept it with ${ids.map((id) => `viborm migrate resolve --accept-checksum ${id}`).join(" and ")}; or write a new migration for the change.`;
+  }
+  if (isVibormError(error, "MIGRATION_FAILED") && alreadyExists(error.cause)) {
+    return `${error.message} If this database was built by \`viborm push\` or another tool, adopt it with \`viborm migrate baseline\` instead of applying its history from the start.`;
   }
   if (isVibormError(error, "CHECKSUM_MISMATCH")) {
     const ids = error.meta.migrations.map((m) => m.id);
@@ -128,6 +134,26 @@ function undecidedLines(changes: UndecidedChange[], color: Palette): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * An object the migration creates already exists: PostgreSQL 42P07 / 42710, MySQL 1050 / 1061,
+ * and SQLite's "already exists" (SQLite has no code of its own for it).
+ */
+function alreadyExists(cause: unknown): boolean {
+  let current: unknown = cause;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (
+      typeof code === "string" &&
+      ["42P07", "42710", "ER_TABLE_EXISTS_ERROR", "ER_DUP_KEYNAME", "1050"].includes(code)
+    )
+      return true;
+    if ((code === "SQLITE_ERROR" || code === undefined) && /already exists/i.test(String((current as Error).message)))
+      return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function causeMessage(error: Error): string | undefined {

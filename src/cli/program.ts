@@ -124,6 +124,11 @@ function addForwardCommands(migrate: Command, runner: Runner): void {
     .option("--exit-code", "exit with 2 when migrations are pending, modified or missing (for CI gates)")
     .addHelpText("after", EXAMPLES.status)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).statusCommand(c, flags), flags));
+  common(migrate.command("baseline"), true)
+    .description("adopt a database built by push or another tool: its live schema as a migration, recorded as applied")
+    .option("--name <name>", "the migration's name (default: baseline)")
+    .addHelpText("after", EXAMPLES.baseline)
+    .action((flags) => runner(async (c) => (await loadMigrateCommands()).baselineCommand(c, flags), flags));
   common(migrate.command("resolve"), true)
     .description(
       "repair the history without running a migration: record one applied, forget one, or accept its edited files",
@@ -289,6 +294,10 @@ Examples:
 Examples:
   $ viborm migrate status
   $ viborm migrate status --exit-code --json`,
+  baseline: `
+Examples:
+  $ viborm migrate baseline
+  $ viborm migrate baseline --name adopted --json`,
   resolve: `
 Examples:
   $ viborm migrate resolve --accept-checksum 20261126184000_add-users

@@ -1,5 +1,6 @@
 import type { VibormClient } from "../drivers/client.js";
 import { apply } from "./apply.js";
+import { baseline } from "./baseline.js";
 import { createContext } from "./context.js";
 import { generate } from "./generate.js";
 import { lint } from "./lint/lint.js";
@@ -28,6 +29,7 @@ export function createMigrationClient(client: VibormClient, options: MigrationCl
     rollback: (rollbackOptions) => rollback(context, rollbackOptions),
     reset: (resetOptions) => reset(context, resetOptions),
     resolve: (resolveOptions) => resolve(context, resolveOptions),
+    baseline: (baselineOptions) => baseline(context, baselineOptions),
     lint: (lintOptions) => lint(context, lintOptions),
   };
 }

@@ -1,5 +1,8 @@
+import type { Statement } from "../dialects/types.js";
 import { invertOperations, isLossyInverse, resolveChanges } from "../diff/index.js";
+import type { Operation } from "../diff/operations.js";
 import { isVibormError, MigrationMissingError } from "../errors.js";
+import type { Snapshot } from "../schema/snapshot.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
 import { folderChecksum } from "./checksum.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
@@ -21,7 +24,7 @@ import { planStatements } from "./plan.js";
 import { inverseEntries, renderSql } from "./sql-files.js";
 import { type FolderState, readFolderState } from "./state.js";
 import { readTracking } from "./tracking.js";
-import type { GenerateOptions, GenerateResult } from "./types.js";
+import type { GenerateOptions, GenerateResult, Migration } from "./types.js";
 
 /**
  * Diffs the declared schema against the state the stored migrations produce (their operations,
@@ -49,36 +52,17 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   const plan = await resolveChanges(state, desired, { resolve: options.resolve, force: options.force });
   if (plan.operations.length === 0) return { migration: null, up: [], down: [], warnings, findings: [] };
 
-  const up = planStatements(dialect, state, plan.operations);
-  const downOperations = invertOperations(plan.operations);
-  const down = planStatements(dialect, up.after, downOperations);
   const lossy = plan.operations.filter(isLossyInverse).map(lossyWarning);
   warnings.push(...lossy);
-
   const id = nextMigrationId(
     context.now(),
     givenName ?? deriveName(plan.operations),
     stored.map((s) => s.migration.id),
   );
-  const meta: MigrationMeta = {
-    version: META_VERSION,
-    id,
-    name: id.slice(15),
-    dialect: dialect.name,
-    parents: heads(stored),
-    operations: plan.operations,
-    ...(dialect.transactionalDdl
-      ? {}
-      : { inverses: { up: inverseEntries(up.statements), down: inverseEntries(down.statements) } }),
+  const { up, down, files, migration } = await buildMigration(context, id, state, plan.operations, heads(stored), {
     warnings: [...conflicts, ...lossy],
-  };
-  const files: [string, string][] = [
-    [UP_FILE, renderSql(up.statements, [`Migration ${id}`])],
-    [DOWN_FILE, renderSql(down.statements, [`Rollback of ${id}`, ...lossy.map((w) => `WARNING: ${w}`)])],
-    [META_FILE, metaToJson(meta)],
-  ];
-  const checksum = await folderChecksum(Object.fromEntries(files));
-  const migration = { id, name: meta.name, checksum, transactional: true };
+    lossy,
+  });
   // Lint reads the database: done before anything is written, so a failure leaves storage as it was.
   const findings = await lintOperations(context, state, plan.operations, id);
   if (!options.dryRun) await writeFolder(storage, id, files);
@@ -90,6 +74,52 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
     findings,
   };
 }
+
+/**
+ * The folder of migration `id` taking `state` through `operations`: up and down SQL (with the
+ * inverses MySQL needs), migration.json and the folder's checksum. Pure but for hashing.
+ */
+export async function buildMigration(
+  context: RuntimeContext,
+  id: string,
+  state: Snapshot,
+  operations: Operation[],
+  parents: string[],
+  /** What migration.json records; `lossy` (the undos that lose data) also heads down.sql. */
+  notes: { warnings: string[]; lossy: string[] },
+): Promise<{
+  up: { statements: Statement[] };
+  down: { statements: Statement[] };
+  files: [string, string][];
+  migration: Migration;
+}> {
+  const { dialect } = context;
+  const up = planStatements(dialect, state, operations);
+  const down = planStatements(dialect, up.after, invertOperations(operations));
+  const { warnings, lossy } = notes;
+  const meta: MigrationMeta = {
+    version: META_VERSION,
+    id,
+    name: id.slice(15),
+    dialect: dialect.name,
+    parents,
+    operations,
+    ...(dialect.transactionalDdl
+      ? {}
+      : { inverses: { up: inverseEntries(up.statements), down: inverseEntries(down.statements) } }),
+    warnings,
+  };
+  const files: [string, string][] = [
+    [UP_FILE, renderSql(up.statements, [`Migration ${id}`])],
+    [DOWN_FILE, renderSql(down.statements, [`Rollback of ${id}`, ...lossy.map((w) => `WARNING: ${w}`)])],
+    [META_FILE, metaToJson(meta)],
+  ];
+  const checksum = await folderChecksum(Object.fromEntries(files));
+  return { up, down, files, migration: { id, name: meta.name, checksum, transactional: true } };
+}
+
+/** Writes the files of one migration folder (see writeFolder). */
+export { writeFolder };
 
 // internal
 

@@ -161,6 +161,19 @@ export interface ResetResult {
   changes?: DestructiveChange[];
 }
 
+export interface BaselineOptions {
+  /** The migration's name. @default "baseline" */
+  name?: string;
+}
+
+export interface BaselineResult {
+  /** The migration written and recorded as applied (it did not run). */
+  migration: Migration;
+  /** Its up.sql statements: what builds the same schema on an empty database. */
+  up: string[];
+  down: string[];
+}
+
 /** Exactly one repair of the history; each names a migration storage holds (id or name). */
 export type ResolveOptions =
   /** Record it as applied without running it (its schema is already in the database). */
@@ -184,6 +197,11 @@ export interface MigrationClient {
   status(): Promise<MigrationStatus[]>;
   rollback(options?: RollbackOptions): Promise<RollbackResult>;
   reset(options?: ResetOptions): Promise<ResetResult>;
+  /**
+   * Adopts a database built by push or another tool: writes a migration of its live schema and
+   * records it applied without running it. Needs a database and storage with no history.
+   */
+  baseline(options?: BaselineOptions): Promise<BaselineResult>;
   /** Repairs the tracking table without running a migration: see {@link ResolveOptions}. */
   resolve(options: ResolveOptions): Promise<ResolveResult>;
   /** The risks of migrations before they run (pending ones by default); writes nothing. */

@@ -1,7 +1,7 @@
 /**
  * `viborm migrate generate | apply | status | rollback | reset` without a terminal, on SQLite files.
  */
-import { existsSync, readdirSync, renameSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import {
@@ -214,6 +214,28 @@ describe("viborm migrate apply and status", () => {
       modified: 0,
       missing: 0,
     });
+  });
+
+  test("a pushed database: apply's 'already exists' names migrate baseline, which adopts it", async () => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    expect((await project.run(["push"])).code).toBe(0);
+    expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+    const failed = await project.run(["migrate", "apply", "--json"]);
+    expect(failed.code).toBe(1);
+    expect(failed.json().error.message).toContain("viborm migrate baseline");
+    rmSync(join(project.dir, "migrations"), { recursive: true, force: true });
+
+    const adopted = await project.run(["migrate", "baseline", "--json"]);
+    expect(adopted.code, adopted.stdout).toBe(0);
+    const id = adopted.json().migration?.id;
+    expect(id).toMatch(/_baseline$/);
+    expect(project.migrationIds()).toEqual([id]);
+    const status = await project.run(["migrate", "status", "--json"]);
+    expect(status.json().summary).toEqual({ applied: 1, pending: 0, modified: 0, missing: 0 });
+    expect((await project.run(["migrate", "generate", "--name", "nothing", "--json"])).json().migration).toBeNull();
+    const again = await project.run(["migrate", "baseline", "--json"]);
+    expect(again.code).toBe(1);
+    expect(again.json().error.code).toBe("MIGRATION_CONFLICT");
   });
 
   test("an older pending migration (a merged branch) needs --allow-out-of-order", async () => {

@@ -105,6 +105,29 @@ export async function statusCommand(context: CommandContext, flags: StatusFlags)
   });
 }
 
+/** `viborm migrate baseline` flags. */
+export interface BaselineFlags extends CommonFlags {
+  name?: string;
+}
+
+/**
+ * Runs `viborm migrate baseline`: the live schema as a migration, recorded applied without running.
+ *
+ * @example await baselineCommand(context, { name: "baseline" });
+ */
+export async function baselineCommand(context: CommandContext, flags: BaselineFlags): Promise<number> {
+  const { output } = context;
+  return withMigrations(context, flags, async (migrations) => {
+    const result = await migrations.baseline(flags.name === undefined ? {} : { name: flags.name });
+    if (output.json) output.printJson({ ok: true, command: "baseline", ...result });
+    else
+      output.print(
+        `${output.color.green("✓")} Wrote ${result.migration.id} (${plural(result.up.length, "statement")}) from the live schema and recorded it as applied; it did not run. Generate the next migration from here.`,
+      );
+    return EXIT.ok;
+  });
+}
+
 /** `viborm migrate resolve` flags: exactly one of the three. */
 export interface ResolveFlags extends CommonFlags {
   applied?: string;
