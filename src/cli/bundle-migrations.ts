@@ -65,7 +65,7 @@ export async function bundleMigrations(options: BundleMigrationsOptions): Promis
   const out = toPath(options.out);
   const files = await readMigrationFiles(options.dir);
   const text = renderMigrationsModule(files);
-  const previous = await readFile(out, "utf8").catch(() => null);
+  const previous = await readTarget(out);
   const changed = previous !== text;
   if (changed) {
     await mkdir(dirname(out), { recursive: true });
@@ -128,6 +128,36 @@ export function renderMigrationsModule(files: Readonly<Record<string, string>>):
   if (keys.length === 0) return `${header}export default {};\n`;
   const entries = keys.map((key) => `  ${JSON.stringify(key)}: ${JSON.stringify(files[key])},\n`);
   return `${header}export default {\n${entries.join("")}};\n`;
+}
+
+/**
+ * What `out` holds now (`null` when nothing is there), refusing before anything is written: a
+ * folder, a path through a file, or a file that a bundle did not write (it would be overwritten).
+ */
+async function readTarget(out: string): Promise<string | null> {
+  const refuse = (problem: string) =>
+    new InvalidArgumentError(`Cannot write the bundle to ${out}: ${problem}; pass another --out.`, {
+      argument: "out",
+      value: out,
+      problem,
+    });
+  const stats = await stat(out).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOTDIR") throw refuse("a folder on its path is a file");
+    return null;
+  });
+  if (stats === null) {
+    for (let parent = dirname(out); parent !== dirname(parent); parent = dirname(parent)) {
+      const above = await stat(parent).catch(() => null);
+      if (above === null) continue;
+      if (!above.isDirectory()) throw refuse(`${parent} is a file, not a folder`);
+      break;
+    }
+    return null;
+  }
+  if (stats.isDirectory()) throw refuse("it is a folder");
+  const previous = await readFile(out, "utf8");
+  if (!previous.startsWith(GENERATED_HEADER)) throw refuse("it is an existing file that viborm did not generate");
+  return previous;
 }
 
 /** The first line of every bundled module: where it came from and how to refresh it. */

@@ -2,9 +2,10 @@
  * Exit codes and how a failure is reported: a one-line message (plus the facts that help) for
  * people, `{ ok: false, error }` for `--json`.
  */
-import { isVibormError, type UndecidedChange } from "../index.js";
+import { isVibormError, type UndecidedChange, type VibormError } from "../index.js";
 import { flagsFor } from "./decisions.js";
 import type { Output, Palette } from "./output.js";
+import { PromptCancelled } from "./prompt.js";
 import { describeChange } from "./render.js";
 
 /** The CLI's exit codes. */
@@ -13,8 +14,10 @@ export const EXIT = {
   ok: 0,
   /** It failed, or a change was left undecided. */
   failure: 1,
-  /** `migrate status --exit-code`: migrations are pending or modified. */
+  /** `migrate status --exit-code`: migrations are pending, modified or missing. */
   pending: 2,
+  /** A question was cancelled (Ctrl-C): 128 + SIGINT, as shells report an interrupted program. */
+  interrupted: 130,
 } as const;
 
 /** A failure as `--json` prints it. */
@@ -31,6 +34,10 @@ export interface JsonFailure {
  * @example process.exitCode = reportError(output, error, stderrColors);
  */
 export function reportError(output: Output, error: unknown, color: Palette): number {
+  if (error instanceof PromptCancelled) {
+    output.note("aborted");
+    return EXIT.interrupted;
+  }
   if (output.json) {
     output.printJson(failureDocument(error));
     return EXIT.failure;
@@ -42,7 +49,7 @@ export function reportError(output: Output, error: unknown, color: Palette): num
 /** The JSON document of a failure. */
 export function failureDocument(error: unknown): JsonFailure {
   if (isVibormError(error)) {
-    const json = error.toJSON();
+    const json = { ...error.toJSON(), message: cliMessage(error) };
     const cause = causeMessage(error);
     const document: JsonFailure = { ok: false, error: cause ? { ...json, cause } : json };
     if (isVibormError(error, "DESTRUCTIVE_REJECTED")) {
@@ -58,12 +65,41 @@ export function failureDocument(error: unknown): JsonFailure {
 
 // internal
 
+/**
+ * The error's message as the CLI says it: where the runtime names an API option (`allowOutOfOrder:
+ * true`, `lockTimeoutMs`, `resolve` / `force: true`), the CLI names its flag or config key.
+ */
+function cliMessage(error: VibormError): string {
+  if (isVibormError(error, "OUT_OF_ORDER")) {
+    const { migrations, lastApplied } = error.meta;
+    return `Migration ${migrations.join(", ")} sorts before ${lastApplied}, which is already applied (a merged branch?); pass --allow-out-of-order to apply it anyway, or regenerate it.`;
+  }
+  if (isVibormError(error, "LOCK_TIMEOUT")) {
+    const { lock, timeoutMs } = error.meta;
+    return `Could not take the migration lock "${lock}" within ${timeoutMs} ms: another process is migrating this database; retry when it is done, or raise migrations.lockTimeoutMs in the config.`;
+  }
+  if (isVibormError(error, "CHECKSUM_MISMATCH")) {
+    const ids = error.meta.migrations.map((m) => m.id);
+    return `Migration ${ids.join(", ")} changed after it was applied (checksum mismatch). Restore its files; or, if the edit is harmless (a comment), accept it with ${ids.map((id) => `viborm migrate resolve --accept-checksum ${id}`).join(" and ")}; or write a new migration for the change.`;
+  }
+  if (isVibormError(error, "CHECKSUM_MISMATCH")) {
+    const ids = error.meta.migrations.map((m) => m.id);
+    const accept = ids.map((id) => `viborm migrate resolve --accept-checksum ${id}`).join(" and ");
+    return `Migration ${ids.join(", ")} changed after it was applied (checksum mismatch). Restore its files; or, if the edit is harmless (a comment), accept it with ${accept}; or write a new migration for the change.`;
+  }
+  if (isVibormError(error, "DESTRUCTIVE_REJECTED")) {
+    const head = error.message.split("; pass `resolve`")[0]!;
+    return `${head}; decide each change with the flags listed, or pass --force to accept data loss.`;
+  }
+  return error.message;
+}
+
 function failureLines(error: unknown, color: Palette, verbose: boolean): string[] {
   if (!isVibormError(error)) {
     const plain = error instanceof Error ? error : new Error(String(error));
     return [`${color.red("✖")} ${plain.message}`, ...(verbose && plain.stack ? [color.dim(plain.stack)] : [])];
   }
-  const lines = [`${color.red("✖")} ${color.bold(error.code)} ${error.message}`];
+  const lines = [`${color.red("✖")} ${color.bold(error.code)} ${cliMessage(error)}`];
   if (isVibormError(error, "DESTRUCTIVE_REJECTED")) lines.push(...undecidedLines(error.meta.changes, color));
   if (isVibormError(error, "MIGRATION_FAILED") && error.meta.failed) {
     const failed = error.meta.failed;

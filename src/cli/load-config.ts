@@ -2,12 +2,14 @@
  * Finds and loads `viborm.config.{ts,mts,js,mjs}` (TypeScript through jiti, no build step) and
  * turns it, with the flags that override it, into what the migration client needs.
  */
+
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { ConfigClient, MigrationsConfig, VibormConfig } from "../config.js";
 import { type VibormClient, VibormError } from "../index.js";
 import type { MigrationClientOptions } from "../runtime/index.js";
 import { createFsStorageDriver } from "../storage/fs.js";
+import { closest } from "./closest.js";
 
 /** The file names looked for in the working directory, in this order. */
 export const CONFIG_FILES = ["viborm.config.ts", "viborm.config.mts", "viborm.config.js", "viborm.config.mjs"] as const;
@@ -173,7 +175,52 @@ function checkConfig(path: string, loaded: unknown): VibormConfig {
   if (config.migrations !== undefined && (typeof config.migrations !== "object" || config.migrations === null)) {
     throw configError(path, `\`migrations\` in ${path} must be an object ({ dir, tableName, storageDriver })`);
   }
+  checkKeys(path, "", config, CONFIG_KEYS);
+  if (config.migrations) {
+    checkKeys(path, "migrations.", config.migrations, MIGRATIONS_KEYS);
+    const { dir, tableName, lockTimeoutMs, storageDriver } = config.migrations;
+    if (dir !== undefined && (typeof dir !== "string" || dir.trim() === ""))
+      throw optionError(path, "migrations.dir", dir, "a folder path (a non-empty string)");
+    if (tableName !== undefined && (typeof tableName !== "string" || tableName === ""))
+      throw optionError(path, "migrations.tableName", tableName, "a table name (a non-empty string)");
+    if (lockTimeoutMs !== undefined && !(typeof lockTimeoutMs === "number" && lockTimeoutMs >= 0))
+      throw optionError(path, "migrations.lockTimeoutMs", lockTimeoutMs, "a number of milliseconds, 0 or more");
+    if (storageDriver !== undefined && (typeof storageDriver !== "object" || storageDriver === null))
+      throw optionError(path, "migrations.storageDriver", storageDriver, "a storage driver object");
+  }
+  if (config.fleet) {
+    checkKeys(path, "fleet.", config.fleet, FLEET_KEYS);
+    for (const key of ["concurrency", "canary", "maxFailures"] as const) {
+      const value = config.fleet[key];
+      if (
+        value !== undefined &&
+        !(typeof value === "number" && value >= 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY))
+      )
+        throw optionError(path, `fleet.${key}`, value, "a whole number, 0 or more");
+    }
+  }
   return config as VibormConfig;
+}
+
+const CONFIG_KEYS = ["client", "migrations", "fleet"];
+const MIGRATIONS_KEYS = ["dir", "tableName", "storageDriver", "lockTimeoutMs"];
+const FLEET_KEYS = ["tenants", "concurrency", "canary", "maxFailures"];
+
+/** An unknown key (a typo such as `migration:`) is an error naming the nearest valid one, not ignored. */
+function checkKeys(path: string, prefix: string, object: object, known: readonly string[]): void {
+  for (const key of Object.keys(object)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    throw configError(
+      path,
+      `${path} has an unknown option \`${prefix}${key}\`${near ? `: did you mean \`${prefix}${near}\`?` : ` (known: ${known.map((k) => prefix + k).join(", ")})`}`,
+    );
+  }
+}
+
+function optionError(path: string, option: string, value: unknown, expected: string): VibormError<"CONFIG_ERROR"> {
+  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+  return configError(path, `\`${option}\` in ${path} must be ${expected}, not ${shown}`);
 }
 
 async function makeClient(path: string, given: ConfigClient): Promise<VibormClient> {

@@ -124,6 +124,24 @@ function addForwardCommands(migrate: Command, runner: Runner): void {
     .option("--exit-code", "exit with 2 when migrations are pending, modified or missing (for CI gates)")
     .addHelpText("after", EXAMPLES.status)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).statusCommand(c, flags), flags));
+  common(migrate.command("resolve"), true)
+    .description(
+      "repair the history without running a migration: record one applied, forget one, or accept its edited files",
+    )
+    .option(
+      "--applied <migration>",
+      "record this migration as applied without running it (its schema is already there)",
+    )
+    .option(
+      "--rolled-back <migration>",
+      "forget this migration (it failed, or was undone by hand): it is pending again",
+    )
+    .option(
+      "--accept-checksum <migration>",
+      "accept this applied migration's files as they are now (e.g. an added comment)",
+    )
+    .addHelpText("after", EXAMPLES.resolve)
+    .action((flags) => runner(async (c) => (await loadMigrateCommands()).resolveCommand(c, flags), flags));
   common(migrate.command("lint"), true)
     .description("report risky changes in migrations before they run (exit 1 on an error finding)")
     .argument("[migrations...]", "ids or names to lint (default: the pending ones)")
@@ -271,6 +289,11 @@ Examples:
 Examples:
   $ viborm migrate status
   $ viborm migrate status --exit-code --json`,
+  resolve: `
+Examples:
+  $ viborm migrate resolve --accept-checksum 20261126184000_add-users
+  $ viborm migrate resolve --applied 20261126184000_add-users
+  $ viborm migrate resolve --rolled-back 20261126184000_add-users --json`,
   lint: `
 Codes: DESTRUCTIVE (error), DATA_DEPENDENT (error when the rows show it fails), BACKWARD_INCOMPATIBLE,
 BLOCKING, EDGE_LIMIT, NOT_ANALYSED. A line "-- viborm:nolint CODE" above a statement silences CODE for it.

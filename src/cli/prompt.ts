@@ -7,6 +7,17 @@ import type { Decision } from "./decisions.js";
 import type { Output } from "./output.js";
 import { describeChange, sqlLines } from "./render.js";
 
+/**
+ * The person cancelled a question (Ctrl-C, Esc): the command stops at once, exit 130, as a
+ * terminal program interrupted by SIGINT does. Choosing "abort" is an answer, not this.
+ */
+export class PromptCancelled extends Error {
+  constructor() {
+    super("aborted");
+    this.name = "PromptCancelled";
+  }
+}
+
 /** The questions the CLI asks. */
 export interface Prompter {
   /** One destructive or ambiguous change: the decision, or "abort". */
@@ -31,27 +42,30 @@ export function createTerminalPrompter(output: Output): Prompter {
         const what = change.kind === "renameTable" ? "table" : "column";
         const answer = await selectKey({
           message: change.description,
+          // Abort first: a cancelled question shows its first option, which must not read as consent.
           options: [
+            { value: "q", label: "abort" },
             { value: "r", label: `rename ${what} ${change.from} → ${change.to}`, hint: "keeps the data" },
             {
               value: "d",
               label: `add ${change.to} and drop ${change.from}`,
               hint: `the data in ${change.from} is lost`,
             },
-            { value: "q", label: "abort" },
           ],
         });
-        if (isCancel(answer) || answer === "q") return "abort";
+        if (isCancel(answer)) throw new PromptCancelled();
+        if (answer === "q") return "abort";
         return answer === "r" ? "rename" : "addAndDrop";
       }
       const answer = await selectKey({
         message: `${color.red("Data loss:")} ${describeChange(change)}`,
         options: [
-          { value: "y", label: "proceed", hint: "the data is lost" },
           { value: "q", label: "abort" },
+          { value: "y", label: "proceed", hint: "the data is lost" },
         ],
       });
-      return isCancel(answer) || answer === "q" ? "abort" : "proceed";
+      if (isCancel(answer)) throw new PromptCancelled();
+      return answer === "q" ? "abort" : "proceed";
     },
     async confirm(message, sql) {
       const { isCancel, selectKey } = await clack();
@@ -59,12 +73,13 @@ export function createTerminalPrompter(output: Output): Prompter {
         const answer = await selectKey({
           message,
           options: [
+            { value: "n", label: "no, abort" },
             { value: "y", label: "yes, go on" },
             ...(sql.length > 0 ? [{ value: "s", label: "show the SQL" }] : []),
-            { value: "n", label: "no, abort" },
           ],
         });
-        if (isCancel(answer) || answer === "n") return false;
+        if (isCancel(answer)) throw new PromptCancelled();
+        if (answer === "n") return false;
         if (answer === "y") return true;
         output.print();
         for (const line of sqlLines(sql, color)) output.print(line);

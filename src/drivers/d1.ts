@@ -29,6 +29,12 @@ export interface D1DatabaseLike {
   batch(statements: D1PreparedStatementLike[]): Promise<D1ResultLike[]>;
 }
 
+/**
+ * D1 queries one Worker invocation may make on the Free plan: the binding driver's default
+ * `queryBudget` (https://developers.cloudflare.com/d1/platform/limits/). Workers Paid allows 1,000.
+ */
+export const D1_FREE_QUERIES_PER_INVOCATION = 50;
+
 /** Options of the D1 binding driver. */
 export interface D1DriverOptions {
   /** The D1 binding, e.g. `env.DB`. viborm never closes it. */
@@ -95,6 +101,8 @@ export function createD1Driver(options: D1DriverOptions): Driver {
         throw d1QueryFailed("d1", statements.map((statement) => statement.sql).join(";\n"), error);
       }
     },
+    // A Worker on the Free plan may make 50 D1 queries per invocation (1,000 on Paid).
+    queryBudget: D1_FREE_QUERIES_PER_INVOCATION,
     atomic: {
       kind: "batch",
       async batch(statements) {

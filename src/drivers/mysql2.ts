@@ -8,6 +8,7 @@ import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { connectionFailed, errorCode, isMysqlConnectionCode, isNetworkCode } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
+import { runEach, withPooledSession } from "./pooled.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
@@ -84,21 +85,15 @@ export function createMysql2Driver(options: Mysql2DriverOptions): Driver {
     queryAll: (statements) => queryAll(target, pool, statements, owned),
     atomic: {
       kind: "session",
-      async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-        const connection = await wrap(target, "getConnection", () => pool.getConnection());
-        let failed = false;
-        try {
-          return await fn({ query: (sql, params) => run(connection, sql, params) });
-        } catch (error) {
-          failed = true;
-          throw error;
-        } finally {
-          // After a failure the session may still hold a named lock, an open transaction or
-          // temporary tables: close it (the server frees all of that) rather than pool it.
-          if (failed) connection.destroy();
-          else connection.release();
-        }
-      },
+      // After a failure the session may still hold a named lock, an open transaction or temporary
+      // tables: it is closed (the server frees all of that) rather than pooled.
+      withSession: <T>(fn: (session: Session) => Promise<T>): Promise<T> =>
+        withPooledSession(
+          () => wrap(target, "getConnection", () => pool.getConnection()),
+          (connection, broken) => (broken ? connection.destroy() : connection.release()),
+          (connection) => ({ query: (sql, params) => run(connection, sql, params) }),
+          fn,
+        ),
     },
     close() {
       closed ??= owned ? pool.end() : Promise.resolve();
@@ -159,15 +154,12 @@ async function queryAll(
       { sql, driver: "mysql2" },
     );
   }
-  const connection = await wrap(target, "getConnection", () => pool.getConnection());
-  try {
-    const rows: Row[][] = [];
-    for (const statement of statements)
-      rows.push((await runOn(target, connection, statement.sql, statement.params)).rows);
-    return rows;
-  } finally {
-    connection.release();
-  }
+  return withPooledSession(
+    () => wrap(target, "getConnection", () => pool.getConnection()),
+    (connection, broken) => (broken ? connection.destroy() : connection.release()),
+    (connection) => ({ query: (sql, params) => runOn(target, connection, sql, params) }),
+    (session) => runEach(statements, session.query),
+  );
 }
 
 /** Rows for a SELECT; for anything else (a result header), no rows and the affected-row count. */

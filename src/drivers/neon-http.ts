@@ -30,6 +30,28 @@ export interface NeonCallOptions {
   arrayMode?: boolean;
   /** Transactions only: a `READ ONLY` transaction. */
   readOnly?: boolean;
+  /** Transactions only: the transaction's isolation level. */
+  isolationLevel?: NeonIsolationLevel;
+}
+
+/** The isolation levels Neon's `transaction()` takes. */
+export type NeonIsolationLevel = "ReadUncommitted" | "ReadCommitted" | "RepeatableRead" | "Serializable";
+
+const ISOLATION_LEVELS: readonly NeonIsolationLevel[] = [
+  "ReadUncommitted",
+  "ReadCommitted",
+  "RepeatableRead",
+  "Serializable",
+];
+
+/** Options for every shape of {@link NeonHttpDriverOptions}. */
+export interface NeonTransactionOptions {
+  /**
+   * The isolation level of every transaction the driver sends (each migration's, each push's, and
+   * the reads it groups into one).
+   * @default "ReadCommitted"
+   */
+  isolationLevel?: NeonIsolationLevel;
 }
 
 /** The function `neon(url)` returns (the part of `NeonQueryFunction` viborm uses). */
@@ -71,7 +93,9 @@ export type NeonHttpDriverOptions =
     };
 
 /** `createClient` options for `viborm/neon-http`: the schema, and a URL or a `neon()` function. */
-export type NeonHttpClientOptions<S extends Schema> = { schema: S } & NeonHttpDriverOptions & PgSchemaOption;
+export type NeonHttpClientOptions<S extends Schema> = { schema: S } & NeonHttpDriverOptions &
+  NeonTransactionOptions &
+  PgSchemaOption;
 
 /** The error of a failed batch: `statementIndex` says which statement failed, where that can be known. */
 export type NeonBatchError = QueryFailedError & { statementIndex?: number };
@@ -88,7 +112,8 @@ export function createClient<S extends Schema>(options: NeonHttpClientOptions<S>
   checkPgSchema(options.pgSchema);
   return createVibormClient({
     schema,
-    driver: () => createNeonHttpDriver(driverOptions as NeonHttpDriverOptions & PgSchemaOption),
+    driver: () =>
+      createNeonHttpDriver(driverOptions as NeonHttpDriverOptions & NeonTransactionOptions & PgSchemaOption),
   });
 }
 
@@ -100,9 +125,10 @@ export function createClient<S extends Schema>(options: NeonHttpClientOptions<S>
  *
  * @example const driver = createNeonHttpDriver({ sql: neon(env.DATABASE_URL) });
  */
-export function createNeonHttpDriver(options: NeonHttpDriverOptions & PgSchemaOption): Driver {
+export function createNeonHttpDriver(options: NeonHttpDriverOptions & NeonTransactionOptions & PgSchemaOption): Driver {
   const owned = options.sql === undefined;
   const pgSchema = checkPgSchema(options.pgSchema);
+  const isolationLevel = checkIsolationLevel(options.isolationLevel);
   // Each request is its own session: with pgSchema, every request is a transaction that first sets
   // search_path for itself (set_config(…, true) lasts until its COMMIT), in the same HTTP call.
   const prefix: Statement[] = pgSchema
@@ -124,7 +150,8 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions & PgSchemaOp
     ...(pgSchema === undefined ? {} : { pgSchema }),
     target,
     query: async (text, params) => {
-      if (pgSchema) return toQueryResult((await transaction(target, live, [{ sql: text, params }], {}, prefix))[0]);
+      if (pgSchema)
+        return toQueryResult((await transaction(target, live, [{ sql: text, params }], { isolationLevel }, prefix))[0]);
       const sql = live(text);
       const [result] = await run(target, [{ sql: text, params }], () =>
         sql.query(text, params ?? [], { fullResults: true, arrayMode: false }),
@@ -135,14 +162,14 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions & PgSchemaOp
       if (statements.length === 0) return [];
       // Introspection reads go as a READ ONLY transaction; the tracking table's create-then-read may not.
       const readOnly = statements.every((statement) => READ_ONLY.test(statement.sql));
-      const results = await transaction(target, live, statements, { readOnly }, prefix);
+      const results = await transaction(target, live, statements, { readOnly, isolationLevel }, prefix);
       return results.map((result) => result.rows);
     },
     atomic: {
       kind: "batch",
       async batch(statements) {
         if (statements.length === 0) return [];
-        return (await transaction(target, live, statements, {}, prefix)).map(toQueryResult);
+        return (await transaction(target, live, statements, { isolationLevel }, prefix)).map(toQueryResult);
       },
     },
     close() {
@@ -161,6 +188,15 @@ const DRIVER = "neon-http";
 const READ_ONLY = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(?:select|with|values|table|show)\b/i;
 
 function noop(): void {}
+
+function checkIsolationLevel(level: unknown): NeonIsolationLevel {
+  if (level === undefined) return "ReadCommitted";
+  if (ISOLATION_LEVELS.includes(level as NeonIsolationLevel)) return level as NeonIsolationLevel;
+  throw new InvalidArgumentError(`viborm/neon-http isolationLevel must be one of ${ISOLATION_LEVELS.join(", ")}.`, {
+    argument: "isolationLevel",
+    value: level,
+  });
+}
 
 function openSql(databaseUrl: string | undefined): NeonSqlLike {
   if (!databaseUrl)

@@ -9,6 +9,7 @@ import { createClient as createVibormClient, type VibormClient } from "./client.
 import { connectionFailed, errorCode, isNetworkCode, isPostgresConnectionCode } from "./connection-errors.js";
 import { pinPoolToSchema } from "./pg-pool-schema.js";
 import { checkPgSchema, type PgSchemaOption, searchPathOption, withSearchPathOption } from "./pg-schema.js";
+import { runEach, withPooledSession } from "./pooled.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
@@ -91,20 +92,13 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
     queryAll: (statements) => queryAll(target, pool, statements),
     atomic: {
       kind: "session",
-      async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-        const connection = await checkOut(target, pool);
-        let failed = false;
-        try {
-          return await fn({ query: (sql, params) => run(target, connection, sql, params) });
-        } catch (error) {
-          failed = true;
-          throw error;
-        } finally {
-          // After a failure the session may hold an open transaction or session state: drop the
-          // connection rather than hand it back to the pool in an unknown state.
-          checkIn(connection, failed);
-        }
-      },
+      withSession: <T>(fn: (session: Session) => Promise<T>): Promise<T> =>
+        withPooledSession(
+          () => checkOut(target, pool),
+          checkIn,
+          (connection) => ({ query: (sql, params) => run(target, connection, sql, params) }),
+          fn,
+        ),
     },
     close() {
       closed ??= owned ? pool.end() : Promise.resolve();
@@ -158,19 +152,12 @@ async function queryAll(target: DriverTarget, pool: PgPoolLike, statements: Stat
       { sql, driver: "pg" },
     );
   }
-  const connection = await checkOut(target, pool);
-  let failed = false;
-  try {
-    const rows: Row[][] = [];
-    for (const statement of statements)
-      rows.push((await run(target, connection, statement.sql, statement.params)).rows);
-    return rows;
-  } catch (error) {
-    failed = true;
-    throw error;
-  } finally {
-    checkIn(connection, failed);
-  }
+  return withPooledSession(
+    () => checkOut(target, pool),
+    checkIn,
+    (connection) => ({ query: (sql, params) => run(target, connection, sql, params) }),
+    (session) => runEach(statements, session.query),
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
 import { connectionFailed, isMysqlConnectionCode, isUnreachable } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
+import { runEach } from "./pooled.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
@@ -108,11 +109,7 @@ export function createPlanetScaleDriver(options: PlanetScaleDriverOptions): Driv
     dialect: "mysql",
     target,
     query: (sql, params) => shared(sql, params),
-    async queryAll(statements: Statement[]): Promise<Row[][]> {
-      const rows: Row[][] = [];
-      for (const statement of statements) rows.push((await shared(statement.sql, statement.params)).rows);
-      return rows;
-    },
+    queryAll: (statements: Statement[]): Promise<Row[][]> => runEach(statements, shared),
     atomic: {
       kind: "session",
       async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {

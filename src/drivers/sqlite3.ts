@@ -7,7 +7,9 @@ import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { connectionFailed } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
+import { runEach } from "./pooled.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** A prepared statement (the part of better-sqlite3's `Statement` viborm uses). */
@@ -86,21 +88,25 @@ export function createClient<S extends Schema>(options: Sqlite3ClientOptions<S>)
  */
 export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
   const owned = options.database === undefined;
-  const database = options.database ?? open(options.filename);
+  const filename = owned ? requireFilename(options.filename) : undefined;
+  // A file the driver opens is opened at first use: a command that fails before it touches the
+  // database (a bad config, a bad argument) leaves no new database file behind.
+  let database: SqliteDatabaseLike | undefined = options.database;
+  let closed: Promise<void> | undefined;
+  const opened = (sql: string): SqliteDatabaseLike => {
+    if (closed && owned) throw new QueryFailedError("The viborm/sqlite3 client is closed.", { sql, driver: "sqlite3" });
+    database ??= open(filename!);
+    return database;
+  };
   const busyWaitMs = options.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
   let queue: Promise<unknown> = Promise.resolve();
-  let closed: Promise<void> | undefined;
-  const query = (sql: string, params?: unknown[]) => runWithBusyWait(database, sql, params, busyWaitMs);
+  const query = async (sql: string, params?: unknown[]) => runWithBusyWait(opened(sql), sql, params, busyWaitMs);
   return {
     name: "sqlite3",
     dialect: "sqlite",
-    target: { database: options.filename ?? String((database as { name?: unknown }).name ?? "") },
+    target: { database: filename ?? String((options.database as { name?: unknown } | undefined)?.name ?? "") },
     query,
-    async queryAll(statements: Statement[]): Promise<Row[][]> {
-      const results: Row[][] = [];
-      for (const statement of statements) results.push((await query(statement.sql, statement.params)).rows);
-      return results;
-    },
+    queryAll: (statements: Statement[]): Promise<Row[][]> => runEach(statements, query),
     atomic: {
       kind: "session",
       withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
@@ -112,7 +118,7 @@ export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
     },
     close() {
       closed ??= queue.then(() => {
-        if (owned) database.close();
+        if (owned) database?.close();
       });
       return closed;
     },
@@ -121,13 +127,22 @@ export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
 
 // internal
 
-function open(filename: string | undefined): SqliteDatabaseLike {
-  if (filename === undefined)
-    throw new InvalidArgumentError("viborm/sqlite3 needs either filename or database.", {
-      argument: "filename",
-      problem: "missing",
-    });
-  const database = new Database(filename, { timeout: 0 });
+function requireFilename(filename: string | undefined): string {
+  if (typeof filename === "string" && filename.length > 0) return filename;
+  throw new InvalidArgumentError("viborm/sqlite3 needs either filename or database.", {
+    argument: "filename",
+    problem: "missing",
+  });
+}
+
+/** Opens the file; one that cannot be opened (a missing folder, no permission) is CONNECTION_FAILED. */
+function open(filename: string): SqliteDatabaseLike {
+  let database: InstanceType<typeof Database>;
+  try {
+    database = new Database(filename, { timeout: 0 });
+  } catch (error) {
+    throw connectionFailed("sqlite3", { database: filename }, error);
+  }
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 0");
   return database as unknown as SqliteDatabaseLike;

@@ -53,6 +53,12 @@ export interface Driver {
    */
   queryAll(statements: Statement[]): Promise<Row[][]>;
   atomic: AtomicCapability;
+  /**
+   * Round trips one run may make where the platform caps them per invocation (the D1 binding: 50,
+   * a Worker on the Free plan). `apply` stops between migrations before passing it; the next run
+   * goes on. Absent: no cap.
+   */
+  queryBudget?: number;
   /** Closes what the driver opened itself; a pool or connection the user passed in stays open. */
   close(): Promise<void>;
 }

@@ -14,7 +14,7 @@ import type { ApplyOptions, ApplyResult, Migration } from "./types.js";
  */
 export async function apply(context: RuntimeContext, options: ApplyOptions = {}): Promise<ApplyResult> {
   const storage = requireStorage(context, "apply");
-  const stored = await loadMigrations(storage);
+  const stored = await loadMigrations(storage, context.dialect.name);
   const target = options.to === undefined ? undefined : findMigration(stored, options.to);
   // A killed run's half-done unit is finished first, so what follows reads "before" or "after".
   if (!options.dryRun) await context.strategy.recover?.();
@@ -28,11 +28,18 @@ export async function apply(context: RuntimeContext, options: ApplyOptions = {})
   if (options.dryRun) return { applied: [], pending: pending.map((s) => s.migration) };
 
   const applied: Migration[] = [];
+  const ran = new Set<string>();
+  const { meter } = context;
   for (const migration of toRun) {
+    // Between migrations only: a unit is never cut, and the next run continues where this one stopped.
+    if (meter.used() + unitCost(context, migration) > meter.budget) {
+      const left = pending.filter((s) => !ran.has(s.migration.id)).map((s) => s.migration);
+      return { applied, pending: left, stoppedAtBudget: { used: meter.used(), budget: meter.budget } };
+    }
     const done = await applyOne(context, migration);
+    ran.add(migration.migration.id);
     if (done) applied.push(migration.migration);
   }
-  const ran = new Set(toRun.map((s) => s.migration.id));
   return { applied, pending: pending.filter((s) => !ran.has(s.migration.id)).map((s) => s.migration) };
 }
 
@@ -53,6 +60,16 @@ export function checkIntegrity(stored: StoredMigration[], records: TrackingRecor
 }
 
 // internal
+
+/**
+ * The round trips one migration's unit takes: one batch on a batch driver; on a session, about a
+ * lock, a re-read and a commit plus a statement each (twice that where progress is recorded).
+ */
+function unitCost(context: RuntimeContext, stored: StoredMigration): number {
+  if (context.driver.atomic.kind === "batch") return 1;
+  const statements = readStatements(context, stored, "up").length;
+  return context.dialect.transactionalDdl ? statements + 6 : 2 * statements + 8;
+}
 
 async function applyOne(context: RuntimeContext, stored: StoredMigration): Promise<boolean> {
   const { migration } = stored;

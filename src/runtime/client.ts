@@ -5,6 +5,7 @@ import { generate } from "./generate.js";
 import { lint } from "./lint/lint.js";
 import { push } from "./push.js";
 import { reset } from "./reset.js";
+import { resolve } from "./resolve.js";
 import { rollback } from "./rollback.js";
 import { status } from "./status.js";
 import type { MigrationClient, MigrationClientOptions } from "./types.js";
@@ -26,6 +27,7 @@ export function createMigrationClient(client: VibormClient, options: MigrationCl
     status: () => status(context),
     rollback: (rollbackOptions) => rollback(context, rollbackOptions),
     reset: (resetOptions) => reset(context, resetOptions),
+    resolve: (resolveOptions) => resolve(context, resolveOptions),
     lint: (lintOptions) => lint(context, lintOptions),
   };
 }

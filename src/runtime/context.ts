@@ -10,6 +10,7 @@ import type { Driver } from "../drivers/types.js";
 import { InvalidArgumentError, StorageRequiredError } from "../errors.js";
 import type { Snapshot } from "../schema/snapshot.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
+import { meterDriver } from "./meter.js";
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
   DEFAULT_TRACKING_TABLE,
@@ -19,6 +20,8 @@ import {
 
 export interface RuntimeContext {
   driver: Driver;
+  /** Round trips made through `driver` so far, and the budget `apply` keeps within. */
+  meter: { used(): number; budget: number };
   dialect: Dialect;
   strategy: AtomicStrategy;
   /** The schema the user declared. */
@@ -32,20 +35,22 @@ export interface RuntimeContext {
 }
 
 export function createContext(client: VibormClient, options: MigrationClientOptions): RuntimeContext {
-  const driver = client?.$driver;
-  if (!driver || typeof driver.query !== "function" || !client.$snapshot) {
+  const given = client?.$driver;
+  if (!given || typeof given.query !== "function" || !client.$snapshot) {
     throw new InvalidArgumentError(
       "createMigrationClient needs a client made by viborm's createClient (e.g. from viborm/pg).",
       { argument: "client" },
     );
   }
   const { tableName, lockTimeoutMs } = checkClientOptions(options);
+  const { driver, used, budget } = meterDriver(given, options.queryBudget);
   const dialect = getDialect(driver.dialect);
   const { pgSchema } = driver;
   // Each schema has its own tracking table, so its own lock: two tenants never wait on each other.
   const lockKey = pgSchema === undefined ? `viborm:${tableName}` : `viborm:${pgSchema}.${tableName}`;
   return {
     driver,
+    meter: { used, budget },
     dialect,
     strategy: selectStrategy(driver, dialect, { lockKey, lockTimeoutMs }),
     desired: client.$snapshot,

@@ -35,7 +35,7 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   const storage = requireStorage(context, "generate");
   const { dialect } = context;
   const givenName = options.name === undefined ? undefined : toKebabName(options.name);
-  const stored = await loadMigrations(storage);
+  const stored = await loadMigrations(storage, context.dialect.name);
   const conflicts = branchConflicts(stored).map(
     ({ migrations: [a, b], tables }) =>
       `Migrations ${a} and ${b} were generated on separate branches and both change ${tables.join(", ")}; check that they combine as intended.`,

@@ -6,6 +6,7 @@
 import type { DialectName, Statement } from "../dialects/types.js";
 import type { Operation } from "../diff/operations.js";
 import { InvalidMigrationError } from "../errors.js";
+import { checkColumnShape, checkTableShape } from "../schema/json.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
 import { checksumMatches, migrationChecksums } from "./checksum.js";
 import type { Migration } from "./types.js";
@@ -52,7 +53,11 @@ export interface StoredMigration {
 const ID_PATTERN = /^\d{14}_[a-z0-9][a-z0-9-]*$/;
 
 /** Reads and checks every migration folder; files are fetched in parallel. Sorted by id. */
-export async function loadMigrations(storage: MigrationStorageDriver): Promise<StoredMigration[]> {
+export async function loadMigrations(
+  storage: MigrationStorageDriver,
+  /** The project's dialect: a migration generated for another one is `INVALID_MIGRATION`. */
+  dialect?: DialectName,
+): Promise<StoredMigration[]> {
   const keys = await storage.list();
   const folders = new Map<string, Set<string>>();
   for (const key of keys) {
@@ -65,6 +70,17 @@ export async function loadMigrations(storage: MigrationStorageDriver): Promise<S
   }
   const ids = [...folders.keys()].sort();
   const loaded = await Promise.all(ids.map((id) => loadOne(storage, id, folders.get(id)!)));
+  if (dialect !== undefined) {
+    // A hand-written migration.json may leave the dialect out: it is then the project's.
+    const foreign = loaded.find((stored) => stored.meta.dialect !== undefined && stored.meta.dialect !== dialect);
+    if (foreign) {
+      const { id } = foreign.migration;
+      throw new InvalidMigrationError(
+        `Migration ${id} was generated for ${foreign.meta.dialect}, but this project's database is ${dialect}; generate migrations for it from its own client.`,
+        { migration: id, file: `${id}/${META_FILE}`, problem: `dialect ${foreign.meta.dialect}, not ${dialect}` },
+      );
+    }
+  }
   return loaded;
 }
 
@@ -194,9 +210,11 @@ function parseMeta(id: string, text: string): MigrationMeta {
             ? "name missing"
             : !Array.isArray(meta.parents) || !meta.parents.every((p) => typeof p === "string")
               ? "parents must be a list of ids"
-              : !Array.isArray(meta.operations) || !meta.operations.every(isOperationLike)
-                ? "operations must be a list of operations"
-                : null;
+              : meta.dialect !== undefined && !DIALECTS.includes(meta.dialect as DialectName)
+                ? `unknown dialect ${JSON.stringify(meta.dialect)}`
+                : !Array.isArray(meta.operations) || !meta.operations.every(isOperationLike)
+                  ? "operations must be a list of operations"
+                  : operationProblem(meta.operations);
   if (problem) {
     throw new InvalidMigrationError(`${file} is malformed: ${problem}.`, { migration: id, file, problem });
   }
@@ -212,6 +230,29 @@ export function hasNoTransactionDirective(sql: string): boolean {
     if (line.toLowerCase() === NO_TRANSACTION_DIRECTIVE) return true;
   }
   return false;
+}
+
+const DIALECTS: readonly DialectName[] = ["postgres", "mysql", "sqlite"];
+
+/** The first malformed table or column inside the operations (e.g. an unknown column kind), or null. */
+function operationProblem(operations: unknown[]): string | null {
+  for (const [index, raw] of operations.entries()) {
+    const op = raw as Record<string, unknown>;
+    const at = `operations[${index}]`;
+    try {
+      if (op.kind === "createTable" || op.kind === "dropTable") checkTableShape(op.table, `${at}.table`);
+      if (op.kind === "addColumn" || op.kind === "dropColumn") checkColumnShape(op.column, `${at}.column`);
+      if (op.kind === "alterColumn") {
+        checkColumnShape(op.from, `${at}.from`);
+        checkColumnShape(op.to, `${at}.to`);
+      }
+    } catch (error) {
+      return error instanceof Error
+        ? error.message.replace(/^The snapshot is malformed: /, "").replace(/\.$/, "")
+        : String(error);
+    }
+  }
+  return null;
 }
 
 function isOperationLike(value: unknown): boolean {

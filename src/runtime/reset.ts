@@ -15,7 +15,7 @@ import type { ResetOptions, ResetResult } from "./types.js";
  */
 export async function reset(context: RuntimeContext, options: ResetOptions = {}): Promise<ResetResult> {
   const storage = requireStorage(context, "reset");
-  const stored = await loadMigrations(storage);
+  const stored = await loadMigrations(storage, context.dialect.name);
   if (!options.dryRun) await context.strategy.recover?.();
   const live = await introspect(context);
   const { operations } = diff(live, emptySnapshot());

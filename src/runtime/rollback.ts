@@ -26,7 +26,7 @@ export async function rollback(context: RuntimeContext, options: RollbackOptions
       value: options.steps,
     });
   }
-  const stored = await loadMigrations(storage);
+  const stored = await loadMigrations(storage, context.dialect.name);
   // A killed run's half-done unit is finished first, so what follows reads "before" or "after".
   if (!options.dryRun) await context.strategy.recover?.();
   const records = await readTracking(context);

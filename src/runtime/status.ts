@@ -10,7 +10,7 @@ import type { MigrationStatus } from "./types.js";
 export async function status(context: RuntimeContext): Promise<MigrationStatus[]> {
   const storage = requireStorage(context, "status");
   const [stored, records, unfinished] = await Promise.all([
-    loadMigrations(storage),
+    loadMigrations(storage, context.dialect.name),
     readTracking(context),
     context.strategy.unfinished?.((sql, params) => context.driver.query(sql, params)) ?? [],
   ]);

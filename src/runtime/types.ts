@@ -23,6 +23,12 @@ export interface MigrationClientOptions {
   now?: () => Date;
   /** Progress reports (the core never prints); the CLI renders them. */
   onEvent?: (event: MigrationEvent) => void;
+  /**
+   * How many round trips one `apply` may make: it stops between migrations before passing it,
+   * leaving the rest pending for the next run (a Worker's per-invocation subrequest limit).
+   * `Infinity` lifts it. @default the driver's own cap (the D1 binding: 50), else none
+   */
+  queryBudget?: number;
 }
 
 /** One migration as stored: the folder `<id>/` with `up.sql`, `down.sql` and `migration.json`. */
@@ -118,6 +124,11 @@ export interface ApplyResult {
   applied: Migration[];
   /** What is still pending after the call (with `dryRun`, everything that was pending). */
   pending: Migration[];
+  /**
+   * Present when apply stopped early to stay within `queryBudget`: the round trips it had used
+   * and the budget. `pending` holds the rest; the next run continues with them.
+   */
+  stoppedAtBudget?: { used: number; budget: number };
 }
 
 export interface RollbackOptions {
@@ -150,6 +161,22 @@ export interface ResetResult {
   changes?: DestructiveChange[];
 }
 
+/** Exactly one repair of the history; each names a migration storage holds (id or name). */
+export type ResolveOptions =
+  /** Record it as applied without running it (its schema is already in the database). */
+  | { applied: string; rolledBack?: undefined; acceptChecksum?: undefined }
+  /** Forget it: it failed, or was undone by hand. */
+  | { rolledBack: string; applied?: undefined; acceptChecksum?: undefined }
+  /** Accept its files as they are now (e.g. a comment added after it was applied). */
+  | { acceptChecksum: string; applied?: undefined; rolledBack?: undefined };
+
+export interface ResolveResult {
+  migration: Migration;
+  action: "applied" | "rolledBack" | "acceptChecksum";
+  /** False when the history already said so (nothing was written). */
+  changed: boolean;
+}
+
 export interface MigrationClient {
   push(options?: PushOptions): Promise<PushResult>;
   generate(options?: GenerateOptions): Promise<GenerateResult>;
@@ -157,6 +184,8 @@ export interface MigrationClient {
   status(): Promise<MigrationStatus[]>;
   rollback(options?: RollbackOptions): Promise<RollbackResult>;
   reset(options?: ResetOptions): Promise<ResetResult>;
+  /** Repairs the tracking table without running a migration: see {@link ResolveOptions}. */
+  resolve(options: ResolveOptions): Promise<ResolveResult>;
   /** The risks of migrations before they run (pending ones by default); writes nothing. */
   lint(options?: LintOptions): Promise<LintResult>;
 }

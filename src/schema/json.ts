@@ -49,6 +49,21 @@ export function snapshotFromJson(text: string): Snapshot {
 
 type Json = Record<string, unknown>;
 
+/**
+ * Checks the shape of a table or a column held elsewhere (a migration's operations): throws
+ * `INVALID_ARGUMENT` naming the path of the first problem (an unknown column kind, a missing name…).
+ *
+ * @example checkTableShape(op.table, "operations[0].table")
+ */
+export function checkTableShape(value: unknown, path: string): void {
+  checkTable(value, path);
+}
+
+/** The same for one column. @example checkColumnShape(op.column, "operations[1].column") */
+export function checkColumnShape(value: unknown, path: string): void {
+  checkColumn(value, path);
+}
+
 function checkTable(value: unknown, path: string): void {
   const table = object(value, path);
   string(table.name, `${path}.name`);

@@ -43,4 +43,25 @@ describe("viborm migrate bundle", () => {
     expect(missing.json().error.code).toBe("INVALID_ARGUMENT");
     expect((await project.run(["migrate", "bundle", "--dir", "db/migrations"])).code).toBe(1);
   });
+
+  test.each([
+    ["an existing folder", (p: Project) => p.write("target/keep.txt", "x"), "target", "it is a folder"],
+    ["a path through a file", (p: Project) => p.write("notes.txt", "mine"), "notes.txt/out.ts", "is a file"],
+    [
+      "a file viborm did not write",
+      (p: Project) => p.write("src/app.ts", "export const mine = 1;\n"),
+      "src/app.ts",
+      "did not generate",
+    ],
+  ])("--out onto %s is INVALID_ARGUMENT, and nothing is written", async (_what, arrange, out, problem) => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+    arrange(project);
+    const run = await project.run(["migrate", "bundle", "--out", out, "--json"]);
+    expect(run.code).toBe(1);
+    expect(run.json().error).toMatchObject({ code: "INVALID_ARGUMENT", meta: { argument: "out" } });
+    expect(run.json().error.message).toContain(problem);
+    if (out === "src/app.ts") expect(project.read("src/app.ts")).toBe("export const mine = 1;\n");
+    if (out === "notes.txt/out.ts") expect(project.read("notes.txt")).toBe("mine");
+  });
 });

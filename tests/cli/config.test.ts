@@ -1,6 +1,7 @@
 /**
  * Finding and loading the config (TypeScript without a build step), and the flags that override it.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { createProject, type Project, SQLITE_CONFIG, sqliteTables } from "./project.js";
@@ -96,6 +97,48 @@ describe("config errors name the path tried", () => {
     expect(error.code).toBe("CONFIG_ERROR");
     expect(error.meta.path).toBe(join(project.dir, "viborm.config.ts"));
     expect(error.message).toContain(problem);
+  });
+});
+
+describe("bad config values are typed errors that name the option, and nothing is written", () => {
+  test.each([
+    ["migrations.dir: 5", 'migrations: { dir: "migrations" }', "migrations: { dir: 5 }", "`migrations.dir`"],
+    [
+      "a typo in a top-level key",
+      'migrations: { dir: "migrations" }',
+      'migration: { dir: "migrations" }',
+      "did you mean `migrations`?",
+    ],
+    [
+      "a typo in a migrations key",
+      'migrations: { dir: "migrations" }',
+      'migrations: { dri: "migrations" }',
+      "did you mean `migrations.dir`?",
+    ],
+    [
+      "a negative lock timeout",
+      'migrations: { dir: "migrations" }',
+      "migrations: { lockTimeoutMs: -1 }",
+      "`migrations.lockTimeoutMs`",
+    ],
+  ])("%s", async (_what, from, to, named) => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG.replace(from, to) });
+    for (const args of [
+      ["push", "--json"],
+      ["migrate", "generate", "--name", "x", "--json"],
+      ["migrate", "apply", "--json"],
+    ]) {
+      const run = await project.run(args);
+      expect(run.code, args.join(" ")).toBe(1);
+      const { error } = run.json();
+      expect(error.code).toBe("CONFIG_ERROR");
+      expect(error.message).toContain(named);
+      // One sentence, the option named once.
+      expect(error.message.split(named).length - 1).toBe(1);
+      expect(error.message).not.toMatch(/\.\s*\./);
+    }
+    expect(existsSync(join(project.dir, "app.db"))).toBe(false);
+    expect(project.migrationIds()).toEqual([]);
   });
 });
 

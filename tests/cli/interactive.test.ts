@@ -72,6 +72,22 @@ describe("prompts in a terminal", () => {
     expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
   });
 
+  test("Ctrl-C at a question exits 130 with a plain 'aborted' and changes nothing", async (context) => {
+    if (!available) return context.skip();
+    await pushedThenChanged(USERS_DROPPED_COLUMN);
+    const run = await runInTerminal(
+      project.dir,
+      ["push"],
+      [{ waitFor: "Data loss: Column users.name is dropped", keys: "\x03" }],
+    );
+    expect(run.code, run.screen).toBe(130);
+    expect(run.screen).toMatch(/aborted\s*$/);
+    expect(run.screen).not.toContain("DESTRUCTIVE_REJECTED");
+    // The cancelled question is left showing "abort", never "proceed".
+    expect(run.screen.slice(run.screen.lastIndexOf("■"))).not.toContain("proceed");
+    expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
+  });
+
   test("the confirmed plan is the one that runs: a change made while the prompt waits is PLAN_STALE, nothing runs", async (context) => {
     if (!available) return context.skip();
     await pushedThenChanged(USERS_DROPPED_COLUMN);

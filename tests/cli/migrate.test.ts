@@ -183,6 +183,39 @@ describe("viborm migrate apply and status", () => {
     expect(status.json().migrations).toContainEqual(expect.objectContaining({ id: posts, state: "missing" }));
   });
 
+  test("migrate resolve --accept-checksum, the way out of a modified migration the error names", async () => {
+    const [init, posts] = await twoMigrations();
+    expect((await project.run(["migrate", "apply", "--to", init])).code).toBe(0);
+    project.write(`migrations/${init}/up.sql`, `${project.read(`migrations/${init}/up.sql`)}\n-- reviewed\n`);
+    const refused = await project.run(["migrate", "apply", "--json"]);
+    expect(refused.code).toBe(1);
+    expect(refused.json().error.message).toContain(`viborm migrate resolve --accept-checksum ${init}`);
+
+    const accepted = await project.run(["migrate", "resolve", "--accept-checksum", init, "--json"]);
+    expect(accepted.code, accepted.stdout).toBe(0);
+    expect(accepted.json()).toMatchObject({ ok: true, command: "resolve", changed: true, migration: { id: init } });
+    expect((await project.run(["migrate", "status", "--json"])).json().summary).toMatchObject({ modified: 0 });
+
+    const forgot = await project.run(["migrate", "resolve", "--rolled-back", init]);
+    expect(forgot.code).toBe(0);
+    expect(forgot.stdout).toContain(`Forgot ${init}`);
+    const recorded = await project.run(["migrate", "resolve", "--applied", init]);
+    expect(recorded.stdout).toContain(`Recorded ${init} as applied`);
+
+    const unknown = await project.run(["migrate", "resolve", "--applied", "nope", "--json"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.json().error.code).toBe("MIGRATION_NOT_FOUND");
+    const two = await project.run(["migrate", "resolve", "--applied", init, "--rolled-back", posts, "--json"]);
+    expect(two.code).toBe(1);
+    expect(two.json().error.code).toBe("INVALID_ARGUMENT");
+    expect((await project.run(["migrate", "status", "--json"])).json().summary).toEqual({
+      applied: 1,
+      pending: 1,
+      modified: 0,
+      missing: 0,
+    });
+  });
+
   test("an older pending migration (a merged branch) needs --allow-out-of-order", async () => {
     const [init, posts] = await twoMigrations();
     // Hide init while add-posts is applied, as if init came from a branch merged later.
@@ -196,6 +229,12 @@ describe("viborm migrate apply and status", () => {
       code: "OUT_OF_ORDER",
       meta: { migrations: [init], lastApplied: posts },
     });
+    // The CLI names its flag, not the API option.
+    expect(refused.json().error.message).toContain("pass --allow-out-of-order");
+    expect(refused.json().error.message).not.toContain("allowOutOfOrder");
+    const text = await project.run(["migrate", "apply"]);
+    expect(text.stderr).toContain("--allow-out-of-order");
+    expect(text.stderr).not.toContain("allowOutOfOrder");
     const run = await project.run(["migrate", "apply", "--allow-out-of-order", "--json"]);
     expect(run.code, run.stdout).toBe(0);
     expect(appliedIds(run.json())).toEqual([init]);

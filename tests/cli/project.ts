@@ -119,8 +119,46 @@ export function createProject(files: Record<string, string>): Project {
 }
 
 /** Spawns the built CLI with pipes (no terminal) and collects its output. */
-export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+export async function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const { code, stdout, stderr } = await spawnCli(cwd, args, env);
+  return {
+    code,
+    stdout,
+    stderr,
+    json<T>() {
+      try {
+        return JSON.parse(stdout) as T;
+      } catch {
+        throw new Error(`stdout is not one JSON document:\n${stdout}\nstderr:\n${stderr}`);
+      }
+    },
+  };
+}
+
+/** What a spawned CLI run printed, how it ended, and how long it took. */
+export interface SpawnedRun {
+  code: number | null;
+  /** The signal that ended it, if one did. */
+  signal: NodeJS.Signals | null;
+  ms: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Spawns the built CLI; with `kill`, sends `kill.signal` that many milliseconds after the start
+ * (the fault tests' real kills). Resolves when the process has exited.
+ *
+ * @example await spawnCli(dir, ["migrate", "apply"], env, { afterMs: 800, signal: "SIGKILL" });
+ */
+export function spawnCli(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  kill?: { afterMs: number; signal: NodeJS.Signals },
+): Promise<SpawnedRun> {
   return new Promise((resolve, reject) => {
+    const started = Date.now();
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cleanEnv(env), stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -131,20 +169,11 @@ export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {})
       stderr += chunk;
     });
     child.stdin.end();
+    const timer = kill === undefined ? undefined : setTimeout(() => child.kill(kill.signal), kill.afterMs);
     child.on("error", reject);
-    child.on("close", (code) => {
-      resolve({
-        code,
-        stdout,
-        stderr,
-        json<T>() {
-          try {
-            return JSON.parse(stdout) as T;
-          } catch {
-            throw new Error(`stdout is not one JSON document:\n${stdout}\nstderr:\n${stderr}`);
-          }
-        },
-      });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, ms: Date.now() - started, stdout, stderr });
     });
   });
 }

@@ -83,6 +83,9 @@ describe("viborm push", () => {
     expect(run.stderr).toContain("--rename users.name=fullName");
     expect(run.stderr).toContain("--no-rename");
     expect(run.stderr).toContain("--force");
+    // CLI words, not the API's options.
+    expect(run.stderr).not.toContain("force: true");
+    expect(run.stderr).not.toContain("`resolve`");
     expect(sqliteColumns(db(), "users")).toEqual(["id", "email", "name"]);
 
     const json = await project.run(["push", "--json"]);

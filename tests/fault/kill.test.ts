@@ -8,7 +8,6 @@
  * The kill points come from a seeded generator: a failure prints its seed, and
  * `VIBORM_KILL_SEED=<seed>` replays it.
  */
-import { spawn } from "node:child_process";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import { s, type VibormClient } from "viborm";
@@ -18,7 +17,7 @@ import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient as createPgClient } from "viborm/pg";
 import { createClient as createPlanetScaleClient } from "viborm/planetscale";
 import { afterAll, describe, expect, test } from "vitest";
-import { BIN, cleanEnv, createProject, type Project } from "../cli/project.js";
+import { createProject, type Project, type SpawnedRun, spawnCli } from "../cli/project.js";
 import { startPlanetScaleEndpoint } from "../edge/fixtures/planetscale-endpoint.js";
 import { createMysqlDatabase, createPgDatabase, requireDatabase, type TempDatabase } from "../helpers/databases.js";
 
@@ -157,32 +156,15 @@ async function pgTarget(database: TempDatabase): Promise<Target> {
   };
 }
 
-/** Runs the CLI; with `killAfterMs`, sends `signal` that long after the start. Resolves when it exits. */
+/** Runs the CLI in `project`; with `killAfterMs`, sends `signal` that long after the start. */
 function runKilled(
   project: Project,
   args: string[],
   env: NodeJS.ProcessEnv,
   killAfterMs?: number,
   signal: NodeJS.Signals = "SIGKILL",
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: project.dir, env: cleanEnv(env) });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill(signal), killAfterMs);
-    child.on("error", reject);
-    child.on("close", (code, got) => {
-      clearTimeout(timer);
-      resolve({ code, signal: got, ms: Date.now() - started, stdout, stderr });
-    });
-  });
+): Promise<SpawnedRun> {
+  return spawnCli(project.dir, args, env, killAfterMs === undefined ? undefined : { afterMs: killAfterMs, signal });
 }
 
 async function killRuns(make: () => Promise<Target | undefined>, kills = KILLS): Promise<void> {

@@ -154,6 +154,47 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
     expect(await tables(db.client(base), driver.dialect)).toEqual([]);
   });
 
+  test("a migration.json for another dialect, or with an unknown column kind, is INVALID_MIGRATION", async () => {
+    const storageDriver = memoryStorage();
+    const migrations = createMigrationClient(db.client(base), { storageDriver, now: clock("2026-01-01T00:00:00Z") });
+    const { migration } = await migrations.generate({ name: "init" });
+    const key = `${migration!.id}/migration.json`;
+    const meta = JSON.parse((await storageDriver.get(key))!) as {
+      dialect: string;
+      operations: { table?: { columns: { type: { kind: string } }[] } }[];
+    };
+    const other = driver.dialect === "mysql" ? "postgres" : "mysql";
+    const cases: [string, unknown, RegExp][] = [
+      ["another dialect", { ...meta, dialect: other }, new RegExp(`generated for ${other}`)],
+      ["an unknown dialect", { ...meta, dialect: "oracle" }, /unknown dialect/],
+      [
+        "an unknown column kind",
+        {
+          ...meta,
+          operations: meta.operations.map((op) =>
+            op.table
+              ? {
+                  ...op,
+                  table: { ...op.table, columns: op.table.columns.map((c) => ({ ...c, type: { kind: "money" } })) },
+                }
+              : op,
+          ),
+        },
+        /kind must be one of/,
+      ],
+    ];
+    for (const [what, value, message] of cases) {
+      await storageDriver.put(key, JSON.stringify(value));
+      for (const call of [() => migrations.apply(), () => migrations.status(), () => migrations.generate()]) {
+        const error = await call().catch((e: unknown) => e);
+        expect(isVibormError(error, "INVALID_MIGRATION"), `${what}: ${String(error)}`).toBe(true);
+        expect((error as Error).message, what).toMatch(message);
+        expect((error as { meta: { migration: string } }).meta.migration).toBe(migration!.id);
+      }
+    }
+    expect(await tables(db.client(base), driver.dialect)).toEqual([]);
+  });
+
   test("rollback: steps, to, and bad arguments", async () => {
     const storageDriver = memoryStorage();
     await createMigrationClient(db.client(base), { storageDriver, now: clock("2026-01-01T00:00:00Z") }).generate({

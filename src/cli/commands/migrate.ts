@@ -1,8 +1,14 @@
 /**
  * `viborm migrate apply | status | rollback | reset`.
  */
-import { DestructiveChangeError } from "../../index.js";
-import type { DestructiveChange, Migration, MigrationClient, MigrationStatus } from "../../runtime/index.js";
+import { DestructiveChangeError, InvalidArgumentError } from "../../index.js";
+import type {
+  DestructiveChange,
+  Migration,
+  MigrationClient,
+  MigrationStatus,
+  ResolveOptions,
+} from "../../runtime/index.js";
 import { abortedError } from "../decisions.js";
 import { EXIT } from "../exit-codes.js";
 import type { Output } from "../output.js";
@@ -48,8 +54,20 @@ export async function applyCommand(context: CommandContext, flags: ApplyFlags): 
     progress.expect(toApply.length);
     const started = Date.now();
     const result = await migrations.apply(options);
+    const budget = result.stoppedAtBudget;
     if (output.json) {
-      output.printJson({ ok: true, command: "apply", dryRun: false, applied: result.applied, pending: result.pending });
+      output.printJson({
+        ok: true,
+        command: "apply",
+        dryRun: false,
+        applied: result.applied,
+        pending: result.pending,
+        ...(budget ? { stoppedAtBudget: budget } : {}),
+      });
+    } else if (budget) {
+      output.print(
+        `${color.yellow("!")} Applied ${plural(result.applied.length, "migration")} and stopped at the query budget (${budget.used} of ${budget.budget} round trips); ${result.pending.length} still pending: run apply again.`,
+      );
     } else if (result.applied.length === 0) {
       output.print(`${color.green("✓")} Nothing to apply: the database is up to date.`);
     } else {
@@ -84,6 +102,48 @@ export async function statusCommand(context: CommandContext, flags: StatusFlags)
       if (rows.length > 0) output.print(summaryLine(summary));
     }
     return flags.exitCode && summary.pending + summary.modified + summary.missing > 0 ? EXIT.pending : EXIT.ok;
+  });
+}
+
+/** `viborm migrate resolve` flags: exactly one of the three. */
+export interface ResolveFlags extends CommonFlags {
+  applied?: string;
+  rolledBack?: string;
+  acceptChecksum?: string;
+}
+
+/**
+ * Runs `viborm migrate resolve`: one repair of the history, running no migration.
+ *
+ * @example await resolveCommand(context, { acceptChecksum: "20261126184000_add-users" });
+ */
+export async function resolveCommand(context: CommandContext, flags: ResolveFlags): Promise<number> {
+  const { output } = context;
+  const chosen = (["applied", "rolledBack", "acceptChecksum"] as const).filter((key) => flags[key] !== undefined);
+  if (chosen.length !== 1) {
+    throw new InvalidArgumentError(
+      "migrate resolve takes exactly one of --applied ID, --rolled-back ID or --accept-checksum ID.",
+      { argument: "resolve", problem: chosen.length === 0 ? "missing" : "more than one" },
+    );
+  }
+  const key = chosen[0]!;
+  return withMigrations(context, flags, async (migrations) => {
+    const result = await migrations.resolve({ [key]: flags[key] } as ResolveOptions);
+    if (output.json) output.printJson({ ok: true, command: "resolve", ...result });
+    else {
+      const { id } = result.migration;
+      const done = {
+        applied: `recorded ${id} as applied (it did not run)`,
+        rolledBack: `forgot ${id}: it is pending again`,
+        acceptChecksum: `accepted the files of ${id} as they are now`,
+      }[key];
+      output.print(
+        result.changed
+          ? `${output.color.green("✓")} ${done.charAt(0).toUpperCase()}${done.slice(1)}.`
+          : `${output.color.green("✓")} Nothing to change: the history already says so for ${id}.`,
+      );
+    }
+    return EXIT.ok;
   });
 }
 

@@ -27,7 +27,7 @@ export async function lint(context: RuntimeContext, options: LintOptions = {}): 
   const storage = requireStorage(context, "lint");
   const which = options.migrations ?? "pending";
   checkSelection(which);
-  const stored = await loadMigrations(storage);
+  const stored = await loadMigrations(storage, context.dialect.name);
   const wanted = Array.isArray(which) ? new Set(which.map((name) => findMigration(stored, name).migration.id)) : null;
   const live = await readLive(() => introspect(context), which !== "pending");
   const database = { live };

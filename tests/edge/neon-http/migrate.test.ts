@@ -100,6 +100,49 @@ describe("migrations over viborm/neon-http", () => {
     expect(endpoint.requests).toBeLessThanOrEqual(2);
   });
 
+  test("isolationLevel reaches the server on every migration's transaction (ReadCommitted by default)", async () => {
+    for (const [level, expected] of [
+      [undefined, "read committed"],
+      ["Serializable", "serializable"],
+      ["RepeatableRead", "repeatable read"],
+    ] as const) {
+      const reset = open({});
+      await reset.$executeRaw("DROP SCHEMA public CASCADE");
+      await reset.$executeRaw("CREATE SCHEMA public");
+      await reset.$close();
+      const storage = createUnstorageDriver(createStorage());
+      const id = "20260101000000_iso";
+      await storage.put(
+        `${id}/up.sql`,
+        "CREATE TABLE iso AS SELECT current_setting('transaction_isolation') AS level;\n",
+      );
+      await storage.put(`${id}/down.sql`, "DROP TABLE iso;\n");
+      await storage.put(
+        `${id}/migration.json`,
+        JSON.stringify({ version: 1, id, name: "iso", dialect: "postgres", parents: [], operations: [], warnings: [] }),
+      );
+      const client = createClient({
+        schema: {},
+        databaseUrl: database!.url,
+        fetchEndpoint: endpoint.url,
+        ...(level ? { isolationLevel: level } : {}),
+      });
+      endpoint.resetCount();
+      try {
+        await createMigrationClient(client, { storageDriver: storage }).apply();
+        expect(await client.$queryRaw("SELECT level FROM iso")).toEqual([{ level: expected }]);
+        const transactions = endpoint.log.filter((request) => request.transaction);
+        expect(transactions.length).toBeGreaterThan(0);
+        for (const request of transactions)
+          expect(request.batchHeaders["neon-batch-isolation-level"]).toBe(level ?? "ReadCommitted");
+      } finally {
+        await client.$close();
+      }
+    }
+    const bad = () => createClient({ schema: {}, databaseUrl: database!.url, isolationLevel: "Snapshot" as never });
+    expect(bad).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }));
+  });
+
   test("status of a database never migrated reads without creating anything", async () => {
     await generate(["one", v1]);
     const client = open(v1);
