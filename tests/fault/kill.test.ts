@@ -394,15 +394,22 @@ describe("a MySQL connection dropped mid-apply", () => {
       expect(document.ok).toBe(false);
       expect(["MIGRATION_FAILED", "CONNECTION_FAILED"]).toContain(document.error.code);
       expect(document.error.message).not.toMatch(/Nothing was changed/);
+      expect(document.error.message).toMatch(/the next apply, rollback, reset or push undoes them first/);
       expect(result.stderr).not.toMatch(/Unhandled|uncaught/i);
+
+      // The dead connection could not undo nor clear its record: status names the migration.
+      const status = await runKilled(project, ["migrate", "status", "--json"], env);
+      expect(status.code, status.stderr).toBe(0);
+      const rows = (JSON.parse(status.stdout) as { migrations: { id: string; interrupted?: true }[] }).migrations;
+      expect(rows.filter((m) => m.interrupted).map((m) => m.id)).toEqual([indexes]);
 
       const next = await runKilled(project, ["migrate", "apply", "--json"], env);
       expect(next.code, next.stdout + next.stderr).toBe(0);
       expect((JSON.parse(next.stdout) as { applied: { id: string }[] }).applied.map((m) => m.id)).toEqual([indexes]);
-      const [rows] = (await admin.query(
+      const [found] = (await admin.query(
         "SELECT COUNT(DISTINCT index_name) AS n FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'item' AND index_name <> 'PRIMARY'",
       )) as unknown as [{ n: number }[]];
-      expect(Number(rows[0]!.n)).toBe(INDEXES);
+      expect(Number(found[0]!.n)).toBe(INDEXES);
     } finally {
       await holder.end();
       await admin.end();
