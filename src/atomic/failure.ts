@@ -45,7 +45,9 @@ export function unitFailed(
         ? ` It is not transactional: the ${extra.kept.length} statement(s) before it stay applied.`
         : extra.dataLost && extra.dataLost.length > 0
           ? ` The schema was restored, but data removed by ${extra.dataLost.length} statement(s) could not be brought back: see meta.dataLost.`
-          : " Nothing was changed.";
+          : extra.compensated && extra.compensated.length > 0
+            ? ` The ${extra.compensated.length} statement(s) it had run were undone: the schema is as before.`
+            : " Nothing was changed.";
   return new MigrationFailedError(
     `The ${label} failed${index === undefined ? "" : ` at statement ${index + 1} of ${all.length}`}: ${reason}.${undone}`,
     {

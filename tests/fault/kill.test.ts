@@ -351,3 +351,70 @@ describe("a PostgreSQL backend terminated mid-apply", () => {
     }
   });
 });
+
+describe("a MySQL connection dropped mid-apply", () => {
+  test("is a typed error in one JSON document, exit 1; the next apply finds it as before and applies it", {
+    timeout: 60_000,
+  }, async (ctx) => {
+    if (!(await requireDatabase("mysql", "dropped connection test"))) return ctx.skip();
+    const database = await createMysqlDatabase("viborm_drop");
+    const project = createProject({
+      "schema.ts": schemaSource(false),
+      "viborm.config.ts": `import { defineConfig } from "viborm/config";\nimport { createClient } from "viborm/mysql2";\nimport { schema } from "./schema.ts";\nexport default defineConfig({ client: createClient({ schema, databaseUrl: process.env.DB_URL }), migrations: { dir: "migrations" } });\n`,
+    });
+    // `holder` keeps a transaction open on `item`, so the CREATE INDEX waits for its metadata lock:
+    // the connection is killed with a statement in flight, no timing involved.
+    const holder = await mysql.createConnection({ uri: database.url });
+    const admin = await mysql.createConnection({ uri: database.url });
+    try {
+      const env = { DB_URL: database.url };
+      expect((await runKilled(project, ["migrate", "generate", "--name", "init"], env)).code).toBe(0);
+      project.write("schema.ts", schemaSource(true));
+      expect((await runKilled(project, ["migrate", "generate", "--name", "indexes"], env)).code).toBe(0);
+      const [init, indexes] = project.migrationIds();
+      expect((await runKilled(project, ["migrate", "apply", "--to", init!], env)).code).toBe(0);
+      await holder.query("START TRANSACTION");
+      await holder.query("SELECT * FROM item");
+      const run = runKilled(project, ["migrate", "apply", "--json"], env);
+      let killed = 0;
+      for (let tries = 0; tries < 400 && killed === 0; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        const [waiting] = (await admin.query(
+          "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND state LIKE '%metadata lock%'",
+        )) as unknown as [{ id: number }[]];
+        for (const { id } of waiting) await admin.query(`KILL CONNECTION ${Number(id)}`);
+        killed = waiting.length;
+      }
+      expect(killed).toBe(1);
+      const result = await run;
+      await holder.query("COMMIT");
+      expect(result.code, result.stderr).toBe(1);
+      if (!result.stdout.trim()) throw new Error(`no JSON on stdout; stderr: ${result.stderr}`);
+      const document = JSON.parse(result.stdout) as { ok: boolean; error: { code: string; message: string } };
+      expect(document.ok).toBe(false);
+      expect(["MIGRATION_FAILED", "CONNECTION_FAILED"]).toContain(document.error.code);
+      expect(document.error.message).not.toMatch(/Nothing was changed/);
+      expect(document.error.message).toMatch(/the next apply, rollback, reset or push undoes them first/);
+      expect(result.stderr).not.toMatch(/Unhandled|uncaught/i);
+
+      // The dead connection could not undo nor clear its record: status names the migration.
+      const status = await runKilled(project, ["migrate", "status", "--json"], env);
+      expect(status.code, status.stderr).toBe(0);
+      const rows = (JSON.parse(status.stdout) as { migrations: { id: string; interrupted?: true }[] }).migrations;
+      expect(rows.filter((m) => m.interrupted).map((m) => m.id)).toEqual([indexes]);
+
+      const next = await runKilled(project, ["migrate", "apply", "--json"], env);
+      expect(next.code, next.stdout + next.stderr).toBe(0);
+      expect((JSON.parse(next.stdout) as { applied: { id: string }[] }).applied.map((m) => m.id)).toEqual([indexes]);
+      const [found] = (await admin.query(
+        "SELECT COUNT(DISTINCT index_name) AS n FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'item' AND index_name <> 'PRIMARY'",
+      )) as unknown as [{ n: number }[]];
+      expect(Number(found[0]!.n)).toBe(INDEXES);
+    } finally {
+      await holder.end();
+      await admin.end();
+      project.remove();
+      await database.drop();
+    }
+  });
+});
