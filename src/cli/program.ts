@@ -124,6 +124,12 @@ function addForwardCommands(migrate: Command, runner: Runner): void {
     .option("--exit-code", "exit with 2 when migrations are pending, modified or missing (for CI gates)")
     .addHelpText("after", EXAMPLES.status)
     .action((flags) => runner(async (c) => (await loadMigrateCommands()).statusCommand(c, flags), flags));
+  common(migrate.command("check"), true)
+    .description(
+      "the CI gate: schema ahead of the migrations, branch conflicts, pending, modified, missing, drift; exit 1 on any",
+    )
+    .addHelpText("after", EXAMPLES.check)
+    .action((flags) => runner(async (c) => (await loadMigrateCommands()).checkCommand(c, flags), flags));
   common(migrate.command("baseline"), true)
     .description("adopt a database built by push or another tool: its live schema as a migration, recorded as applied")
     .option("--name <name>", "the migration's name (default: baseline)")
@@ -294,6 +300,12 @@ Examples:
 Examples:
   $ viborm migrate status
   $ viborm migrate status --exit-code --json`,
+  check: `
+Codes: SCHEMA_AHEAD, BRANCH_CONFLICT, PENDING, MODIFIED, MISSING, DRIFT (the database against its migrations).
+
+Examples:
+  $ viborm migrate check
+  $ viborm migrate check --json`,
   baseline: `
 Examples:
   $ viborm migrate baseline

@@ -1,6 +1,7 @@
 import type { VibormClient } from "../drivers/client.js";
 import { apply } from "./apply.js";
 import { baseline } from "./baseline.js";
+import { check } from "./check.js";
 import { createContext } from "./context.js";
 import { generate } from "./generate.js";
 import { lint } from "./lint/lint.js";
@@ -30,6 +31,7 @@ export function createMigrationClient(client: VibormClient, options: MigrationCl
     reset: (resetOptions) => reset(context, resetOptions),
     resolve: (resolveOptions) => resolve(context, resolveOptions),
     baseline: (baselineOptions) => baseline(context, baselineOptions),
+    check: () => check(context),
     lint: (lintOptions) => lint(context, lintOptions),
   };
 }

@@ -161,6 +161,24 @@ export interface ResetResult {
   changes?: DestructiveChange[];
 }
 
+/** One thing `check` found out of step. */
+export interface CheckProblem {
+  code: "SCHEMA_AHEAD" | "BRANCH_CONFLICT" | "MODIFIED" | "MISSING" | "PENDING" | "DRIFT";
+  message: string;
+  /** The migrations concerned (ids). */
+  migrations?: string[];
+  /** The differences, in a few words each (e.g. "addColumn user.name"): SCHEMA_AHEAD and DRIFT. */
+  changes?: string[];
+}
+
+export interface CheckResult {
+  /** True when there is no problem. */
+  ok: boolean;
+  problems: CheckProblem[];
+  /** Whether the database was reached (MODIFIED, MISSING, PENDING and DRIFT need it). */
+  database: boolean;
+}
+
 export interface BaselineOptions {
   /** The migration's name. @default "baseline" */
   name?: string;
@@ -202,6 +220,8 @@ export interface MigrationClient {
    * records it applied without running it. Needs a database and storage with no history.
    */
   baseline(options?: BaselineOptions): Promise<BaselineResult>;
+  /** The CI gate: what is out of step between schema, folders and database. Writes nothing. */
+  check(): Promise<CheckResult>;
   /** Repairs the tracking table without running a migration: see {@link ResolveOptions}. */
   resolve(options: ResolveOptions): Promise<ResolveResult>;
   /** The risks of migrations before they run (pending ones by default); writes nothing. */

@@ -238,6 +238,26 @@ describe("viborm migrate apply and status", () => {
     expect(again.json().error.code).toBe("MIGRATION_CONFLICT");
   });
 
+  test("migrate check: exit 0 when all agree, 1 with each problem's code; --json; it writes nothing", async () => {
+    project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG });
+    const ahead = await project.run(["migrate", "check", "--json"]);
+    expect(ahead.code).toBe(1);
+    expect(ahead.json()).toMatchObject({ ok: false, command: "check", problems: [{ code: "SCHEMA_AHEAD" }] });
+    expect(sqliteTables(db())).toEqual([]);
+    expect((await project.run(["migrate", "generate", "--name", "init"])).code).toBe(0);
+    const pending = await project.run(["migrate", "check"]);
+    expect(pending.code).toBe(1);
+    expect(pending.stdout).toContain("PENDING");
+    expect((await project.run(["migrate", "apply"])).code).toBe(0);
+    const clean = await project.run(["migrate", "check"]);
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.stdout).toContain("agree");
+    sqliteExec(db(), "CREATE TABLE audit (id INTEGER PRIMARY KEY)");
+    const drift = await project.run(["migrate", "check", "--json"]);
+    expect(drift.code).toBe(1);
+    expect(drift.json().problems).toEqual([expect.objectContaining({ code: "DRIFT", changes: ["dropTable audit"] })]);
+  });
+
   test("an older pending migration (a merged branch) needs --allow-out-of-order", async () => {
     const [init, posts] = await twoMigrations();
     // Hide init while add-posts is applied, as if init came from a branch merged later.

@@ -50,6 +50,8 @@ export interface JsonDoc {
   down: string[];
   keys: string[];
   summary: Record<string, number>;
+  /** check: what is out of step. */
+  problems: { code: string; message: string; migrations?: string[]; changes?: string[] }[];
   /** status: every migration with its state. */
   migrations: { id: string; name: string; state: string }[];
 }

@@ -105,6 +105,32 @@ export async function statusCommand(context: CommandContext, flags: StatusFlags)
   });
 }
 
+/**
+ * Runs `viborm migrate check`, the CI gate: every problem with its code; exit 1 when there is one.
+ * Writes nothing.
+ *
+ * @example await checkCommand(context, { json: true });
+ */
+export async function checkCommand(context: CommandContext, flags: CommonFlags): Promise<number> {
+  const { output } = context;
+  return withMigrations(context, flags, async (migrations) => {
+    const result = await migrations.check();
+    if (output.json)
+      output.printJson({ ok: result.ok, command: "check", problems: result.problems, database: result.database });
+    else if (result.ok) {
+      output.print(
+        `${output.color.green("✓")} Schema, migrations${result.database ? " and database" : ""} agree.${result.database ? "" : " (The database was not reached: pending, modified, missing and drift were not checked.)"}`,
+      );
+    } else {
+      for (const problem of result.problems) {
+        output.print(`${output.color.red("✖")} ${output.color.bold(problem.code)} ${problem.message}`);
+        for (const change of problem.changes ?? []) output.print(`    ${change}`);
+      }
+    }
+    return result.ok ? EXIT.ok : EXIT.failure;
+  });
+}
+
 /** `viborm migrate baseline` flags. */
 export interface BaselineFlags extends CommonFlags {
   name?: string;
