@@ -117,8 +117,11 @@ describe("a fleet of PostgreSQL schemas in one database", () => {
     expect(report.summary).toMatchObject({ applied: 16, failed: 0 });
     expect(peakOpen).toBe(3);
     expect(peak).toBeGreaterThan(0);
-    // A closed connection's backend takes a moment to exit, so the server is asked only about busy ones.
-    expect(peak).toBeLessThanOrEqual(3);
+    // A closed connection's backend takes a moment to exit, so the server is asked only about busy
+    // ones; on a loaded machine one that is just exiting can still be sampled busy beside the next
+    // tenant's. The bound on what the fleet holds open is peakOpen above; the server sees no more
+    // than one straggler beyond it.
+    expect(peak).toBeLessThanOrEqual(3 + 1);
     // Every client the fleet opened is closed: nothing is left connected.
     expect(open).toBe(0);
     await expect.poll(() => backends(), { timeout: 5_000 }).toBe(0);
