@@ -24,14 +24,17 @@ export function countingDriver(inner: MigrationStorageDriver): {
   reset(): void;
 } {
   const counts: OpCounts = {};
-  const count = (method: string) => {
-    counts[method] = (counts[method] ?? 0) + 1;
-  };
+  const counted =
+    <A extends unknown[], R>(method: string, fn: (...args: A) => R) =>
+    (...args: A): R => {
+      counts[method] = (counts[method] ?? 0) + 1;
+      return fn(...args);
+    };
   const driver: MigrationStorageDriver = {
-    get: (key) => (count("get"), inner.get(key)),
-    put: (key, value) => (count("put"), inner.put(key, value)),
-    delete: (key) => (count("delete"), inner.delete(key)),
-    list: (prefix) => (count("list"), inner.list(prefix)),
+    get: counted("get", (key: string) => inner.get(key)),
+    put: counted("put", (key: string, value: string) => inner.put(key, value)),
+    delete: counted("delete", (key: string) => inner.delete(key)),
+    list: counted("list", (prefix?: string) => inner.list(prefix)),
   };
   return { driver, counts, reset: () => clear(counts) };
 }
