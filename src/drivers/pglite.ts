@@ -6,8 +6,15 @@ import { PGlite } from "@electric-sql/pglite";
 import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
-import { checkPgSchema, type PgSchemaOption, RESET_SEARCH_PATH, searchPathSql } from "./pg-schema.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
+import {
+  checkExtensions,
+  checkPgSchema,
+  type ExtensionsOption,
+  type PgSchemaOption,
+  RESET_SEARCH_PATH,
+  searchPathSql,
+} from "./pg-schema.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** One statement's result, as PGlite returns it. */
@@ -45,7 +52,10 @@ export type PgliteDriverOptions =
     };
 
 /** `createClient` options for `viborm/pglite`: the schema, and a data directory or a PGlite. */
-export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriverOptions & PgSchemaOption;
+export type PgliteClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions &
+  ExtensionsOption &
+  PgliteDriverOptions &
+  PgSchemaOption;
 
 /**
  * A viborm client on PGlite.
@@ -55,10 +65,14 @@ export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriver
  * const client = createClient({ schema }); // in memory
  */
 export function createClient<S extends Schema>(options: PgliteClientOptions<S>): VibormClient<S> {
-  const { schema, ...driverOptions } = options;
+  const { schema, foreignKeys, extensions, ...driverOptions } = options;
+  const checkedExtensions = checkExtensions(extensions);
   checkPgSchema(options.pgSchema);
   return createVibormClient({
     schema,
+    dialect: "postgres",
+    foreignKeys,
+    extensions: checkedExtensions,
     driver: () => createPgliteDriver(driverOptions as PgliteDriverOptions & PgSchemaOption),
   });
 }
