@@ -30,7 +30,7 @@ export type ErrorCode =
 
 /** What `meta` holds, per code. */
 export interface ErrorMeta {
-  INVALID_SCHEMA: { model?: string; field?: string; problem: string };
+  INVALID_SCHEMA: { model?: string; field?: string; problem: string; dialect?: string };
   INVALID_ARGUMENT: { argument: string; value?: unknown; problem?: string };
   DESTRUCTIVE_REJECTED: { changes: UndecidedChange[] };
   UNSUPPORTED_OPERATION: { dialect: string; operation: string; table?: string; detail?: string };

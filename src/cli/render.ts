@@ -192,6 +192,8 @@ function objectOf(operation: Operation): string {
       return `enum ${operation.enum.name}`;
     case "alterEnum":
       return `enum ${operation.name}`;
+    case "createExtension":
+      return `extension ${operation.name}`;
     default:
       return operation.table;
   }
@@ -235,6 +237,12 @@ function summarize(operation: Operation): string {
       return "drop enum";
     case "alterEnum":
       return `alter enum (${operation.from.join(", ")}) → (${operation.to.join(", ")})`;
+    case "addCheck":
+      return `add check ${operation.check.name} (${operation.check.expression})`;
+    case "dropCheck":
+      return `drop check ${operation.check.name}`;
+    case "createExtension":
+      return "create extension if missing";
   }
 }
 

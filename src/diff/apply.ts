@@ -24,6 +24,7 @@ import {
   needTable,
 } from "./apply-checks.js";
 import {
+  checksEqual,
   columnsEqual,
   findTable,
   foreignKeysEqual,
@@ -172,6 +173,23 @@ function applyOtherOperation(s: Snapshot, op: Operation, checks: ApplyChecks): S
     case "dropEnum":
     case "alterEnum":
       return applyEnumOperation(s, op, checks);
+    case "addCheck": {
+      const table = needTable(s, op.table, op);
+      checkNameFree(table, op.check.name, op);
+      return replaceTable(s, { ...table, checks: [...(table.checks ?? []), structuredClone(op.check)] });
+    }
+    case "dropCheck": {
+      const table = needTable(s, op.table, op);
+      const current = table.checks?.find((check) => check.name === op.check.name);
+      if (!current || !checksEqual(current, op.check))
+        misfit(op, `table ${op.table} has no check ${op.check.name} as given`);
+      return replaceTable(s, { ...table, checks: table.checks!.filter((check) => check.name !== current.name) });
+    }
+    case "createExtension":
+      // Idempotent, as `CREATE EXTENSION IF NOT EXISTS` is: its inverse is itself.
+      return (s.extensions ?? []).includes(op.name)
+        ? s
+        : { ...s, extensions: [...(s.extensions ?? []), op.name].sort() };
     case "createTable":
     case "dropTable":
     case "renameTable":

@@ -4,6 +4,7 @@
  * name and definition, so a changed definition is a drop and a create.
  */
 import type {
+  Check,
   Column,
   ColumnDefault,
   ColumnType,
@@ -18,7 +19,10 @@ import type {
 /** True when two column types are the same to the database (enum by name and values). */
 export function typesEqual(a: ColumnType, b: ColumnType): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === "string" && b.kind === "string") return a.length === b.length;
+  if (a.kind === "string" && b.kind === "string") return a.length === b.length && a.fixed === b.fixed;
+  if (a.kind === "dateTime" && b.kind === "dateTime")
+    return a.withTimezone === b.withTimezone && a.precision === b.precision;
+  if (a.kind === "time" && b.kind === "time") return a.precision === b.precision;
   if (a.kind === "decimal" && b.kind === "decimal") return a.precision === b.precision && a.scale === b.scale;
   if (a.kind === "enum" && b.kind === "enum") return a.name === b.name && sameList(a.values, b.values);
   return true;
@@ -33,9 +37,17 @@ export function defaultsEqual(a: ColumnDefault | null, b: ColumnDefault | null):
   return true;
 }
 
-/** True when the column's type (or array flag) differs: the change that rewrites stored values. */
+/** True when the column's type (or array flag, or native type) differs: the change that rewrites stored values. */
 export function typeChanged(a: Column, b: Column): boolean {
-  return a.array !== b.array || !typesEqual(a.type, b.type);
+  return a.array !== b.array || !typesEqual(a.type, b.type) || !nativeTypesEqual(a, b);
+}
+
+/** True when two columns name the same native types (absent and empty are the same). */
+export function nativeTypesEqual(a: Pick<Column, "nativeType">, b: Pick<Column, "nativeType">): boolean {
+  const left = a.nativeType ?? {};
+  const right = b.nativeType ?? {};
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]) as Set<keyof typeof left>;
+  return [...keys].every((key) => left[key] === right[key]);
 }
 
 /** True when two columns are the same (name included). */
@@ -67,8 +79,26 @@ export function indexesEqual(a: Index, b: Index): boolean {
     a.unique === b.unique &&
     sameList(a.columns, b.columns) &&
     (a.type ?? null) === (b.type ?? null) &&
-    (a.where ?? null) === (b.where ?? null)
+    (a.where ?? null) === (b.where ?? null) &&
+    columnOptionsEqual(a, b)
   );
+}
+
+/** True when two indexes give their columns the same options (sort order, operator class, prefix length). */
+function columnOptionsEqual(a: Index, b: Index): boolean {
+  const left = a.columnOptions ?? {};
+  const right = b.columnOptions ?? {};
+  const names = new Set([...Object.keys(left), ...Object.keys(right)]);
+  return [...names].every((name) => {
+    const x = left[name] ?? {};
+    const y = right[name] ?? {};
+    return x.order === y.order && x.opclass === y.opclass && x.length === y.length;
+  });
+}
+
+/** True when two CHECK constraints have the same name and expression. */
+export function checksEqual(a: Check, b: Check): boolean {
+  return a.name === b.name && a.expression === b.expression;
 }
 
 /** True when two foreign keys have the same name and definition. */
@@ -92,7 +122,8 @@ export function tablesEqual(a: Table, b: Table): boolean {
     primaryKeysEqual(a.primaryKey, b.primaryKey) &&
     sameBy(a.uniques, b.uniques, uniquesEqual) &&
     sameBy(a.indexes, b.indexes, indexesEqual) &&
-    sameBy(a.foreignKeys, b.foreignKeys, foreignKeysEqual)
+    sameBy(a.foreignKeys, b.foreignKeys, foreignKeysEqual) &&
+    sameBy(a.checks ?? [], b.checks ?? [], checksEqual)
   );
 }
 

@@ -2,11 +2,29 @@
  * The differ: two snapshots in, the operations that turn one into the other and the changes that
  * need a decision out. Pure and deterministic: the same input gives the same output, byte for byte.
  */
-import type { Column, Enum, ForeignKey, Index, PrimaryKey, Snapshot, Table, Unique } from "../schema/snapshot.js";
+import type {
+  Check,
+  Column,
+  Enum,
+  ForeignKey,
+  Index,
+  PrimaryKey,
+  Snapshot,
+  Table,
+  Unique,
+} from "../schema/snapshot.js";
 import { canonicalize } from "../schema/snapshot.js";
 import { applyOperationWith } from "./apply.js";
 import { classifyOperations } from "./changes.js";
-import { columnsEqual, foreignKeysEqual, indexesEqual, primaryKeysEqual, sameList, uniquesEqual } from "./compare.js";
+import {
+  checksEqual,
+  columnsEqual,
+  foreignKeysEqual,
+  indexesEqual,
+  primaryKeysEqual,
+  sameList,
+  uniquesEqual,
+} from "./compare.js";
 import type { Change, Operation } from "./operations.js";
 import { orderOperations } from "./order.js";
 import { columnAmbiguities, type Rename, renameOperations, tableAmbiguities, validateRenames } from "./renames.js";
@@ -45,6 +63,8 @@ export interface TableDiff {
   addIndexes: Index[];
   dropForeignKeys: ForeignKey[];
   addForeignKeys: ForeignKey[];
+  dropChecks: Check[];
+  addChecks: Check[];
 }
 
 /** Everything that differs, object by object, before ordering. */
@@ -55,6 +75,8 @@ export interface SchemaDiff {
   createEnums: Enum[];
   dropEnums: Enum[];
   alterEnums: { name: string; from: string[]; to: string[] }[];
+  /** Extensions `to` needs that `from` lacks (never dropped). */
+  createExtensions: string[];
 }
 
 /**
@@ -124,6 +146,7 @@ function compareSnapshots(
       const old = before.enums.find((o) => o.name === e.name);
       return old && !sameList(old.values, e.values) ? [{ name: e.name, from: old.values, to: e.values }] : [];
     }),
+    createExtensions: (after.extensions ?? []).filter((name) => !(before.extensions ?? []).includes(name)),
   };
 }
 
@@ -132,6 +155,7 @@ function compareTables(before: Table, after: Table): TableDiff {
   const [dropUniques, addUniques] = changedByName(before.uniques, after.uniques, uniquesEqual);
   const [dropIndexes, addIndexes] = changedByName(before.indexes, after.indexes, indexesEqual);
   const [dropForeignKeys, addForeignKeys] = changedByName(before.foreignKeys, after.foreignKeys, foreignKeysEqual);
+  const [dropChecks, addChecks] = changedByName(before.checks ?? [], after.checks ?? [], checksEqual);
   const alterColumns = after.columns.flatMap((column) => {
     const old = before.columns.find((c) => c.name === column.name);
     return old && !columnsEqual(old, column) ? [{ from: old, to: column }] : [];
@@ -152,6 +176,8 @@ function compareTables(before: Table, after: Table): TableDiff {
     addIndexes,
     dropForeignKeys,
     addForeignKeys,
+    dropChecks,
+    addChecks,
   };
 }
 

@@ -50,6 +50,13 @@ export function invertOperation(operation: Operation): Operation {
       return { kind: "createEnum", enum: op.enum };
     case "alterEnum":
       return { kind: "alterEnum", name: op.name, from: op.to, to: op.from };
+    case "addCheck":
+      return { kind: "dropCheck", table: op.table, check: op.check };
+    case "dropCheck":
+      return { kind: "addCheck", table: op.table, check: op.check };
+    case "createExtension":
+      // Undoing a migration leaves its extensions: other schemas and tables may use them.
+      return op;
     default:
       return assertNever(op, "operation");
   }

@@ -6,7 +6,7 @@
  * Drops and alters carry the full previous definition, so a down migration (and MySQL's undo)
  * can be derived from the operation alone.
  */
-import type { Column, Enum, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/snapshot.js";
+import type { Check, Column, Enum, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/snapshot.js";
 
 export type Operation =
   /** `table` holds columns, primary key, uniques, indexes and foreign keys (the diff has removed
@@ -30,7 +30,12 @@ export type Operation =
   | { kind: "createEnum"; enum: Enum }
   | { kind: "dropEnum"; enum: Enum }
   /** Values added and/or removed. Columns using the enum are found in the DDL context. */
-  | { kind: "alterEnum"; name: string; from: string[]; to: string[] };
+  | { kind: "alterEnum"; name: string; from: string[]; to: string[] }
+  /** A CHECK constraint on an existing table (a new table carries its checks). */
+  | { kind: "addCheck"; table: string; check: Check }
+  | { kind: "dropCheck"; table: string; check: Check }
+  /** A PostgreSQL extension, created if missing; plans never drop one (other schemas may use it). */
+  | { kind: "createExtension"; name: string };
 
 export type OperationKind = Operation["kind"];
 

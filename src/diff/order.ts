@@ -1,10 +1,11 @@
 /**
  * Puts a diff's operations in an order a database can run one statement at a time:
  *
+ *  0. create extensions (types and operator classes may come from them);
  *  1. drop foreign keys: removed or changed ones; unchanged ones whose own or referenced columns
  *     change type, or whose key (or supporting index) is dropped (re-added in phase 10); and
  *     those of dropped tables that would block a change, close a cycle, or hold a name re-used;
- *  2. drop uniques and indexes (removed or changed; a dropped table's whose name is re-used);
+ *  2. drop checks, uniques and indexes (removed or changed; a dropped table's whose name is re-used);
  *  3. drop primary keys that change;
  *  4. renames: tables, then columns (validated collision-free, so any order works);
  *  5. create enums, then enum changes that only add values (removals wait for phase 13);
@@ -12,7 +13,7 @@
  *     at a column or key this diff adds or changes, waits for phase 10 (a self-reference stays);
  *  7. add columns (in the new declaration order, which is the order they end up in);
  *  8. alter columns;
- *  9. add primary keys, then uniques and indexes;
+ *  9. add primary keys, then uniques and indexes, then checks;
  * 10. add foreign keys (new, changed, re-added, deferred);
  * 11. drop columns;
  * 12. drop tables, referencing before referenced;
@@ -50,10 +51,12 @@ export function orderOperations(input: OrderInput): Operation[] {
   const enums = enumChanges(structure);
   const tables = structure.tables;
   const operations: Operation[] = [
+    ...structure.createExtensions.map((name): Operation => ({ kind: "createExtension", name })),
     ...sortOperations(fks.drops),
     ...sortOperations([
       ...fks.keyDrops,
       ...tables.flatMap((t) => [
+        ...t.dropChecks.map((check): Operation => ({ kind: "dropCheck", table: t.oldName, check })),
         ...t.dropUniques.map((unique): Operation => ({ kind: "dropUnique", table: t.oldName, unique })),
         ...t.dropIndexes.map((index): Operation => ({ kind: "dropIndex", table: t.oldName, index })),
       ]),
@@ -77,6 +80,9 @@ export function orderOperations(input: OrderInput): Operation[] {
         ...t.addUniques.map((unique): Operation => ({ kind: "addUnique", table: t.name, unique })),
         ...t.addIndexes.map((index): Operation => ({ kind: "createIndex", table: t.name, index })),
       ]),
+    ),
+    ...sortOperations(
+      tables.flatMap((t) => t.addChecks.map((check): Operation => ({ kind: "addCheck", table: t.name, check }))),
     ),
     ...sortOperations(fks.adds),
     ...tables.flatMap((t) => t.dropColumns.map((column): Operation => ({ kind: "dropColumn", table: t.name, column }))),

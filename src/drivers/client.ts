@@ -3,7 +3,8 @@
  * connection ownership (a client closes only what it opened itself).
  */
 import type { Row } from "../dialects/types.js";
-import { type Schema, serializeSchema } from "../schema/index.js";
+import { InvalidArgumentError } from "../errors.js";
+import { type Schema, type SchemaDialect, serializeSchema } from "../schema/index.js";
 import type { Snapshot } from "../schema/snapshot.js";
 import type { Driver } from "./types.js";
 
@@ -22,18 +23,44 @@ export interface VibormClient<S extends Schema = Schema> {
   readonly $driver: Driver;
 }
 
+/** Options every driver's `createClient` takes besides the schema and the connection. */
+export interface SchemaClientOptions {
+  /**
+   * `false`: relations create no foreign-key constraints (databases without them, e.g.
+   * PlanetScale/Vitess); each relation's columns get an index instead, unless a key or index
+   * already starts with them. @default true
+   */
+  foreignKeys?: boolean;
+}
+
 /**
  * Builds a client over a driver (or a driver factory). Validates the schema first, so an invalid
  * schema fails here with `INVALID_SCHEMA` before any connection is opened.
  *
  * @example const client = createClient({ schema, driver: myDriver });
  */
-export function createClient<S extends Schema>(options: {
-  schema: S;
-  driver: Driver | (() => Driver);
-}): VibormClient<S> {
+export function createClient<S extends Schema>(
+  options: {
+    schema: S;
+    driver: Driver | (() => Driver);
+    /** The dialect the schema is checked for: what it cannot express fails here. */
+    dialect?: SchemaDialect;
+    /** PostgreSQL extensions (already checked by the driver entry). */
+    extensions?: readonly string[];
+  } & SchemaClientOptions,
+): VibormClient<S> {
   const { schema } = options;
-  const snapshot = serializeSchema(schema);
+  if (options.foreignKeys !== undefined && typeof options.foreignKeys !== "boolean") {
+    throw new InvalidArgumentError("foreignKeys must be true or false.", {
+      argument: "foreignKeys",
+      value: options.foreignKeys,
+    });
+  }
+  const snapshot = serializeSchema(schema, {
+    ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
+    ...(options.foreignKeys === undefined ? {} : { foreignKeys: options.foreignKeys }),
+    ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
+  });
   // A factory is called only once the schema is valid, so an invalid schema opens no connection.
   const driver = typeof options.driver === "function" ? options.driver() : options.driver;
   let closed: Promise<void> | undefined;

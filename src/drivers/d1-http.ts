@@ -11,7 +11,7 @@ import { sqliteDialect } from "../dialects/sqlite/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, rememberSecret } from "../errors.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed } from "./connection-errors.js";
 import { d1QueryFailed, fromD1Row, runBatch, toD1Value } from "./d1-shared.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
@@ -59,7 +59,7 @@ export interface D1HttpDriverOptions {
 }
 
 /** `createClient` options for `viborm/d1-http`: the schema, the account, database and token. */
-export type D1HttpClientOptions<S extends Schema> = { schema: S } & D1HttpDriverOptions;
+export type D1HttpClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions & D1HttpDriverOptions;
 
 /**
  * A viborm client on D1 through Cloudflare's HTTP API.
@@ -70,8 +70,13 @@ export type D1HttpClientOptions<S extends Schema> = { schema: S } & D1HttpDriver
  */
 export function createClient<S extends Schema>(options: D1HttpClientOptions<S>): VibormClient<S> {
   rejectPostgresOnlyOptions("d1-http", options);
-  const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: () => createD1HttpDriver(driverOptions) });
+  const { schema, foreignKeys, ...driverOptions } = options;
+  return createVibormClient({
+    schema,
+    dialect: "sqlite",
+    foreignKeys,
+    driver: () => createD1HttpDriver(driverOptions),
+  });
 }
 
 /**

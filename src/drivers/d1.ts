@@ -7,7 +7,7 @@
 import { sqliteDialect } from "../dialects/sqlite/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { d1QueryFailed, fromD1Row, runBatch, toD1Value } from "./d1-shared.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import type { Driver, QueryResult } from "./types.js";
@@ -51,7 +51,7 @@ export interface D1DriverOptions {
 }
 
 /** `createClient` options for `viborm/d1`: the schema and the binding. */
-export type D1ClientOptions<S extends Schema> = { schema: S } & D1DriverOptions;
+export type D1ClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions & D1DriverOptions;
 
 /**
  * A viborm client on a D1 binding. The binding stays the Worker's: `$close()` leaves it usable.
@@ -66,8 +66,13 @@ export type D1ClientOptions<S extends Schema> = { schema: S } & D1DriverOptions;
  */
 export function createClient<S extends Schema>(options: D1ClientOptions<S>): VibormClient<S> {
   rejectPostgresOnlyOptions("d1", options);
-  const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: () => createD1Driver(driverOptions) });
+  const { schema, foreignKeys, ...driverOptions } = options;
+  return createVibormClient({
+    schema,
+    dialect: "sqlite",
+    foreignKeys,
+    driver: () => createD1Driver(driverOptions),
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { mysqlDialect } from "../dialects/mysql/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed, errorCode, isMysqlConnectionCode, isNetworkCode } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { runEach, withPooledSession } from "./pooled.js";
@@ -46,7 +46,7 @@ export type Mysql2DriverOptions =
     };
 
 /** `createClient` options for `viborm/mysql2`: the schema, and a URL or a pool. */
-export type Mysql2ClientOptions<S extends Schema> = { schema: S } & Mysql2DriverOptions;
+export type Mysql2ClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions & Mysql2DriverOptions;
 
 /**
  * A viborm client on MySQL or MariaDB through mysql2.
@@ -57,8 +57,13 @@ export type Mysql2ClientOptions<S extends Schema> = { schema: S } & Mysql2Driver
  */
 export function createClient<S extends Schema>(options: Mysql2ClientOptions<S>): VibormClient<S> {
   rejectPostgresOnlyOptions("mysql2", options);
-  const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: () => createMysql2Driver(driverOptions as Mysql2DriverOptions) });
+  const { schema, foreignKeys, ...driverOptions } = options;
+  return createVibormClient({
+    schema,
+    dialect: "mysql",
+    foreignKeys,
+    driver: () => createMysql2Driver(driverOptions as Mysql2DriverOptions),
+  });
 }
 
 /**

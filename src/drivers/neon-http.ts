@@ -9,9 +9,9 @@ import { postgresDialect } from "../dialects/postgres/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed, isPostgresConnectionCode, isUnreachable } from "./connection-errors.js";
-import { checkPgSchema, type PgSchemaOption } from "./pg-schema.js";
+import { checkExtensions, checkPgSchema, type ExtensionsOption, type PgSchemaOption } from "./pg-schema.js";
 import { urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult } from "./types.js";
 
@@ -94,7 +94,9 @@ export type NeonHttpDriverOptions =
     };
 
 /** `createClient` options for `viborm/neon-http`: the schema, and a URL or a `neon()` function. */
-export type NeonHttpClientOptions<S extends Schema> = { schema: S } & NeonHttpDriverOptions &
+export type NeonHttpClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions &
+  ExtensionsOption &
+  NeonHttpDriverOptions &
   NeonTransactionOptions &
   PgSchemaOption;
 
@@ -109,10 +111,14 @@ export type NeonBatchError = QueryFailedError & { statementIndex?: number };
  * const client = createClient({ schema, databaseUrl: env.DATABASE_URL });
  */
 export function createClient<S extends Schema>(options: NeonHttpClientOptions<S>): VibormClient<S> {
-  const { schema, ...driverOptions } = options;
+  const { schema, foreignKeys, extensions, ...driverOptions } = options;
+  const checkedExtensions = checkExtensions(extensions);
   checkPgSchema(options.pgSchema);
   return createVibormClient({
     schema,
+    dialect: "postgres",
+    foreignKeys,
+    extensions: checkedExtensions,
     driver: () =>
       createNeonHttpDriver(driverOptions as NeonHttpDriverOptions & NeonTransactionOptions & PgSchemaOption),
   });

@@ -16,8 +16,37 @@ export interface PgSchemaOption {
   pgSchema?: string;
 }
 
+/** PostgreSQL extensions a schema needs (the PostgreSQL drivers' `extensions` option). */
+export interface ExtensionsOption {
+  /**
+   * Extensions push and generate create first when missing (`CREATE EXTENSION IF NOT EXISTS`), so
+   * their types (`citext`) and operator classes (`gin_trgm_ops`) can be used. Never dropped.
+   * @example createClient({ schema, databaseUrl, extensions: ["pg_trgm", "citext"] })
+   */
+  extensions?: string[];
+}
+
 /** The options only the PostgreSQL family (pg, pglite, neon-http) understands. */
-export const POSTGRES_ONLY_OPTIONS = ["pgSchema"] as const;
+export const POSTGRES_ONLY_OPTIONS = ["pgSchema", "extensions"] as const;
+
+/**
+ * The checked `extensions`: a list of extension names (letters, digits, underscores and hyphens),
+ * or `INVALID_ARGUMENT`.
+ *
+ * @example checkExtensions(["pg_trgm"]) // → ["pg_trgm"]
+ */
+export function checkExtensions(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (
+    Array.isArray(value) &&
+    value.every((name) => typeof name === "string" && /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/.test(name))
+  )
+    return [...value];
+  throw new InvalidArgumentError(
+    `extensions ${JSON.stringify(value)} must be a list of PostgreSQL extension names, e.g. ["pg_trgm", "citext"].`,
+    { argument: "extensions", value, problem: "not a list of extension names" },
+  );
+}
 
 /**
  * Throws `INVALID_ARGUMENT` when a non-PostgreSQL driver is given a PostgreSQL-only option, rather

@@ -6,10 +6,17 @@ import { postgresDialect } from "../dialects/postgres/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed, errorCode, isNetworkCode, isPostgresConnectionCode } from "./connection-errors.js";
 import { pinPoolToSchema } from "./pg-pool-schema.js";
-import { checkPgSchema, type PgSchemaOption, searchPathOption, withSearchPathOption } from "./pg-schema.js";
+import {
+  checkExtensions,
+  checkPgSchema,
+  type ExtensionsOption,
+  type PgSchemaOption,
+  searchPathOption,
+  withSearchPathOption,
+} from "./pg-schema.js";
 import { runEach, withPooledSession } from "./pooled.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
@@ -51,7 +58,10 @@ export type PgDriverOptions =
     };
 
 /** `createClient` options for `viborm/pg`: the schema, a URL or a pool, and optionally the PostgreSQL schema. */
-export type PgClientOptions<S extends Schema> = { schema: S } & PgDriverOptions & PgSchemaOption;
+export type PgClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions &
+  ExtensionsOption &
+  PgDriverOptions &
+  PgSchemaOption;
 
 export type { PgSchemaOption } from "./pg-schema.js";
 
@@ -63,10 +73,14 @@ export type { PgSchemaOption } from "./pg-schema.js";
  * const client = createClient({ schema, databaseUrl: process.env.DATABASE_URL });
  */
 export function createClient<S extends Schema>(options: PgClientOptions<S>): VibormClient<S> {
-  const { schema, ...driverOptions } = options;
+  const { schema, foreignKeys, extensions, ...driverOptions } = options;
+  const checkedExtensions = checkExtensions(extensions);
   checkPgSchema(options.pgSchema);
   return createVibormClient({
     schema,
+    dialect: "postgres",
+    foreignKeys,
+    extensions: checkedExtensions,
     driver: () => createPgDriver(driverOptions as PgDriverOptions & PgSchemaOption),
   });
 }

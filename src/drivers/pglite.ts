@@ -7,8 +7,15 @@ import { postgresDialect } from "../dialects/postgres/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
-import { checkPgSchema, type PgSchemaOption, RESET_SEARCH_PATH, searchPathSql } from "./pg-schema.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
+import {
+  checkExtensions,
+  checkPgSchema,
+  type ExtensionsOption,
+  type PgSchemaOption,
+  RESET_SEARCH_PATH,
+  searchPathSql,
+} from "./pg-schema.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** One statement's result, as PGlite returns it. */
@@ -46,7 +53,10 @@ export type PgliteDriverOptions =
     };
 
 /** `createClient` options for `viborm/pglite`: the schema, and a data directory or a PGlite. */
-export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriverOptions & PgSchemaOption;
+export type PgliteClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions &
+  ExtensionsOption &
+  PgliteDriverOptions &
+  PgSchemaOption;
 
 /**
  * A viborm client on PGlite.
@@ -56,10 +66,14 @@ export type PgliteClientOptions<S extends Schema> = { schema: S } & PgliteDriver
  * const client = createClient({ schema }); // in memory
  */
 export function createClient<S extends Schema>(options: PgliteClientOptions<S>): VibormClient<S> {
-  const { schema, ...driverOptions } = options;
+  const { schema, foreignKeys, extensions, ...driverOptions } = options;
+  const checkedExtensions = checkExtensions(extensions);
   checkPgSchema(options.pgSchema);
   return createVibormClient({
     schema,
+    dialect: "postgres",
+    foreignKeys,
+    extensions: checkedExtensions,
     driver: () => createPgliteDriver(driverOptions as PgliteDriverOptions & PgSchemaOption),
   });
 }

@@ -7,7 +7,7 @@ import { mysqlDialect } from "../dialects/mysql/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed, isMysqlConnectionCode, isUnreachable } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { runEach } from "./pooled.js";
@@ -55,7 +55,7 @@ export type PlanetScaleDriverOptions =
     };
 
 /** `createClient` options for `viborm/planetscale`: the schema, and a URL or a connection. */
-export type PlanetScaleClientOptions<S extends Schema> = { schema: S } & PlanetScaleDriverOptions;
+export type PlanetScaleClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions & PlanetScaleDriverOptions;
 
 /**
  * A viborm client on a PlanetScale (MySQL/Vitess) database over HTTP.
@@ -66,9 +66,11 @@ export type PlanetScaleClientOptions<S extends Schema> = { schema: S } & PlanetS
  */
 export function createClient<S extends Schema>(options: PlanetScaleClientOptions<S>): VibormClient<S> {
   rejectPostgresOnlyOptions("planetscale", options);
-  const { schema, ...driverOptions } = options;
+  const { schema, foreignKeys, ...driverOptions } = options;
   return createVibormClient({
     schema,
+    dialect: "mysql",
+    foreignKeys,
     driver: () => createPlanetScaleDriver(driverOptions as PlanetScaleDriverOptions),
   });
 }

@@ -7,7 +7,7 @@ import { sqliteDialect } from "../dialects/sqlite/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
-import { createClient as createVibormClient, type VibormClient } from "./client.js";
+import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { runEach } from "./pooled.js";
@@ -60,7 +60,7 @@ export type Sqlite3DriverOptions = (
 };
 
 /** `createClient` options for `viborm/sqlite3`: the schema, and a file name or a Database. */
-export type Sqlite3ClientOptions<S extends Schema> = { schema: S } & Sqlite3DriverOptions;
+export type Sqlite3ClientOptions<S extends Schema> = { schema: S } & SchemaClientOptions & Sqlite3DriverOptions;
 
 /**
  * A viborm client on SQLite through better-sqlite3.
@@ -71,8 +71,13 @@ export type Sqlite3ClientOptions<S extends Schema> = { schema: S } & Sqlite3Driv
  */
 export function createClient<S extends Schema>(options: Sqlite3ClientOptions<S>): VibormClient<S> {
   rejectPostgresOnlyOptions("sqlite3", options);
-  const { schema, ...driverOptions } = options;
-  return createVibormClient({ schema, driver: () => createSqlite3Driver(driverOptions as Sqlite3DriverOptions) });
+  const { schema, foreignKeys, ...driverOptions } = options;
+  return createVibormClient({
+    schema,
+    dialect: "sqlite",
+    foreignKeys,
+    driver: () => createSqlite3Driver(driverOptions as Sqlite3DriverOptions),
+  });
 }
 
 /**

@@ -20,6 +20,7 @@ export type { EmptyFact } from "./facts.js";
 export type { PlanFingerprint } from "./fingerprint.js";
 export type * from "./lint/types.js";
 export { LINT_CODES } from "./lint/types.js";
+export { MANIFEST_FILE, renderManifest, type WriteManifestResult, writeManifest } from "./manifest.js";
 export type { PlanDecision, PushPlan } from "./push-plan.js";
 export type * from "./types.js";
 export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_TRACKING_TABLE } from "./types.js";

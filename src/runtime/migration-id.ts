@@ -73,6 +73,8 @@ function describe(op: Operation): string {
       return `${op.kind === "createEnum" ? "create" : "drop"}-enum-${op.enum.name}`;
     case "alterEnum":
       return `alter-enum-${op.name}`;
+    case "createExtension":
+      return `create-extension-${op.name}`;
     default:
       return `${op.kind}-${op.table}`;
   }

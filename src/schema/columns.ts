@@ -6,7 +6,7 @@ import { canonicalJson } from "../util/canonical-json.js";
 import { enumTypeName } from "./names.js";
 import { checkName, fail, type ResolvedModel, type ResolvedScalar } from "./resolve.js";
 import type { FieldDefault } from "./scalars.js";
-import type { Column, ColumnDefault, ColumnType, ScalarKind } from "./snapshot.js";
+import type { Column, ColumnDefault, ColumnType, NativeTypes, ScalarKind } from "./snapshot.js";
 
 /** Precision and scale of `s.decimal()` without arguments. */
 export const DEFAULT_DECIMAL = { precision: 10, scale: 2 } as const;
@@ -19,7 +19,7 @@ export const DEFAULT_DECIMAL = { precision: 10, scale: 2 } as const;
 export function columnOf(model: ResolvedModel, scalar: ResolvedScalar): Column {
   checkModifiers(model, scalar);
   const fieldDefault = scalar.state.defaults[0];
-  return {
+  const column: Column = {
     name: scalar.column,
     type: columnType(model, scalar),
     array: scalar.state.array,
@@ -27,7 +27,16 @@ export function columnOf(model: ResolvedModel, scalar: ResolvedScalar): Column {
     default: fieldDefault ? columnDefault(model, scalar, fieldDefault) : null,
     autoIncrement: fieldDefault?.kind === "increment",
   };
+  if (scalar.state.nativeType !== undefined) column.nativeType = { ...scalar.state.nativeType };
+  return column;
 }
+
+/** The longest VARCHAR(n) and CHAR(n) accepted (MySQL's limits in characters, the tighter ones). */
+export const MAX_VARCHAR_LENGTH = 65535;
+export const MAX_CHAR_LENGTH = 255;
+
+/** The dialects a `nativeType({...})` may name. */
+export const NATIVE_TYPE_DIALECTS = ["postgres", "mysql", "sqlite"] as const;
 
 // internal
 
@@ -71,6 +80,58 @@ function checkModifiers(model: ResolvedModel, { key, state }: ResolvedScalar): v
   }
   if (state.kind === "decimal") checkDecimal(model.name, key, state.precision, state.scale);
   if (state.kind === "enum") checkEnum(model.name, key, state.enumValues, state.enumName);
+  checkTypeModifiers(model.name, key, state);
+}
+
+function checkTypeModifiers(model: string, field: string, state: ResolvedScalar["state"]): void {
+  if (state.length !== undefined) {
+    const call = state.fixed ? "char" : "varchar";
+    if (state.kind !== "string")
+      fail(model, field, "invalidModifier", `uses ${call}() on a ${kindName(state)} field; it needs s.string().`);
+    const max = state.fixed ? MAX_CHAR_LENGTH : MAX_VARCHAR_LENGTH;
+    if (!Number.isInteger(state.length) || state.length < 1 || state.length > max)
+      fail(model, field, "invalidModifier", `has ${call}(${state.length}); the length must be an integer 1–${max}.`);
+  }
+  if (state.timePrecision !== undefined) {
+    if (state.kind !== "dateTime" && state.kind !== "time")
+      fail(
+        model,
+        field,
+        "invalidModifier",
+        `uses precision() on a ${kindName(state)} field; it needs dateTime or time.`,
+      );
+    if (!Number.isInteger(state.timePrecision) || state.timePrecision < 0 || state.timePrecision > 6)
+      fail(model, field, "invalidModifier", `has precision(${state.timePrecision}); it must be an integer 0–6.`);
+  }
+  if (state.withoutTimezone && state.kind !== "dateTime")
+    fail(model, field, "invalidModifier", `uses withoutTimezone() on a ${kindName(state)} field; it needs dateTime.`);
+  if (state.nativeType !== undefined) checkNativeType(model, field, state.nativeType);
+}
+
+function checkNativeType(model: string, field: string, types: NativeTypes): void {
+  if (typeof types !== "object" || types === null || Object.keys(types).length === 0)
+    fail(model, field, "invalidModifier", 'calls nativeType() without types; e.g. nativeType({ mysql: "LONGTEXT" }).');
+  for (const [dialect, type] of Object.entries(types)) {
+    if (!(NATIVE_TYPE_DIALECTS as readonly string[]).includes(dialect)) {
+      fail(
+        model,
+        field,
+        "invalidModifier",
+        `names dialect "${dialect}" in nativeType(); use ${NATIVE_TYPE_DIALECTS.join(", ")}.`,
+      );
+    }
+    // A native type is pasted into DDL: a name, a parenthesised size list, words and [] only.
+    if (
+      typeof type !== "string" ||
+      !/^[A-Za-z_][A-Za-z0-9_. ]*(\(\s*\d+(\s*,\s*\d+)*\s*\))?[A-Za-z0-9_ ]*(\[\])?$/.test(type.trim())
+    )
+      fail(
+        model,
+        field,
+        "invalidModifier",
+        `has nativeType ${JSON.stringify(type)} for ${dialect}, which is not a type name.`,
+      );
+  }
 }
 
 function checkDecimal(model: string, field: string, precision: number | undefined, scale: number | undefined): void {
@@ -115,10 +176,29 @@ function columnType(model: ResolvedModel, { state, column }: ResolvedScalar): Co
         name: state.enumName ?? enumTypeName(model.table, column),
         values: [...(state.enumValues ?? [])],
       };
+    case "string":
+      if (state.length === undefined) return { kind: "string" };
+      return state.fixed
+        ? { kind: "string", length: state.length, fixed: true }
+        : { kind: "string", length: state.length };
+    case "dateTime": {
+      const type: ColumnType = { kind: "dateTime" };
+      if (state.withoutTimezone) type.withTimezone = false;
+      if (state.timePrecision !== undefined && state.timePrecision !== DEFAULT_TIME_PRECISION)
+        type.precision = state.timePrecision;
+      return type;
+    }
+    case "time":
+      return state.timePrecision !== undefined && state.timePrecision !== DEFAULT_TIME_PRECISION
+        ? { kind: "time", precision: state.timePrecision }
+        : { kind: "time" };
     default:
-      return { kind: state.kind };
+      return { kind: state.kind } as ColumnType;
   }
 }
+
+/** Fractional-second digits of dateTime and time without `precision()`: a JavaScript Date's milliseconds. */
+export const DEFAULT_TIME_PRECISION = 3;
 
 function columnDefault(model: ResolvedModel, scalar: ResolvedScalar, fieldDefault: FieldDefault): ColumnDefault | null {
   switch (fieldDefault.kind) {

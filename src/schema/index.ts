@@ -23,7 +23,16 @@ export {
   type ScalarDefinition,
 } from "./definition.js";
 export { snapshotFromJson, snapshotToJson } from "./json.js";
-export type { AnyModel, FieldRecord, IndexOptions, Model, ModelState, ScalarKeys } from "./model.js";
+export type {
+  AnyModel,
+  CheckSpec,
+  FieldRecord,
+  IndexField,
+  IndexOptions,
+  Model,
+  ModelState,
+  ScalarKeys,
+} from "./model.js";
 export {
   constraintName,
   enumTypeName,
@@ -53,5 +62,5 @@ export type {
   ScalarField,
   ScalarState,
 } from "./scalars.js";
-export { type Schema, serializeSchema } from "./serialize.js";
+export { type Schema, type SchemaDialect, type SerializeOptions, serializeSchema } from "./serialize.js";
 export { canonicalize, emptySnapshot, SNAPSHOT_VERSION } from "./snapshot.js";

@@ -34,8 +34,13 @@ export interface ResolvedModel {
   scalars: ResolvedScalar[];
   /** In declaration order. */
   relations: ResolvedRelation[];
-  /** Field keys of the primary key, in order. */
+  /**
+   * Field keys of the key that identifies a row, in order: the primary key, or for a model without
+   * one, its first unique (what relations reference and junction tables copy by default).
+   */
   primaryKey: string[];
+  /** False for a model identified by a unique alone: its table has no primary key. */
+  hasPrimaryKey: boolean;
 }
 
 /** Stable identifiers of each `INVALID_SCHEMA` problem, found in `error.meta.problem`. */
@@ -58,6 +63,7 @@ export type SchemaProblem =
   | "invalidEnum"
   | "enumConflict"
   | "missingFields"
+  | "unsupportedByDialect"
   | "fieldsReferencesMismatch"
   | "unknownReference"
   | "referencesNotUnique"
@@ -80,9 +86,10 @@ export function fail(
   field: string | undefined,
   problem: SchemaProblem,
   detail: string,
+  facts: { dialect?: string } = {},
 ): never {
   const where = model === undefined ? "Schema" : field === undefined ? `Model "${model}"` : `Field "${model}.${field}"`;
-  throw new InvalidSchemaError(`${where}: ${detail}`, { model, field, problem });
+  throw new InvalidSchemaError(`${where}: ${detail}`, { model, field, problem, ...facts });
 }
 
 /** Checks a user-given database name: non-empty and within every dialect's identifier limit. */
@@ -155,8 +162,9 @@ function resolveModel(name: string, state: ModelState): ResolvedModel {
     columns.set(column, key);
     scalars.push({ key, state: fieldState, column });
   }
-  const model: ResolvedModel = { name, state, table, scalars, relations: [], primaryKey: [] };
+  const model: ResolvedModel = { name, state, table, scalars, relations: [], primaryKey: [], hasPrimaryKey: true };
   model.primaryKey = resolvePrimaryKey(model);
+  model.hasPrimaryKey = model.state.id !== undefined || scalars.some((scalar) => scalar.state.id);
   checkFieldLists(model);
   return model;
 }
@@ -181,14 +189,27 @@ function resolvePrimaryKey(model: ResolvedModel): string[] {
     );
   }
   const keys = compound ? [...compound] : idFields.map((scalar) => scalar.key);
-  if (keys.length === 0)
-    fail(model.name, undefined, "missingId", "has no primary key; mark a field .id() or call .id([...]).");
+  if (keys.length === 0) return identifyingUnique(model);
   for (const key of keys) {
     const scalar = scalarOf(model, key, "in .id([...])");
     if (scalar.state.nullable)
       fail(model.name, key, "nullableId", "is part of the primary key and cannot be nullable().");
   }
   return keys;
+}
+
+/** A model without a primary key is identified by its first unique: a field's, then the model's. */
+function identifyingUnique(model: ResolvedModel): string[] {
+  const field = model.scalars.find((scalar) => scalar.state.unique);
+  if (field) return [field.key];
+  const unique = model.state.uniques[0];
+  if (unique && unique.fields.length > 0) return [...unique.fields];
+  return fail(
+    model.name,
+    undefined,
+    "missingId",
+    "has neither a primary key nor a unique; mark a field .id() or .unique(), or call .id([...]) or .unique([...]).",
+  );
 }
 
 /** Checks the field lists of `.index()`, `.unique()` and `.id()`. */

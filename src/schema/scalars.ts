@@ -5,7 +5,7 @@
  * every modifier (so a plain-JavaScript misuse such as `s.string().increment()` reaches the
  * validator and fails with `INVALID_SCHEMA`); the types expose only the modifiers that fit the kind.
  */
-import type { ScalarKind } from "./snapshot.js";
+import type { NativeTypes, ScalarKind } from "./snapshot.js";
 
 /** Client-side id generators (the client fills them); `uuid` also gets a database default. */
 export type IdGenerator = "uuid" | "ulid" | "cuid" | "nanoid";
@@ -44,6 +44,15 @@ export interface ScalarState {
   readonly enumValues: readonly string[] | undefined;
   /** `enum([...], { name })`: the database enum type name. */
   readonly enumName: string | undefined;
+  /** `varchar(n)` / `char(n)`: the string's length; `fixed` for `char(n)`. */
+  readonly length: number | undefined;
+  readonly fixed: boolean;
+  /** `precision(p)` on a dateTime or time: fractional-second digits. */
+  readonly timePrecision: number | undefined;
+  /** `withoutTimezone()` on a dateTime. */
+  readonly withoutTimezone: boolean;
+  /** `nativeType({...})`: the DDL type per dialect. */
+  readonly nativeType: NativeTypes | undefined;
 }
 
 /** Type-level flags a scalar builder tracks for inference. */
@@ -98,6 +107,34 @@ export interface ScalarBuilder<K extends ScalarKind, T, F extends FieldFlags> {
   ): ScalarField<K, T, With<F, "hasDefault">>;
   /** The database column name. @default the field name */
   map(column: string): ScalarField<K, T, F>;
+  /**
+   * The column's DDL type on the dialects named, instead of the kind's own mapping there, e.g.
+   * `nativeType({ mysql: "LONGTEXT", postgres: "citext" })`. Other dialects keep the mapping.
+   */
+  nativeType(types: NativeTypes): ScalarField<K, T, F>;
+}
+
+/** String lengths: `string` only. */
+export interface StringLengths<T, F extends FieldFlags> {
+  /** VARCHAR(n) on PostgreSQL and MySQL; TEXT on SQLite (the length is kept in the snapshot). */
+  varchar(length: number): ScalarField<"string", T, F>;
+  /** CHAR(n), blank-padded, on PostgreSQL and MySQL; TEXT on SQLite (the length is kept in the snapshot). */
+  char(length: number): ScalarField<"string", T, F>;
+}
+
+/** `precision(p)`: dateTime and time. */
+export interface TemporalPrecision<K extends ScalarKind, T, F extends FieldFlags> {
+  /** Fractional-second digits, 0–6. @default 3 (a JavaScript Date's milliseconds) */
+  precision(digits: number): ScalarField<K, T, F>;
+}
+
+/** `withoutTimezone()`: dateTime only. */
+export interface DateTimeZone<T, F extends FieldFlags> {
+  /**
+   * PostgreSQL `timestamp` (without time zone) instead of `timestamptz`. MySQL DATETIME and SQLite
+   * have no time zone already, so there it changes nothing.
+   */
+  withoutTimezone(): ScalarField<"dateTime", T, F>;
 }
 
 /** Id generators: string fields only. */
@@ -129,12 +166,16 @@ export interface TemporalGenerators<K extends ScalarKind, T, F extends FieldFlag
 /** A scalar field builder of kind `K`: the shared modifiers plus those that fit the kind. */
 export type ScalarField<K extends ScalarKind, T, F extends FieldFlags = DefaultFlags> = ScalarBuilder<K, T, F> &
   (K extends "string"
-    ? StringGenerators<T, F>
+    ? StringGenerators<T, F> & StringLengths<T, F>
     : K extends "int" | "bigInt"
       ? IntegerGenerators<K, T, F>
-      : K extends "dateTime" | "date" | "time"
-        ? TemporalGenerators<K, T, F>
-        : unknown);
+      : K extends "dateTime"
+        ? TemporalGenerators<K, T, F> & TemporalPrecision<K, T, F> & DateTimeZone<T, F>
+        : K extends "time"
+          ? TemporalGenerators<K, T, F> & TemporalPrecision<K, T, F>
+          : K extends "date"
+            ? TemporalGenerators<K, T, F>
+            : unknown);
 
 /** Any scalar field builder. */
 export interface AnyScalarField {
@@ -199,6 +240,11 @@ function initial(kind: ScalarKind): ScalarState {
     scale: undefined,
     enumValues: undefined,
     enumName: undefined,
+    length: undefined,
+    fixed: false,
+    timePrecision: undefined,
+    withoutTimezone: false,
+    nativeType: undefined,
   };
 }
 
@@ -224,6 +270,11 @@ function scalar<R>(state: ScalarState): R {
     increment: () => withDefault({ kind: "increment" }),
     now: () => withDefault({ kind: "now" }),
     updatedAt: () => next({ updatedAt: true }),
+    varchar: (length: number) => next({ length, fixed: false }),
+    char: (length: number) => next({ length, fixed: true }),
+    precision: (digits: number) => next({ timePrecision: digits }),
+    withoutTimezone: () => next({ withoutTimezone: true }),
+    nativeType: (types: NativeTypes) => next({ nativeType: types }),
   };
   return builder as R;
 }

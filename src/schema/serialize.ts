@@ -3,16 +3,19 @@
  * tables and the enums, check that every database name is distinct, and return the canonical form.
  */
 import { columnOf } from "./columns.js";
+import { checkDialect } from "./dialect-support.js";
 import { type ColumnsByModel, relationConstraints } from "./foreign-keys.js";
 import { junctionTables } from "./junction.js";
 import type { AnyModel } from "./model.js";
 import { constraintName } from "./names.js";
 import { checkName, fail, type ResolvedModel, resolveModels } from "./resolve.js";
 import {
+  type Check,
   type Column,
   canonicalize,
   type Enum,
   type Index,
+  type IndexColumnOptions,
   SNAPSHOT_VERSION,
   type Snapshot,
   type Table,
@@ -22,6 +25,22 @@ import {
 /** A schema: model name → model. The names are the keys (`{ user, post }` → "user", "post"). */
 export type Schema = Record<string, AnyModel>;
 
+/** The dialects a schema is checked against (the dialect layer's names). */
+export type SchemaDialect = "postgres" | "mysql" | "sqlite";
+
+/** What a client adds to its schema: the dialect it is checked for, and client-wide choices. */
+export interface SerializeOptions {
+  /** Fail with `INVALID_SCHEMA` for any option this dialect cannot express. */
+  dialect?: SchemaDialect;
+  /**
+   * `false`: relations create no foreign-key constraints; each relation's columns get an index instead,
+   * unless a key or index already starts with them. @default true
+   */
+  foreignKeys?: boolean;
+  /** PostgreSQL extensions the schema needs, created when missing. */
+  extensions?: readonly string[];
+}
+
 /**
  * Validates `schema` and serialises it to its canonical, dialect-neutral snapshot. The same schema
  * always gives an equal snapshot, whatever order its models are listed in.
@@ -29,7 +48,7 @@ export type Schema = Record<string, AnyModel>;
  * @throws InvalidSchemaError (`INVALID_SCHEMA`) naming the model and field at fault.
  * @example const snapshot = serializeSchema({ user, post, tag });
  */
-export function serializeSchema(schema: Schema): Snapshot {
+export function serializeSchema(schema: Schema, options: SerializeOptions = {}): Snapshot {
   const models = resolveModels(schema);
   const columns = new Map<ResolvedModel, Map<string, Column>>();
   for (const model of models) {
@@ -46,11 +65,23 @@ export function serializeSchema(schema: Schema): Snapshot {
   const enums = enumsOf(models, columns);
   for (const { name, model, field } of enums)
     names.add({ name, table: false, model, field, what: `enum type "${name}"` });
-  return canonicalize({
+  if (options.foreignKeys === false) {
+    for (const table of tables) {
+      for (const index of indexesInsteadOfForeignKeys(table)) {
+        names.add({ name: index.name, table: false, model: undefined, field: undefined, what: `"${index.name}"` });
+        table.indexes.push(index);
+      }
+      table.foreignKeys = [];
+    }
+  }
+  if (options.dialect !== undefined) checkDialect(models, options.dialect);
+  const snapshot: Snapshot = {
     version: SNAPSHOT_VERSION,
     tables,
     enums: enums.map(({ name, values }) => ({ name, values })),
-  });
+  };
+  if (options.extensions !== undefined && options.extensions.length > 0) snapshot.extensions = [...options.extensions];
+  return canonicalize(snapshot);
 }
 
 // internal
@@ -95,11 +126,13 @@ function tableOf(model: ResolvedModel, columns: ColumnsByModel, names: NameRegis
   const table: Table = {
     name: model.table,
     columns: [...own.values()],
-    primaryKey: { columns: model.primaryKey.map(column) },
+    primaryKey: model.hasPrimaryKey ? { columns: model.primaryKey.map(column) } : null,
     uniques: uniquesOf(model, column, relationUniques),
     indexes: indexesOf(model, column),
     foreignKeys,
   };
+  const checks = checksOf(model);
+  if (checks.length > 0) table.checks = checks;
   names.add({ name: table.name, table: true, model: model.name, field: undefined, what: `table "${table.name}"` });
   for (const name of constraintNames(table))
     names.add({ name, table: false, model: model.name, field: undefined, what: `"${name}" on table "${table.name}"` });
@@ -125,8 +158,9 @@ function uniquesOf(model: ResolvedModel, column: (key: string) => string, fromRe
     add({ name, columns: cols });
   }
   // A one-to-one's foreign key needs a unique key, unless the primary key or a unique already is one.
+  const primaryKey = model.hasPrimaryKey ? [model.primaryKey.map(column)] : [];
   const covered = (cols: string[]) =>
-    [model.primaryKey.map(column), ...uniques.map((unique) => unique.columns)].some((key) => sameSet(key, cols));
+    [...primaryKey, ...uniques.map((unique) => unique.columns)].some((key) => sameSet(key, cols));
   for (const unique of fromRelations) if (!covered(unique.columns)) add(unique);
   return uniques;
 }
@@ -142,10 +176,106 @@ function indexesOf(model: ResolvedModel, column: (key: string) => string): Index
       columns: cols,
       unique: spec.unique === true,
     };
-    if (spec.type !== undefined) index.type = spec.type;
-    if (spec.where !== undefined) index.where = spec.where;
+    if (spec.type !== undefined) index.type = checkIndexType(spec.type, model.name);
+    if (spec.where !== undefined) {
+      if (typeof spec.where !== "string" || spec.where.trim() === "")
+        fail(model.name, undefined, "invalidModifier", `index "${index.name}" has an empty where predicate.`);
+      index.where = spec.where;
+    }
+    const columnOptions: Record<string, IndexColumnOptions> = {};
+    spec.fields.forEach((field, i) => {
+      const options = indexColumnOptions(model.name, field, spec.options?.[i]);
+      if (options) columnOptions[cols[i]!] = options;
+    });
+    if (Object.keys(columnOptions).length > 0) index.columnOptions = columnOptions;
     return index;
   });
+}
+
+/** Index access methods the dialects know; "fulltext" is MySQL's FULLTEXT. */
+const INDEX_TYPES = ["btree", "hash", "gin", "gist", "brin", "spgist", "fulltext"] as const;
+
+function checkIndexType(type: unknown, model: string): string {
+  const name = typeof type === "string" ? type.toLowerCase() : type;
+  if (typeof name !== "string" || !(INDEX_TYPES as readonly string[]).includes(name))
+    fail(
+      model,
+      undefined,
+      "invalidModifier",
+      `has index type ${JSON.stringify(type)}; use one of ${INDEX_TYPES.join(", ")}.`,
+    );
+  return name;
+}
+
+function indexColumnOptions(
+  model: string,
+  field: string,
+  given: { order?: unknown; opclass?: unknown; length?: unknown } | undefined,
+): IndexColumnOptions | null {
+  if (given === undefined) return null;
+  const options: IndexColumnOptions = {};
+  if (given.order !== undefined && given.order !== "asc") {
+    if (given.order !== "desc")
+      fail(model, field, "invalidModifier", `has index order ${JSON.stringify(given.order)}; use "asc" or "desc".`);
+    options.order = "desc";
+  }
+  if (given.opclass !== undefined) {
+    if (typeof given.opclass !== "string" || !/^[A-Za-z_][A-Za-z0-9_.]*$/.test(given.opclass))
+      fail(
+        model,
+        field,
+        "invalidModifier",
+        `has opclass ${JSON.stringify(given.opclass)}, which is not an operator class name.`,
+      );
+    options.opclass = given.opclass;
+  }
+  if (given.length !== undefined) {
+    if (!Number.isInteger(given.length) || (given.length as number) < 1 || (given.length as number) > 3072)
+      fail(
+        model,
+        field,
+        "invalidModifier",
+        `has index prefix length ${String(given.length)}; it must be an integer 1–3072.`,
+      );
+    options.length = given.length as number;
+  }
+  return Object.keys(options).length > 0 ? options : null;
+}
+
+function checksOf(model: ResolvedModel): Check[] {
+  const checks: Check[] = [];
+  for (const check of model.state.checks ?? []) {
+    const name = checkName(check.name, model.name, undefined, "The check constraint name");
+    if (typeof check.expression !== "string" || check.expression.trim() === "")
+      fail(model.name, undefined, "invalidModifier", `check "${name}" has no SQL expression.`);
+    if (checks.some((other) => other.name === name))
+      fail(model.name, undefined, "duplicateName", `declares check "${name}" twice.`);
+    checks.push({ name, expression: check.expression.trim() });
+  }
+  return checks;
+}
+
+/**
+ * With `foreignKeys: false`, the index each relation's columns get instead of a foreign key, unless
+ * the primary key, a unique or an index already starts with those columns.
+ */
+function indexesInsteadOfForeignKeys(table: Table): Index[] {
+  const added: Index[] = [];
+  const keys = () => [
+    ...(table.primaryKey ? [table.primaryKey.columns] : []),
+    ...table.uniques.map((unique) => unique.columns),
+    ...[...table.indexes, ...added].map((index) => index.columns),
+  ];
+  for (const foreignKey of table.foreignKeys) {
+    const starts = (key: readonly string[]) => foreignKey.columns.every((column, i) => key[i] === column);
+    if (keys().some(starts)) continue;
+    added.push({
+      name: constraintName(table.name, foreignKey.columns, "idx"),
+      columns: [...foreignKey.columns],
+      unique: false,
+    });
+  }
+  return added;
 }
 
 /** Named enum types from every enum column; columns naming one type must agree on its values. */
@@ -175,7 +305,7 @@ function enumsOf(
 }
 
 function constraintNames(table: Table): string[] {
-  return [...table.uniques, ...table.indexes, ...table.foreignKeys].map((item) => item.name);
+  return [...table.uniques, ...table.indexes, ...table.foreignKeys, ...(table.checks ?? [])].map((item) => item.name);
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

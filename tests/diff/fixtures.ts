@@ -77,5 +77,10 @@ function label(op: Operation): string {
       return `${op.kind} ${op.enum.name}`;
     case "alterEnum":
       return `${op.kind} ${op.name}`;
+    case "addCheck":
+    case "dropCheck":
+      return `${op.kind} ${op.table}.${op.check.name}`;
+    case "createExtension":
+      return `${op.kind} ${op.name}`;
   }
 }

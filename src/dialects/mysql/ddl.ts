@@ -4,12 +4,13 @@
  * are always backtick-quoted and values escaped.
  */
 import type { Operation, OperationOf } from "../../diff/operations.js";
+import { UnsupportedOperationError } from "../../errors.js";
 import type { Column } from "../../schema/snapshot.js";
 import { assertNever } from "../../util/assert-never.js";
 import type { DdlContext, Statement } from "../types.js";
 import { addColumnSql, alterColumnSql, dropColumnSql, renameColumnSql } from "./ddl/columns.js";
 import { keyOperationSql } from "./ddl/keys.js";
-import { createTableSql, dropTableSql, renameTableSql } from "./ddl/tables.js";
+import { addCheckSql, createTableSql, dropCheckSql, dropTableSql, renameTableSql } from "./ddl/tables.js";
 import { inverseContext, inverseOperation, invertible, type SingleStatementOperation } from "./inverse.js";
 
 /**
@@ -42,7 +43,15 @@ export function mysqlDdl(op: Operation, context: DdlContext): Statement[] {
     case "dropIndex":
     case "addForeignKey":
     case "dropForeignKey":
+    case "addCheck":
+    case "dropCheck":
       return [invertible(op, statementSql(op, context), statementSql(inverseOperation(op), inverseContext(context)))];
+    case "createExtension":
+      throw new UnsupportedOperationError(`Extension ${op.name} is a PostgreSQL feature; MySQL has no extensions.`, {
+        dialect: "mysql",
+        operation: "createExtension",
+        detail: op.name,
+      });
     default:
       return assertNever(op, "operation");
   }
@@ -75,6 +84,10 @@ function statementSql(op: SingleStatementOperation, context: DdlContext): string
     case "addForeignKey":
     case "dropForeignKey":
       return keyOperationSql(op, context);
+    case "addCheck":
+      return addCheckSql(op.table, op.check);
+    case "dropCheck":
+      return dropCheckSql(op.table, op.check);
     default:
       return assertNever(op, "operation");
   }

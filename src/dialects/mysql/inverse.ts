@@ -15,7 +15,10 @@ import type { Column, ColumnType } from "../../schema/snapshot.js";
 import type { DdlContext, Statement } from "../types.js";
 
 /** The operations that each become exactly one statement (the enum operations do not: enums are inline). */
-export type SingleStatementOperation = Exclude<Operation, OperationOf<"createEnum" | "dropEnum" | "alterEnum">>;
+export type SingleStatementOperation = Exclude<
+  Operation,
+  OperationOf<"createEnum" | "dropEnum" | "alterEnum" | "createExtension">
+>;
 
 /**
  * The operation that undoes `op`.

@@ -5,12 +5,14 @@
  */
 import type { Operation } from "../../diff/operations.js";
 import { assertNever } from "../../util/assert-never.js";
+import { quoteDoubleQuoted as q } from "../quote.js";
 import type { DdlContext, Statement } from "../types.js";
 import { alterColumnStatements } from "./ddl/columns.js";
 import {
   addForeignKeyStatements,
   addPrimaryKeyStatements,
   addUniqueStatements,
+  checkClause,
   dropConstraintStatements,
   dropPrimaryKeyStatements,
 } from "./ddl/constraints.js";
@@ -69,6 +71,12 @@ export function postgresDdl(operation: Operation, context: DdlContext): Statemen
       return dropEnumStatements(operation.enum);
     case "alterEnum":
       return alterEnumStatements(operation.name, operation.to, context);
+    case "addCheck":
+      return [{ sql: `ALTER TABLE ${q(operation.table)} ADD ${checkClause(operation.check)}` }];
+    case "dropCheck":
+      return dropConstraintStatements(operation.table, operation.check.name);
+    case "createExtension":
+      return [{ sql: `CREATE EXTENSION IF NOT EXISTS ${q(operation.name)}` }];
     default:
       return assertNever(operation, "operation");
   }

@@ -5,6 +5,7 @@
  * @see https://www.sqlite.org/lang_altertable.html (what ALTER TABLE can and cannot do)
  */
 import type { Operation } from "../../diff/operations.js";
+import { UnsupportedOperationError } from "../../errors.js";
 import type { Column, Snapshot, Table } from "../../schema/snapshot.js";
 import { assertNever } from "../../util/assert-never.js";
 import { quoteDoubleQuoted as quote } from "../quote.js";
@@ -44,7 +45,15 @@ export function sqliteDdl(operation: Operation, context: DdlContext): Statement[
     case "dropPrimaryKey":
     case "addForeignKey":
     case "dropForeignKey":
+    case "addCheck":
+    case "dropCheck":
       return recreateTable(operation.table, context);
+    case "createExtension":
+      throw new UnsupportedOperationError(`Extension ${operation.name} is a PostgreSQL feature; SQLite has none.`, {
+        dialect: "sqlite",
+        operation: "createExtension",
+        detail: operation.name,
+      });
     case "addUnique":
       return statements(uniqueSql(operation.table, operation.unique));
     case "dropUnique":

@@ -192,6 +192,8 @@ function touchedTables(operation: Operation, before: Snapshot): string[] {
       return [operation.table.name];
     case "renameTable":
       return [operation.from];
+    case "createExtension":
+      return [];
     default:
       return [operation.table];
   }

@@ -2,7 +2,7 @@
  * Tables: CREATE (everything inline: columns, primary key, uniques, indexes, foreign keys and the
  * own index of each foreign key no other key serves), DROP and RENAME.
  */
-import type { Table } from "../../../schema/snapshot.js";
+import type { Check, Table } from "../../../schema/snapshot.js";
 import { quoteBacktick as q } from "../../quote.js";
 import { foreignKeysNeedingIndex } from "../keys.js";
 import { columnDefinition } from "./columns.js";
@@ -25,7 +25,23 @@ export function createTableSql(table: Table): string {
     if (!indexNames.has(foreignKey.name)) items.push(foreignKeyIndexClause(foreignKey));
   }
   for (const foreignKey of table.foreignKeys) items.push(foreignKeyClause(foreignKey, table.name));
+  for (const check of table.checks ?? []) items.push(checkClause(check));
   return `CREATE TABLE ${q(table.name)} (\n  ${items.join(",\n  ")}\n) ${TABLE_OPTIONS}`;
+}
+
+/** `CONSTRAINT name CHECK (expression)`: the expression is SQL the schema's author wrote. */
+export function checkClause(check: Check): string {
+  return `CONSTRAINT ${q(check.name)} CHECK (${check.expression})`;
+}
+
+/** `ALTER TABLE … ADD CONSTRAINT … CHECK`. */
+export function addCheckSql(table: string, check: Check): string {
+  return `ALTER TABLE ${q(table)} ADD ${checkClause(check)}`;
+}
+
+/** `ALTER TABLE … DROP CONSTRAINT` (MariaDB 10.2+, MySQL 8.0.19+). */
+export function dropCheckSql(table: string, check: Check): string {
+  return `ALTER TABLE ${q(table)} DROP CONSTRAINT ${q(check.name)}`;
 }
 
 /** `DROP TABLE`. */

@@ -1,7 +1,7 @@
 /**
  * DDL for primary keys, unique constraints and foreign keys.
  */
-import type { ForeignKey, ReferentialAction, Unique } from "../../../schema/snapshot.js";
+import type { Check, ForeignKey, ReferentialAction, Unique } from "../../../schema/snapshot.js";
 import { quoteDoubleQuoted as q, quoteStringLiteral } from "../../quote.js";
 import type { Statement } from "../../types.js";
 
@@ -20,6 +20,11 @@ export function foreignKeyClause(foreignKey: ForeignKey): string {
 }
 
 /** Unnamed, so PostgreSQL picks `<table>_pkey` or, when a renamed table still holds that name, a free variant. */
+/** `CONSTRAINT "name" CHECK (expression)`: the expression is SQL the schema's author wrote. */
+export function checkClause(check: Check): string {
+  return `CONSTRAINT ${q(check.name)} CHECK (${check.expression})`;
+}
+
 export function addPrimaryKeyStatements(table: string, columns: readonly string[]): Statement[] {
   return [{ sql: `ALTER TABLE ${q(table)} ADD PRIMARY KEY ${identifierList(columns)}` }];
 }

@@ -8,7 +8,7 @@ import { quoteDoubleQuoted as q } from "../../quote.js";
 import type { Statement } from "../../types.js";
 import { defaultSql } from "../defaults.js";
 import { columnType } from "../type-map.js";
-import { foreignKeyClause, identifierList } from "./constraints.js";
+import { checkClause, foreignKeyClause, identifierList } from "./constraints.js";
 import { createIndexStatements } from "./indexes.js";
 
 /**
@@ -23,6 +23,7 @@ export function createTableStatements(table: Table): Statement[] {
   for (const unique of table.uniques)
     parts.push(`  CONSTRAINT ${q(unique.name)} UNIQUE ${identifierList(unique.columns)}`);
   for (const foreignKey of table.foreignKeys) parts.push(`  ${foreignKeyClause(foreignKey)}`);
+  for (const check of table.checks ?? []) parts.push(`  ${checkClause(check)}`);
   return [
     { sql: `CREATE TABLE ${q(table.name)} (\n${parts.join(",\n")}\n)` },
     ...table.indexes.flatMap((index) => createIndexStatements(table.name, index)),

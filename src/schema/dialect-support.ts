@@ -1,0 +1,67 @@
+/**
+ * What each dialect can express of a schema: an option a database cannot hold fails when the client
+ * is created, naming the model, the field and the dialect, rather than being dropped on the way.
+ */
+import { fail, type ResolvedModel } from "./resolve.js";
+import type { SchemaDialect } from "./serialize.js";
+
+/**
+ * Throws `INVALID_SCHEMA` (`problem: "unsupportedByDialect"`, `meta.dialect`) for the first option
+ * of `models` that `dialect` cannot express.
+ *
+ * @example checkDialect(models, "mysql") // throws for an index with { where } or an opclass
+ */
+export function checkDialect(models: readonly ResolvedModel[], dialect: SchemaDialect): void {
+  const support = SUPPORT[dialect];
+  for (const model of models) {
+    for (const index of model.state.indexes) {
+      const type = index.type?.toLowerCase();
+      const firstField = index.fields[0];
+      if (type !== undefined && !support.indexTypes.includes(type))
+        unsupported(
+          model,
+          firstField,
+          dialect,
+          `index type "${type}" (${dialect} has ${support.indexTypes.join(", ")})`,
+        );
+      if (index.where !== undefined && !support.partialIndexes)
+        unsupported(model, firstField, dialect, "partial indexes (where)");
+      index.fields.forEach((field, i) => {
+        const options = index.options?.[i];
+        if (options?.opclass !== undefined && !support.opclass)
+          unsupported(model, field, dialect, `operator classes (opclass "${options.opclass}")`);
+        if (options?.length !== undefined && !support.prefixLength)
+          unsupported(model, field, dialect, "index prefix lengths (length)");
+        if (type === "fulltext") {
+          const scalar = model.scalars.find((candidate) => candidate.key === field);
+          if (scalar && (scalar.state.kind !== "string" || scalar.state.array))
+            unsupported(model, field, dialect, "a FULLTEXT index over a column that is not a string");
+        }
+      });
+    }
+  }
+}
+
+// internal
+
+interface DialectSupport {
+  indexTypes: readonly string[];
+  partialIndexes: boolean;
+  opclass: boolean;
+  prefixLength: boolean;
+}
+
+const SUPPORT: Record<SchemaDialect, DialectSupport> = {
+  postgres: {
+    indexTypes: ["btree", "hash", "gin", "gist", "brin", "spgist"],
+    partialIndexes: true,
+    opclass: true,
+    prefixLength: false,
+  },
+  mysql: { indexTypes: ["btree", "hash", "fulltext"], partialIndexes: false, opclass: false, prefixLength: true },
+  sqlite: { indexTypes: ["btree"], partialIndexes: true, opclass: false, prefixLength: false },
+};
+
+function unsupported(model: ResolvedModel, field: string | undefined, dialect: SchemaDialect, what: string): never {
+  return fail(model.name, field, "unsupportedByDialect", `uses ${what}, which ${dialect} cannot express.`, { dialect });
+}
