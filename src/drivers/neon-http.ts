@@ -5,6 +5,7 @@
  * it runs in Workers, Vercel Edge and Node alike.
  */
 import { neon, neonConfig } from "@neondatabase/serverless";
+import { postgresDialect } from "../dialects/postgres/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
@@ -153,6 +154,7 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions & NeonTransa
   return {
     name: DRIVER,
     dialect: "postgres",
+    sqlDialect: postgresDialect,
     ...(pgSchema === undefined ? {} : { pgSchema }),
     target,
     query: async (text, params) => {

@@ -8,8 +8,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, test } from "vitest";
 import { buildWorker, WORKER_OUTFILE } from "../../worker-example/scripts/build.js";
+import { DRIVER_WORKERS, driverWorkerSource } from "../../worker-example/scripts/driver-workers.js";
 import { WRANGLER_TOML } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -58,6 +60,36 @@ describe("the Worker bundle", () => {
     const { bytes } = await buildWorker({ minify: true, write: false });
     // The free plan's limit is 3 MB compressed; the bundle is far below it uncompressed.
     expect(bytes).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe("one driver's Worker", () => {
+  const dialectsIn = (inputs: string[]) =>
+    [...new Set(inputs.map((input) => /^src\/dialects\/(postgres|mysql|sqlite)\//.exec(input)?.[1]))]
+      .filter((name) => name !== undefined)
+      .sort();
+
+  test.each(DRIVER_WORKERS.filter((worker) => worker.runsOn === "worker"))(
+    "$driver bundles its own dialect alone",
+    async (worker) => {
+      const built = await buildWorker({ contents: driverWorkerSource(worker, "client"), write: false });
+      const own = worker.driver.startsWith("d1") ? "sqlite" : worker.driver === "neon-http" ? "postgres" : "mysql";
+      expect(dialectsIn(Object.keys(built.metafile.inputs))).toEqual([own]);
+    },
+  );
+
+  test("a D1 cron Worker (applyMigrations, migrationStatus) stays within 35 KiB minified and gzipped", async () => {
+    const d1 = DRIVER_WORKERS.find((worker) => worker.driver === "d1")!;
+    const built = await buildWorker({ contents: driverWorkerSource(d1, "commands"), minify: true, write: false });
+    const gzipped = gzipSync(built.code, { level: 9 }).byteLength;
+    expect(gzipped).toBeLessThanOrEqual(35 * 1024);
+    // What a cron never runs stays out: the differ and lint come only with push, generate and lint.
+    const inputs = Object.values(built.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([input]) => input),
+    );
+    expect(inputs.filter((input) => /^src\/(diff|runtime\/lint)\//.test(input))).toEqual([]);
   });
 });
 
