@@ -199,7 +199,7 @@ function readConstraint(row: Row, table: Table | undefined): void {
       table.uniques.push({ name, columns });
       return;
     case "c":
-      (table.checks ??= []).push({ name, expression: checkExpression(row) });
+      table.checks = [...(table.checks ?? []), { name, expression: checkExpression(row) }];
       return;
     case "f": {
       const foreignKey: ForeignKey = {
