@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { createMysqlDatabase, createPgDatabase, requireDatabase, type TempDatabase } from "../helpers/databases.js";
 
 /** Runs the module `pull` wrote, with `s` as its import, and returns its `schema`. */
-export function evaluateSource(source: string): Schema {
+function evaluateSource(source: string): Schema {
   const body = source.replace(/^import \{ s \} from "viborm";$/m, "").replace(/^export /gm, "");
   return new Function("s", `${body}\nreturn schema;`)(s) as Schema;
 }
