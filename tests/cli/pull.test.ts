@@ -34,7 +34,7 @@ describe("viborm pull", () => {
     expect(written.json()).toMatchObject({ ok: true, command: "pull", file: "schema.ts", warnings: [] });
     const plan = await project.run(["push", "--dry-run", "--json"]);
     expect(plan.code, plan.stdout).toBe(0);
-    expect(plan.json().operations).toEqual([]);
+    expect(plan.json().statements).toEqual([]);
     // Pulling again into the same file is allowed: it holds exactly this schema.
     expect((await project.run(["pull", "--out", "schema.ts"])).code).toBe(0);
   });
