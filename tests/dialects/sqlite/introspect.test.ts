@@ -118,7 +118,12 @@ describe("SQLite introspection", () => {
           { name: "u2", columns: ["price"] },
         ],
         indexes: [
-          { name: "by_expr", columns: ['lower("kind")', "at"], unique: true },
+          {
+            name: "by_expr",
+            columns: ['lower("kind")', "at"],
+            unique: true,
+            columnOptions: { at: { order: "desc" } },
+          },
           { name: "partial", columns: ["flag"], unique: false, where: `"flag" = 1 AND "kind" <> 'a;b'` },
         ],
         foreignKeys: [
@@ -147,13 +152,19 @@ describe("SQLite introspection", () => {
             onUpdate: "noAction",
           },
         ],
+        // Unnamed CHECKs get names; the enum's CHECK on "kind" is not among them.
+        checks: [
+          { name: 'we"ird_check', expression: '"ratio" >= 0' },
+          { name: 'we"ird_select_check', expression: "[select] > 0" },
+        ],
       },
     );
     expect(weird).toEqual(snapshot([expected]).tables[0]);
     const parent = live.tables.find((t) => t.name === "parent")!;
     expect(parent.columns).toEqual([
       col("id", "int", { autoIncrement: true }),
-      col("code", { kind: "string", length: 10 }, { nullable: true }),
+      // SQLite enforces no length: a VARCHAR(10) is a plain string.
+      col("code", "string", { nullable: true }),
     ]);
     expect(parent.uniques).toEqual([{ name: "parent_code_key", columns: ["code"] }]);
     expect(live.tables.map((t) => t.name)).toEqual(["parent", 'we"ird']);
@@ -217,6 +228,7 @@ describe("SQLite DDL parser", () => {
       unique: false,
       columns: ["a", '("b" + 1)'],
       expressions: true,
+      descending: [],
       where: '("a" IN (1, (2))) AND "b" IS NOT NULL',
     });
   });
