@@ -70,6 +70,7 @@ export function handWrittenId(i: number): string {
  */
 export async function writeHandWritten(storage: MigrationStorageDriver, from: number, to: number): Promise<string[]> {
   const ids: string[] = [];
+  const writes: Promise<void>[] = [];
   for (let i = from; i <= to; i++) {
     const id = handWrittenId(i);
     const meta = {
@@ -81,11 +82,14 @@ export async function writeHandWritten(storage: MigrationStorageDriver, from: nu
       operations: [],
       warnings: [],
     };
-    await storage.put(`${id}/up.sql`, `CREATE TABLE "t_${i}" ("id" INTEGER PRIMARY KEY);\n`);
-    await storage.put(`${id}/down.sql`, `DROP TABLE "t_${i}";\n`);
-    await storage.put(`${id}/migration.json`, `${JSON.stringify(meta, null, 2)}\n`);
+    writes.push(
+      storage.put(`${id}/up.sql`, `CREATE TABLE "t_${i}" ("id" INTEGER PRIMARY KEY);\n`),
+      storage.put(`${id}/down.sql`, `DROP TABLE "t_${i}";\n`),
+      storage.put(`${id}/migration.json`, `${JSON.stringify(meta, null, 2)}\n`),
+    );
     ids.push(id);
   }
+  await Promise.all(writes);
   return ids;
 }
 
