@@ -1,5 +1,5 @@
 /**
- * Schema breadth on SQLite (better-sqlite3 and D1 in Miniflare), through the public API: lengths,
+ * Schema breadth on SQLite (better-sqlite3, and D1 in Miniflare through the binding and over HTTP), through the public API: lengths,
  * precision and time zones kept in the snapshot only, native types, descending index columns,
  * CHECK constraints, unique-only tables and `foreignKeys: false` push, re-push to nothing,
  * generate/apply to nothing, and each change is planned, applied with the rows kept, and rolled back.
@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Schema, s, type VibormClient } from "viborm";
 import { createClient as createD1Client } from "viborm/d1";
+import { createClient as createD1HttpClient } from "viborm/d1-http";
 import { createMigrationClient } from "viborm/migrations";
 import { createFsStorageDriver } from "viborm/migrations/storage/fs";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
@@ -44,6 +45,26 @@ const CASES: { name: string; fresh(): Promise<Database> }[] = [
       await emptyD1(binding);
       return tracked(
         (schema, options) => createD1Client({ schema, database: binding, ...options }),
+        async () => undefined,
+      );
+    },
+  },
+  {
+    name: "d1-http",
+    async fresh() {
+      const { http } = await sharedD1();
+      await emptyD1(http.database);
+      const { endpoint, databaseId } = http;
+      return tracked(
+        (schema, options) =>
+          createD1HttpClient({
+            schema,
+            accountId: endpoint.accountId,
+            databaseId,
+            apiToken: endpoint.apiToken,
+            baseUrl: endpoint.baseUrl,
+            ...options,
+          }),
         async () => undefined,
       );
     },
@@ -227,6 +248,31 @@ describe.each(CASES)("schema breadth on $name", (driverCase) => {
     expect(await client.$queryRaw(`PRAGMA foreign_key_list("book")`)).toEqual([]);
     expect(Object.keys(await masterSql(client))).toContain("book_author_id_idx");
     expect((await createMigrationClient(client).push()).operations).toEqual([]);
+  });
+
+  test("a unique-only table is rebuilt with its rows, and a duplicate hand-made index is dropped", async () => {
+    const client = db.client(V1);
+    await createMigrationClient(client).push();
+    await client.$executeRaw(`INSERT INTO "setting" ("key", "value") VALUES ('a', '1'), ('b', '2')`);
+    await client.$executeRaw(`CREATE INDEX "extra_title_idx" ON "post" ("title")`);
+    const V2 = {
+      ...V1,
+      setting: s
+        .model({ key: s.string().varchar(64).unique(), value: s.string().nullable() })
+        .check("key_set", "key <> ''"),
+    };
+    const result = await createMigrationClient(db.client(V2)).push();
+    expect(result.operations.map((op) => op.kind).sort()).toEqual(["addCheck", "alterColumn", "dropIndex"]);
+    const master = await masterSql(client);
+    expect(master.setting).not.toMatch(/PRIMARY KEY/);
+    expect(master.setting).toContain(`CONSTRAINT "key_set" CHECK (key <> '')`);
+    expect(master.extra_title_idx).toBeUndefined();
+    expect(await client.$queryRaw(`SELECT "key", "value" FROM "setting" ORDER BY "key"`)).toEqual([
+      { key: "a", value: "1" },
+      { key: "b", value: "2" },
+    ]);
+    await expect(client.$executeRaw(`INSERT INTO "setting" ("key") VALUES ('a')`)).rejects.toThrow();
+    expect((await createMigrationClient(db.client(V2)).push()).operations).toEqual([]);
   });
 
   test("a hand-made table with two identical foreign keys converges to the one declared", async () => {
