@@ -7,10 +7,12 @@ import { benchFleet } from "./fleet.js";
 import { benchLintEstimates } from "./lint-estimates.js";
 import { benchMigrate } from "./migrate.js";
 import { benchPush } from "./push.js";
+import { benchStorageOps } from "./storage-ops.js";
 import { benchWorkerSize } from "./worker-size.js";
 
 await benchPush();
 await benchMigrate();
+await benchStorageOps();
 await benchWorkerSize();
 await benchLintEstimates();
 await benchFleet();

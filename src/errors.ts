@@ -56,7 +56,8 @@ export interface ErrorMeta {
   STORAGE_READ_ONLY: { key: string; operation: "put" | "delete" };
   INVALID_STORAGE_KEY: { key: string; problem: string };
   STORAGE_FAILED: { key: string; operation: "get" | "put" | "delete" | "list"; driver: string };
-  QUERY_FAILED: { sql: string; driver?: string };
+  /** `reason: "statementTimeout"`: the server cancelled the statement at a time limit (SQLSTATE 57014). */
+  QUERY_FAILED: { sql: string; driver?: string; reason?: "statementTimeout" };
   /** Where the driver tried to connect: host and database only, never a user, password or token. */
   CONNECTION_FAILED: { driver: string; host?: string; database?: string; reason: string };
   CONFIG_ERROR: { path?: string; problem: string };

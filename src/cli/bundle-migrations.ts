@@ -7,6 +7,7 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InvalidArgumentError, InvalidMigrationError } from "../errors.js";
+import { MANIFEST_FILE, renderManifest } from "../runtime/index.js";
 import { createFsStorageDriver } from "../storage/fs.js";
 
 /** The files every migration folder holds; a folder without one of them cannot be applied. */
@@ -34,7 +35,7 @@ export interface BundleMigrationsResult {
   out: string;
   /** The migration ids (folders) bundled, in order. */
   migrations: string[];
-  /** The storage keys bundled (`<id>/up.sql`, …), sorted. */
+  /** The storage keys bundled (`<id>/up.sql`, …, and `manifest.json`), sorted. */
   keys: string[];
   /** The module's size in bytes (UTF-8). */
   bytes: number;
@@ -50,7 +51,8 @@ export interface BundleMigrationsResult {
  * rewritten.
  *
  * Files whose name starts with `.` (`.DS_Store`, editor files) and loose files beside the folders
- * (a README) are left out. A folder missing `up.sql`, `down.sql` or `migration.json` fails with
+ * (a README) are left out. A `manifest.json` of the folders is added (see {@link bundledFiles}), so
+ * a Worker's apply with nothing to run checks one small file instead of hashing every migration. A folder missing `up.sql`, `down.sql` or `migration.json` fails with
  * `INVALID_MIGRATION`, and a `dir` that is not a folder with `INVALID_ARGUMENT`, so a typo never
  * ships an empty bundle.
  *
@@ -63,7 +65,7 @@ export interface BundleMigrationsResult {
  */
 export async function bundleMigrations(options: BundleMigrationsOptions): Promise<BundleMigrationsResult> {
   const out = toPath(options.out);
-  const files = await readMigrationFiles(options.dir);
+  const files = await bundledFiles(options.dir);
   const text = renderMigrationsModule(files);
   const previous = await readTarget(out);
   const changed = previous !== text;
@@ -71,10 +73,10 @@ export async function bundleMigrations(options: BundleMigrationsOptions): Promis
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, text, "utf8");
   }
-  const keys = Object.keys(files);
+  const keys = Object.keys(files).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return {
     out,
-    migrations: [...new Set(keys.map((key) => key.slice(0, key.indexOf("/"))))],
+    migrations: [...new Set(keys.filter((key) => key.includes("/")).map((key) => key.slice(0, key.indexOf("/"))))],
     keys,
     bytes: new TextEncoder().encode(text).byteLength,
     changed,
@@ -82,8 +84,21 @@ export async function bundleMigrations(options: BundleMigrationsOptions): Promis
 }
 
 /**
+ * What {@link bundleMigrations} writes: the migration files under `dir` (see
+ * {@link readMigrationFiles}) and, when there is at least one folder, their `manifest.json`, derived
+ * from them (so it always matches them; the folder on disk never holds one to merge).
+ *
+ * @example await bundledFiles("migrations"); // → { "20260102000000_init/down.sql": "…", …, "manifest.json": "…" }
+ */
+export async function bundledFiles(dir: string | URL): Promise<Record<string, string>> {
+  const files = await readMigrationFiles(dir);
+  if (Object.keys(files).length === 0) return files;
+  return { ...files, [MANIFEST_FILE]: await renderManifest(files) };
+}
+
+/**
  * The migration files under `dir` as an object from storage key to text, keys sorted: what
- * {@link bundleMigrations} writes and what `createBundleStorageDriver` takes.
+ * `createBundleStorageDriver` takes (and {@link bundleMigrations} writes, with a manifest).
  *
  * @example await readMigrationFiles("migrations"); // → { "20260102000000_init/down.sql": "…", … }
  */

@@ -89,6 +89,12 @@ function buildProgram(proc: CliProcess, runner: Runner): Command {
         flags,
       ),
     );
+  common(program.command("pull"), false)
+    .description("write the live database's schema as viborm models (adopting an existing database)")
+    .option("--out <file>", "the file to write, e.g. src/schema.ts (printed when omitted)")
+    .option("--force", "replace an --out file that holds something else")
+    .addHelpText("after", EXAMPLES.pull)
+    .action((flags) => runner(async (c) => (await import("./commands/pull.js")).pullCommand(c, flags), flags));
   const migrate = program
     .command("migrate")
     .description("versioned migrations: generate, apply, status, lint, rollback, reset, bundle")
@@ -310,6 +316,10 @@ Examples:
 Examples:
   $ viborm migrate baseline
   $ viborm migrate baseline --name adopted --json`,
+  pull: `
+Examples:
+  $ viborm pull                      # print the schema
+  $ viborm pull --out src/schema.ts  # write it (--force to replace an edited file)`,
   resolve: `
 Examples:
   $ viborm migrate resolve --accept-checksum 20261126184000_add-users

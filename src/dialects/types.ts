@@ -171,6 +171,8 @@ export interface Dialect {
   parse(sql: string, state: Snapshot): ParsedStatement;
   /** Facts for migration lint. */
   lint: DialectLint;
+  /** PostgreSQL family: the statement that creates a client's own schema (`pgSchema`) when missing. */
+  createSchema?: (schema: string) => Statement;
 }
 
 /**

@@ -7,7 +7,7 @@
  * previous definition, so inverses are exact), or a dependency a database would refuse to break
  * (dropping a table, column or key that a foreign key or index still uses).
  */
-import type { Column, Enum, Snapshot, Table } from "../schema/snapshot.js";
+import type { Column, Enum, Index, Snapshot, Table } from "../schema/snapshot.js";
 import { canonicalize, SNAPSHOT_VERSION } from "../schema/snapshot.js";
 import { assertNever } from "../util/assert-never.js";
 import {
@@ -294,11 +294,21 @@ function renameColumnInSnapshot(s: Snapshot, tableName: string, from: string, to
       columns: table.columns.map((c) => (c.name === from ? { ...c, name: to } : c)),
       primaryKey: table.primaryKey ? { ...table.primaryKey, columns: swap(table.primaryKey.columns) } : null,
       uniques: table.uniques.map((u) => ({ ...u, columns: swap(u.columns) })),
-      indexes: table.indexes.map((i) => ({ ...i, columns: swap(i.columns) })),
+      indexes: table.indexes.map((i) => renameIndexColumn(i, from, to)),
       foreignKeys,
     };
   });
   return { ...s, tables };
+}
+
+/** An index with a column renamed, in its column list and its per-column options. */
+function renameIndexColumn(index: Index, from: string, to: string): Index {
+  const renamed: Index = { ...index, columns: index.columns.map((c) => (c === from ? to : c)) };
+  if (index.columnOptions?.[from] !== undefined) {
+    const { [from]: options, ...rest } = index.columnOptions;
+    renamed.columnOptions = { ...rest, [to]: options! };
+  }
+  return renamed;
 }
 
 /** Replaces the table of the same name; the table's own lists are re-sorted (the only ones touched). */

@@ -6,13 +6,13 @@
  * - int → bigInt, float, decimal(p, s) with p − s ≥ 10; bigInt → decimal with p − s ≥ 19
  *   (bigInt → float is narrowing: a double holds integers exactly only up to 2^53);
  * - decimal(p, s) → decimal(p', s') with s' ≥ s and p' − s' ≥ p − s;
- * - date → dateTime; enum → an enum holding every old value, or a string that fits every value;
+ * - date → dateTime; dateTime and time to more fractional digits (dateTime keeping its time zone); enum → an enum holding every old value, or a string that fits every value;
  * - every kind but json and blob → unbounded string (its text form loses nothing);
  * - an array flag that changes, either way, is narrowing.
  */
-import type { Column, ColumnType, Snapshot, Table } from "../schema/snapshot.js";
+import { type Column, type ColumnType, DEFAULT_TIME_PRECISION, type Snapshot, type Table } from "../schema/snapshot.js";
 import { applyOperationWith } from "./apply.js";
-import { columnSignature, findTable, keySignatures, typesEqual } from "./compare.js";
+import { columnSignature, findTable, keySignatures, nativeTypesEqual, typesEqual } from "./compare.js";
 import type { DestructiveChange, Operation, OperationOf } from "./operations.js";
 
 /** How a column's stored values fare under a type change. */
@@ -25,6 +25,8 @@ export type TypeChange = "same" | "widening" | "narrowing";
  */
 export function compareColumnTypes(from: Column, to: Column): TypeChange {
   if (from.array !== to.array) return "narrowing";
+  // A native type's conversions are the database's own: nothing says they keep every value.
+  if (!nativeTypesEqual(from, to)) return "narrowing";
   if (typesEqual(from.type, to.type)) return "same";
   return widens(from.type, to.type) ? "widening" : "narrowing";
 }
@@ -59,13 +61,17 @@ export function classifyOperations(before: Snapshot, operations: readonly Operat
 export function typeLabel(column: Column): string {
   const { type } = column;
   const base =
-    type.kind === "string" && type.length !== undefined
-      ? `string(${type.length})`
-      : type.kind === "decimal"
-        ? `decimal(${type.precision}, ${type.scale})`
-        : type.kind === "enum"
-          ? `enum ${type.name}`
-          : type.kind;
+    column.nativeType !== undefined
+      ? Object.values(column.nativeType).join("/")
+      : type.kind === "string" && type.length !== undefined
+        ? `${type.fixed ? "char" : "varchar"}(${type.length})`
+        : (type.kind === "dateTime" || type.kind === "time") && type.precision !== undefined
+          ? `${type.kind}(${type.precision})`
+          : type.kind === "decimal"
+            ? `decimal(${type.precision}, ${type.scale})`
+            : type.kind === "enum"
+              ? `enum ${type.name}`
+              : type.kind;
   return column.array ? `${base}[]` : base;
 }
 
@@ -207,6 +213,16 @@ function widens(from: ColumnType, to: ColumnType): boolean {
       return to.kind === "decimal" && to.scale >= from.scale && to.precision - to.scale >= from.precision - from.scale;
     case "date":
       return to.kind === "dateTime";
+    case "dateTime":
+      return (
+        to.kind === "dateTime" &&
+        to.withTimezone === from.withTimezone &&
+        (to.precision ?? DEFAULT_TIME_PRECISION) >= (from.precision ?? DEFAULT_TIME_PRECISION)
+      );
+    case "time":
+      return (
+        to.kind === "time" && (to.precision ?? DEFAULT_TIME_PRECISION) >= (from.precision ?? DEFAULT_TIME_PRECISION)
+      );
     case "enum":
       if (to.kind === "enum") return from.values.every((value) => to.values.includes(value));
       return to.kind === "string" && from.values.every((value) => to.length === undefined || value.length <= to.length);

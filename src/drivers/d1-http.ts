@@ -7,6 +7,7 @@
  *
  * @see https://developers.cloudflare.com/api/resources/d1/subresources/database/methods/query/
  */
+import { sqliteDialect } from "../dialects/sqlite/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, rememberSecret } from "../errors.js";
 import type { Schema } from "../schema/index.js";
@@ -113,6 +114,7 @@ export function createD1HttpDriver(options: D1HttpDriverOptions): Driver {
   return {
     name: "d1-http",
     dialect: "sqlite",
+    sqlDialect: sqliteDialect,
     target,
     async query(sql, params) {
       try {

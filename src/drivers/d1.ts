@@ -4,6 +4,7 @@
  * D1 has no transactions to open (it rejects `BEGIN` and `SAVEPOINT`): its atomic unit is one
  * `batch()`, so a migration or a push is sent as one batch with its tracking row inside it.
  */
+import { sqliteDialect } from "../dialects/sqlite/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
@@ -91,6 +92,7 @@ export function createD1Driver(options: D1DriverOptions): Driver {
   return {
     name: "d1",
     dialect: "sqlite",
+    sqlDialect: sqliteDialect,
     async query(sql, params) {
       try {
         return toQueryResult(await prepare(database, { sql, params }).all());

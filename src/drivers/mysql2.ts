@@ -2,6 +2,7 @@
  * @module viborm/mysql2: a viborm client over mysql2 (MySQL 8, MariaDB), from a connection URL or a pool you own.
  */
 import mysql from "mysql2/promise";
+import { mysqlDialect } from "../dialects/mysql/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
@@ -85,6 +86,7 @@ export function createMysql2Driver(options: Mysql2DriverOptions): Driver {
   return {
     name: "mysql2",
     dialect: "mysql",
+    sqlDialect: mysqlDialect,
     target,
     query: (sql, params) => run(pool, sql, params),
     queryAll: (statements) => queryAll(target, pool, statements, owned),

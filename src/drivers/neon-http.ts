@@ -5,11 +5,12 @@
  * it runs in Workers, Vercel Edge and Node alike.
  */
 import { neon, neonConfig } from "@neondatabase/serverless";
+import { postgresDialect } from "../dialects/postgres/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
-import { connectionFailed, isPostgresConnectionCode, isUnreachable } from "./connection-errors.js";
+import { connectionFailed, errorCode, isPostgresConnectionCode, isUnreachable } from "./connection-errors.js";
 import { checkExtensions, checkPgSchema, type ExtensionsOption, type PgSchemaOption } from "./pg-schema.js";
 import { urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult } from "./types.js";
@@ -153,6 +154,7 @@ export function createNeonHttpDriver(options: NeonHttpDriverOptions & NeonTransa
   return {
     name: DRIVER,
     dialect: "postgres",
+    sqlDialect: postgresDialect,
     ...(pgSchema === undefined ? {} : { pgSchema }),
     target,
     query: async (text, params) => {
@@ -271,13 +273,26 @@ function failure(statements: Statement[], error: unknown): NeonBatchError {
   const failed = index === undefined ? undefined : statements[index];
   const message = error instanceof Error ? error.message : String(error);
   const sql = failed?.sql ?? statements.map((statement) => statement.sql).join(";\n");
-  const wrapped: NeonBatchError = new QueryFailedError(
-    `Neon query failed: ${message}`,
-    { sql, driver: DRIVER },
-    { cause: error },
-  );
+  const wrapped: NeonBatchError = isStatementTimeout(error)
+    ? new QueryFailedError(
+        `Neon cancelled ${failed ? `a statement at its time limit (${message}): ${preview(failed.sql)}` : `a transaction at its time limit (${message}); it held: ${statements.map((statement) => preview(statement.sql)).join("; ")}`}. A migration over Neon's HTTP API runs as one request; mark a long one -- viborm:no-transaction (each statement its own request), or run it over a pooled connection (viborm/pg with the pooled URL).`,
+        { sql, driver: DRIVER, reason: "statementTimeout" },
+        { cause: error },
+      )
+    : new QueryFailedError(`Neon query failed: ${message}`, { sql, driver: DRIVER }, { cause: error });
   if (index !== undefined) wrapped.statementIndex = index;
   return wrapped;
+}
+
+/** SQLSTATE 57014 (query_canceled): a statement_timeout, or Neon's own limit on an HTTP query. */
+function isStatementTimeout(error: unknown): boolean {
+  return errorCode(error) === "57014";
+}
+
+/** A statement's first line, shortened for a message (the whole statement is in `meta.sql`). */
+function preview(sql: string): string {
+  const line = sql.trim().split("\n")[0]!;
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
 
 /** The PostgreSQL error fields Neon's HTTP API returns on a `NeonDbError`. */

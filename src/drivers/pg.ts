@@ -2,6 +2,7 @@
  * @module viborm/pg: a viborm client over node-postgres (`pg`), from a connection URL or a pool you own.
  */
 import pg from "pg";
+import { postgresDialect } from "../dialects/postgres/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
@@ -100,6 +101,7 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
   return {
     name: "pg",
     dialect: "postgres",
+    sqlDialect: postgresDialect,
     ...(pgSchema === undefined ? {} : { pgSchema }),
     target,
     query: (sql, params) => run(target, pool, sql, params),

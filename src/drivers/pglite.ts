@@ -3,6 +3,7 @@
  * in-process (in memory, or persisted to a directory).
  */
 import { PGlite } from "@electric-sql/pglite";
+import { postgresDialect } from "../dialects/postgres/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
@@ -92,6 +93,7 @@ export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption
   return {
     name: "pglite",
     dialect: "postgres",
+    sqlDialect: postgresDialect,
     ...(pgSchema === undefined ? {} : { pgSchema }),
     // With pgSchema, every call holds PGlite's one connection while search_path points at the
     // schema, so another client of the same PGlite (on another schema) never runs in between.

@@ -3,6 +3,7 @@
  * from a database URL or a connection you own. Runs anywhere `fetch` does (Workers, Node, Deno).
  */
 import { connect } from "@planetscale/database";
+import { mysqlDialect } from "../dialects/mysql/index.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
@@ -109,6 +110,7 @@ export function createPlanetScaleDriver(options: PlanetScaleDriverOptions): Driv
   return {
     name: "planetscale",
     dialect: "mysql",
+    sqlDialect: mysqlDialect,
     target,
     query: (sql, params) => shared(sql, params),
     queryAll: (statements: Statement[]): Promise<Row[][]> => runEach(statements, shared),

@@ -2,7 +2,7 @@
  * The driver seam: one database client behind one small interface. A driver runs SQL and says
  * which dialect it speaks and which atomic primitive it offers; it never builds DDL.
  */
-import type { DialectName, Row, Statement } from "../dialects/types.js";
+import type { Dialect, DialectName, Row, Statement } from "../dialects/types.js";
 
 export interface QueryResult {
   rows: Row[];
@@ -40,6 +40,11 @@ export interface Driver {
   /** Which database it talks to, where the driver can tell (prompts name it before destroying data). */
   target?: DriverTarget;
   dialect: DialectName;
+  /**
+   * The dialect itself (DDL, introspection, tracking and lock SQL for `dialect`), imported by the
+   * driver's own entry: a bundle built from one driver carries that driver's dialect alone.
+   */
+  sqlDialect: Dialect;
   /**
    * PostgreSQL family: the schema every statement of this driver runs in (its `search_path`), set
    * by the `pgSchema` option. Absent: the connection's own search_path.

@@ -2,6 +2,7 @@ import type { TrackingRecord } from "../dialects/types.js";
 import { ChecksumMismatchError, OutOfOrderError } from "../errors.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import { loadMigrations, matchesRecord, type StoredMigration } from "./journal.js";
+import { allApplied, readManifest } from "./manifest.js";
 import { readStatements } from "./sql-files.js";
 import { findMigration } from "./target.js";
 import { ensureTracking, readTracking, trackingInsert, trackingPrecheck } from "./tracking.js";
@@ -11,13 +12,26 @@ import type { ApplyOptions, ApplyResult, Migration } from "./types.js";
  * Applies pending migrations in id order, each in its own atomic unit together with its tracking
  * row (one unit per migration, so a PostgreSQL enum value added by one can be used by the next).
  * Refuses, before running anything, on a changed applied migration or an out-of-order pending one.
+ *
+ * Storage reads: one listing, then every file, except when an intact manifest matching the listing
+ * says every folder is applied unchanged (manifest.ts): then nothing is read but the manifest.
  */
 export async function apply(context: RuntimeContext, options: ApplyOptions = {}): Promise<ApplyResult> {
   const storage = requireStorage(context, "apply");
-  const stored = await loadMigrations(storage, context.dialect.name);
-  const target = options.to === undefined ? undefined : findMigration(stored, options.to);
+  const listing = await storage.list();
+  const manifest = options.to === undefined ? await readManifest(storage, listing) : null;
   // A killed run's half-done unit is finished first, so what follows reads "before" or "after".
-  if (!options.dryRun) await context.strategy.recover?.();
+  const recover = async () => {
+    if (!options.dryRun) await context.strategy.recover?.();
+  };
+  if (manifest) {
+    await recover();
+    // Read-only: a database that has everything applied has its tracking table already.
+    if (allApplied(manifest, await readTracking(context))) return { applied: [], pending: [] };
+  }
+  const stored = await loadMigrations(storage, context.dialect.name, listing);
+  const target = options.to === undefined ? undefined : findMigration(stored, options.to);
+  if (!manifest) await recover();
   // A dry run must not create the tracking table; a real one creates it and reads in one trip.
   const records = options.dryRun ? await readTracking(context) : await ensureTracking(context);
   checkIntegrity(stored, records);

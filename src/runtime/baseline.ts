@@ -9,6 +9,7 @@ import { type RuntimeContext, requireStorage } from "./context.js";
 import { buildMigration, writeFolder } from "./generate.js";
 import { introspect } from "./introspect.js";
 import { loadMigrations } from "./journal.js";
+import { MANIFEST_FILE } from "./manifest.js";
 import { nextMigrationId, toKebabName } from "./migration-id.js";
 import { ensureTracking, readTracking, trackingInsert } from "./tracking.js";
 import type { BaselineOptions, BaselineResult } from "./types.js";
@@ -21,7 +22,11 @@ import type { BaselineOptions, BaselineResult } from "./types.js";
 export async function baseline(context: RuntimeContext, options: BaselineOptions = {}): Promise<BaselineResult> {
   const storage = requireStorage(context, "baseline");
   const name = toKebabName(options.name ?? "baseline");
-  const [stored, records] = await Promise.all([loadMigrations(storage, context.dialect.name), readTracking(context)]);
+  const listing = await storage.list();
+  const [stored, records] = await Promise.all([
+    loadMigrations(storage, context.dialect.name, listing),
+    readTracking(context),
+  ]);
   const existing = [...new Set([...records.map((r) => r.id), ...stored.map((s) => s.migration.id)])].sort();
   if (existing.length > 0) {
     throw new VibormError(
@@ -37,7 +42,8 @@ export async function baseline(context: RuntimeContext, options: BaselineOptions
     warnings: [],
     lossy: [],
   });
-  await writeFolder(storage, id, files);
+  // No folders (refused above): an existing manifest is rewritten to list the baseline alone.
+  await writeFolder(storage, id, files, listing.includes(MANIFEST_FILE) ? [] : undefined);
   await ensureTracking(context);
   await context.strategy.run({ label: id, statements: [], tracking: [trackingInsert(context, migration)] });
   return { migration, up: up.statements.map((s) => s.sql), down: down.statements.map((s) => s.sql) };

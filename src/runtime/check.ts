@@ -2,7 +2,7 @@
  * The CI gate: everything that is out of step between the schema, the migration folders and the
  * database, read-only (it never writes, not even a missing tracking table).
  */
-import { diff } from "../diff/index.js";
+import { adoptLiveNativeTypes, diff } from "../diff/index.js";
 import type { Operation } from "../diff/operations.js";
 import { isVibormError } from "../errors.js";
 import { checkIntegrityProblems } from "./check-integrity.js";
@@ -54,7 +54,8 @@ export async function check(context: RuntimeContext): Promise<CheckResult> {
   const applied = stored.filter((s) => appliedIds.has(s.migration.id));
   const expected = dialect.normalize(readFolderState(dialect, applied).snapshot);
   // Listed as what would bring the database back to what its migrations say, e.g. "dropTable audit".
-  const drift = diff(await introspect(context), expected).operations;
+  const live = await introspect(context);
+  const drift = diff(live, adoptLiveNativeTypes(expected, live)).operations;
   if (drift.length > 0) {
     problems.push({
       code: "DRIFT",

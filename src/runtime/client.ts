@@ -5,6 +5,7 @@ import { check } from "./check.js";
 import { createContext } from "./context.js";
 import { generate } from "./generate.js";
 import { lint } from "./lint/lint.js";
+import { pull } from "./pull.js";
 import { push } from "./push.js";
 import { reset } from "./reset.js";
 import { resolve } from "./resolve.js";
@@ -32,6 +33,7 @@ export function createMigrationClient(client: VibormClient, options: MigrationCl
     resolve: (resolveOptions) => resolve(context, resolveOptions),
     baseline: (baselineOptions) => baseline(context, baselineOptions),
     check: () => check(context),
+    pull: () => pull(context),
     lint: (lintOptions) => lint(context, lintOptions),
   };
 }

@@ -3,7 +3,6 @@
  */
 import { selectStrategy } from "../atomic/select.js";
 import type { AtomicStrategy } from "../atomic/types.js";
-import { getDialect } from "../dialects/index.js";
 import type { Dialect } from "../dialects/types.js";
 import type { VibormClient } from "../drivers/client.js";
 import type { Driver } from "../drivers/types.js";
@@ -36,7 +35,7 @@ export interface RuntimeContext {
 
 export function createContext(client: VibormClient, options: MigrationClientOptions): RuntimeContext {
   const given = client?.$driver;
-  if (!given || typeof given.query !== "function" || !client.$snapshot) {
+  if (!given || typeof given.query !== "function" || !given.sqlDialect || !client.$snapshot) {
     throw new InvalidArgumentError(
       "createMigrationClient needs a client made by viborm's createClient (e.g. from viborm/pg).",
       { argument: "client" },
@@ -44,7 +43,8 @@ export function createContext(client: VibormClient, options: MigrationClientOpti
   }
   const { tableName, lockTimeoutMs } = checkClientOptions(options);
   const { driver, used, budget } = meterDriver(given, options.queryBudget);
-  const dialect = getDialect(driver.dialect);
+  // The driver's entry brought its own dialect: the runtime imports none, so a bundle holds only that one.
+  const dialect = driver.sqlDialect;
   const { pgSchema } = driver;
   // Each schema has its own tracking table, so its own lock: two tenants never wait on each other.
   const lockKey = pgSchema === undefined ? `viborm:${tableName}` : `viborm:${pgSchema}.${tableName}`;

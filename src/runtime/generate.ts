@@ -4,7 +4,7 @@ import type { Operation } from "../diff/operations.js";
 import { isVibormError, MigrationMissingError } from "../errors.js";
 import type { Snapshot } from "../schema/snapshot.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
-import { folderChecksum } from "./checksum.js";
+import { folderChecksum, migrationChecksums } from "./checksum.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import {
   branchConflicts,
@@ -19,6 +19,7 @@ import {
   UP_FILE,
 } from "./journal.js";
 import { lintOperations } from "./lint/lint.js";
+import { entryOf, MANIFEST_FILE, type ManifestEntry, manifestText } from "./manifest.js";
 import { deriveName, nextMigrationId, toKebabName } from "./migration-id.js";
 import { planStatements } from "./plan.js";
 import { inverseEntries, renderSql } from "./sql-files.js";
@@ -38,7 +39,8 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   const storage = requireStorage(context, "generate");
   const { dialect } = context;
   const givenName = options.name === undefined ? undefined : toKebabName(options.name);
-  const stored = await loadMigrations(storage, context.dialect.name);
+  const listing = await storage.list();
+  const stored = await loadMigrations(storage, context.dialect.name, listing);
   const conflicts = branchConflicts(stored).map(
     ({ migrations: [a, b], tables }) =>
       `Migrations ${a} and ${b} were generated on separate branches and both change ${tables.join(", ")}; check that they combine as intended.`,
@@ -65,7 +67,7 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   });
   // Lint reads the database: done before anything is written, so a failure leaves storage as it was.
   const findings = await lintOperations(context, state, plan.operations, id);
-  if (!options.dryRun) await writeFolder(storage, id, files);
+  if (!options.dryRun) await writeFolder(storage, id, files, manifestUpdate(listing, stored));
   return {
     migration,
     up: up.statements.map((s) => s.sql),
@@ -169,15 +171,36 @@ function preview(sql: string): string {
 }
 
 /**
- * Writes a migration folder, `migration.json` last (a folder without it is visibly incomplete). If a
- * write fails, the files already written are removed, so storage ends as it was.
+ * The entries of the manifest storage holds (when the listing shows one), for {@link writeFolder}
+ * to rewrite it with the new folder; `undefined` when there is none: generate never creates one.
  */
-async function writeFolder(storage: MigrationStorageDriver, id: string, files: [string, string][]): Promise<void> {
+function manifestUpdate(listing: string[], stored: StoredMigration[]): ManifestEntry[] | undefined {
+  return listing.includes(MANIFEST_FILE) ? stored.map(entryOf) : undefined;
+}
+
+/**
+ * Writes a migration folder, `migration.json` last (a folder without it is visibly incomplete), then
+ * the manifest when `manifest` lists the other folders (manifest.ts). If a write fails, the files
+ * already written are removed, so storage ends as it was (a manifest that was being rewritten is
+ * removed too: a missing manifest only costs reads).
+ */
+async function writeFolder(
+  storage: MigrationStorageDriver,
+  id: string,
+  files: [string, string][],
+  manifest?: ManifestEntry[],
+): Promise<void> {
   const written: string[] = [];
   try {
     for (const [file, text] of files) {
       await storage.put(`${id}/${file}`, text);
       written.push(`${id}/${file}`);
+    }
+    if (manifest) {
+      const added = { id, ...(await migrationChecksums(Object.fromEntries(files))), files: files.map(([f]) => f) };
+      const text = await manifestText([...manifest, added]);
+      written.push(MANIFEST_FILE);
+      await storage.put(MANIFEST_FILE, text);
     }
   } catch (error) {
     await Promise.all(written.map((key) => storage.delete(key).catch(() => undefined)));

@@ -1,5 +1,7 @@
 /**
- * @module viborm/migrations: the migration client (push, generate, apply, status, rollback, reset).
+ * @module viborm/migrations: the migration client (push, generate, apply, status, rollback, reset),
+ * and its runtime commands one at a time (`applyMigrations`, `migrationStatus`, `rollbackMigrations`)
+ * for a bundle that needs only those, such as a Worker's cron.
  */
 
 export type {
@@ -13,10 +15,12 @@ export type {
 } from "../diff/operations.js";
 export type { MigrationStorageDriver } from "../storage/types.js";
 export { createMigrationClient } from "./client.js";
+export { applyMigrations, migrationStatus, rollbackMigrations } from "./commands.js";
 export type { EmptyFact } from "./facts.js";
 export type { PlanFingerprint } from "./fingerprint.js";
 export type * from "./lint/types.js";
 export { LINT_CODES } from "./lint/types.js";
+export { MANIFEST_FILE, renderManifest, type WriteManifestResult, writeManifest } from "./manifest.js";
 export type { PlanDecision, PushPlan } from "./push-plan.js";
 export type * from "./types.js";
 export { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_TRACKING_TABLE } from "./types.js";

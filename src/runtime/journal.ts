@@ -48,6 +48,8 @@ export interface StoredMigration {
   meta: MigrationMeta;
   /** The checksum form earlier versions recorded (`up.sql` and `down.sql` only); see checksum.ts. */
   legacyChecksum: string;
+  /** The folder's files the checksum covers (hidden ones left out), sorted. */
+  files: string[];
 }
 
 const ID_PATTERN = /^\d{14}_[a-z0-9][a-z0-9-]*$/;
@@ -57,8 +59,10 @@ export async function loadMigrations(
   storage: MigrationStorageDriver,
   /** The project's dialect: a migration generated for another one is `INVALID_MIGRATION`. */
   dialect?: DialectName,
+  /** `storage.list()`, when the caller has it already (one listing instead of two). */
+  listing?: string[],
 ): Promise<StoredMigration[]> {
-  const keys = await storage.list();
+  const keys = listing ?? (await storage.list());
   const folders = new Map<string, Set<string>>();
   for (const key of keys) {
     const slash = key.indexOf("/");
@@ -183,7 +187,14 @@ async function loadOne(storage: MigrationStorageDriver, id: string, files: Set<s
   const meta = parseMeta(id, contents[META_FILE]!);
   const transactional = !hasNoTransactionDirective(up);
   const { checksum, legacyChecksum } = await migrationChecksums(contents);
-  return { migration: { id, name: meta.name, checksum, transactional }, up, down, meta, legacyChecksum };
+  return {
+    migration: { id, name: meta.name, checksum, transactional },
+    up,
+    down,
+    meta,
+    legacyChecksum,
+    files: names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+  };
 }
 
 function parseMeta(id: string, text: string): MigrationMeta {

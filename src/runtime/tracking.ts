@@ -2,7 +2,6 @@
  * The tracking table: one row per applied migration, keyed by id.
  */
 import { driverErrorCode } from "../atomic/failure.js";
-import { createSchemaStatement } from "../dialects/postgres/schema.js";
 import type { Row, Statement, TrackingRecord } from "../dialects/types.js";
 import { isVibormError } from "../errors.js";
 import type { RuntimeContext } from "./context.js";
@@ -77,7 +76,8 @@ export function trackingPrecheck(
 
 /** `CREATE SCHEMA IF NOT EXISTS` for a client with a `pgSchema`; nothing otherwise. */
 function schemaSetup(context: RuntimeContext): Statement[] {
-  return context.pgSchema === undefined ? [] : [createSchemaStatement(context.pgSchema)];
+  const { pgSchema, dialect } = context;
+  return pgSchema === undefined || !dialect.createSchema ? [] : [dialect.createSchema(pgSchema)];
 }
 
 async function readTrackingIfExists(context: RuntimeContext): Promise<TrackingRecord[] | undefined> {

@@ -179,6 +179,13 @@ export interface CheckResult {
   database: boolean;
 }
 
+export interface PullResult {
+  /** A TypeScript module exporting each model and `schema`, formatted. */
+  source: string;
+  /** What the code cannot say exactly, e.g. a default only the database computes. */
+  warnings: string[];
+}
+
 export interface BaselineOptions {
   /** The migration's name. @default "baseline" */
   name?: string;
@@ -220,6 +227,8 @@ export interface MigrationClient {
    * records it applied without running it. Needs a database and storage with no history.
    */
   baseline(options?: BaselineOptions): Promise<BaselineResult>;
+  /** The live database as viborm schema code (models, relations from foreign keys). Writes nothing. */
+  pull(): Promise<PullResult>;
   /** The CI gate: what is out of step between schema, folders and database. Writes nothing. */
   check(): Promise<CheckResult>;
   /** Repairs the tracking table without running a migration: see {@link ResolveOptions}. */

@@ -6,7 +6,14 @@ import { canonicalJson } from "../util/canonical-json.js";
 import { enumTypeName } from "./names.js";
 import { checkName, fail, type ResolvedModel, type ResolvedScalar } from "./resolve.js";
 import type { FieldDefault } from "./scalars.js";
-import type { Column, ColumnDefault, ColumnType, NativeTypes, ScalarKind } from "./snapshot.js";
+import {
+  type Column,
+  type ColumnDefault,
+  type ColumnType,
+  DEFAULT_TIME_PRECISION,
+  type NativeTypes,
+  type ScalarKind,
+} from "./snapshot.js";
 
 /** Precision and scale of `s.decimal()` without arguments. */
 export const DEFAULT_DECIMAL = { precision: 10, scale: 2 } as const;
@@ -197,9 +204,6 @@ function columnType(model: ResolvedModel, { state, column }: ResolvedScalar): Co
   }
 }
 
-/** Fractional-second digits of dateTime and time without `precision()`: a JavaScript Date's milliseconds. */
-export const DEFAULT_TIME_PRECISION = 3;
-
 function columnDefault(model: ResolvedModel, scalar: ResolvedScalar, fieldDefault: FieldDefault): ColumnDefault | null {
   switch (fieldDefault.kind) {
     case "literal":
@@ -337,3 +341,5 @@ function preview(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" && value !== null ? "an object" : String(value);
 }
+
+export { DEFAULT_TIME_PRECISION } from "./snapshot.js";

@@ -4,7 +4,7 @@
  */
 import { canonicalJson } from "../util/canonical-json.js";
 import { constraintName } from "./names.js";
-import { fail, type ResolvedModel, type ResolvedRelation, type ResolvedScalar } from "./resolve.js";
+import { checkName, fail, type ResolvedModel, type ResolvedRelation, type ResolvedScalar } from "./resolve.js";
 import type { Column, ForeignKey, Unique } from "./snapshot.js";
 
 /** The columns of each model by field key, as built by the serializer. */
@@ -49,6 +49,14 @@ function checkMethods(model: ResolvedModel, { key, state }: ResolvedRelation): v
   const toOne = state.kind === "oneToOne" || state.kind === "manyToOne";
   if (state.through !== undefined && state.kind !== "manyToMany") {
     fail(model.name, key, "invalidModifier", `is a ${state.kind} relation; only manyToMany takes .through().`);
+  }
+  if (state.constraint !== undefined && (!toOne || state.fields === undefined)) {
+    fail(
+      model.name,
+      key,
+      "invalidModifier",
+      "calls .map() but holds no foreign key; name the key on the side with .fields().",
+    );
   }
   if (!toOne && (state.fields !== undefined || state.references !== undefined || state.optional)) {
     fail(
@@ -134,11 +142,14 @@ function foreignKeyOf(model: ResolvedModel, relation: ResolvedRelation, columns:
   });
   checkNullability(model, relation, own);
   return {
-    name: constraintName(
-      model.table,
-      own.map((scalar) => scalar.column),
-      "fkey",
-    ),
+    name:
+      state.constraint === undefined
+        ? constraintName(
+            model.table,
+            own.map((scalar) => scalar.column),
+            "fkey",
+          )
+        : checkName(state.constraint, model.name, key, "The foreign key name"),
     columns: own.map((scalar) => scalar.column),
     referencedTable: target.table,
     referencedColumns: referenced.map((scalar) => scalar.column),

@@ -28,6 +28,8 @@ export interface RelationState {
   readonly optional: boolean;
   /** Many-to-many: the junction table's name. @default the two table names, sorted, joined by "_" */
   readonly through: string | undefined;
+  /** `.map(name)` on the side holding the foreign key: the constraint's database name. */
+  readonly constraint: string | undefined;
 }
 
 /** One field name or a list of them. */
@@ -63,6 +65,8 @@ export interface ToOneRelation<K extends "oneToOne" | "manyToOne", G, N extends 
   onUpdate(action: ReferentialAction): ToOneRelation<K, G, N>;
   /** The related record may be absent; the foreign key fields must be `nullable()`. */
   optional(): ToOneRelation<K, G, N>;
+  /** The foreign key's database name. @default "<table>_<columns>_fkey" */
+  map(name: string): ToOneRelation<K, G, N>;
 }
 
 /** A `oneToMany` relation: the inverse of a `manyToOne` on the target. */
@@ -113,6 +117,7 @@ function initial(kind: RelationKind, target: Thunk): RelationState {
     onUpdate: undefined,
     optional: false,
     through: undefined,
+    constraint: undefined,
   };
 }
 
@@ -126,6 +131,7 @@ function relation<R>(state: RelationState): R {
     onUpdate: (onUpdate: ReferentialAction) => next({ onUpdate }),
     optional: () => next({ optional: true }),
     through: (through: string) => next({ through }),
+    map: (constraint: string) => next({ constraint }),
   };
   return builder as R;
 }

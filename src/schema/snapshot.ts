@@ -125,6 +125,9 @@ export interface Column {
   nativeType?: NativeTypes;
 }
 
+/** Fractional-second digits of dateTime and time without `precision()`: a JavaScript Date's milliseconds. */
+export const DEFAULT_TIME_PRECISION = 3;
+
 /** A native DDL type per dialect (keys are dialect names). */
 export type NativeTypes = { postgres?: string; mysql?: string; sqlite?: string };
 

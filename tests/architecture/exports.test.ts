@@ -23,7 +23,7 @@ const CONTRACT: Record<string, string[]> = {
   "./neon-http": ["createClient"],
   "./d1": ["createClient"],
   "./d1-http": ["createClient"],
-  "./migrations": ["createMigrationClient"],
+  "./migrations": ["createMigrationClient", "applyMigrations", "migrationStatus", "rollbackMigrations"],
   "./migrations/storage/fs": ["createFsStorageDriver"],
   "./migrations/storage/unstorage": ["createUnstorageDriver"],
   "./migrations/storage/bundle": ["createBundleStorageDriver"],

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { importsOf } from "./import-graph.js";
+import { importsOf, walk } from "./import-graph.js";
 
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 
@@ -16,7 +16,8 @@ const ALLOWED: Record<string, string[]> = {
   schema: ["schema", "util", "errors"],
   diff: ["diff", "schema", "util", "errors"],
   dialects: ["dialects", "diff", "schema", "util", "errors"],
-  drivers: ["drivers", "schema", "util", "errors"],
+  // A driver entry imports the one dialect it speaks and hands it to the runtime on its Driver.
+  drivers: ["drivers", "dialects", "schema", "util", "errors"],
   atomic: ["atomic", "util", "errors"],
   storage: ["storage", "util", "errors"],
   runtime: ["runtime", "atomic", "dialects", "diff", "schema", "storage", "util", "errors"],
@@ -83,4 +84,34 @@ test("the atomic strategies import dialect modules as types only", () => {
     }
   }
   expect(violations).toEqual([]);
+});
+
+/**
+ * Dialects reach a bundle only through the driver that speaks them: each driver entry imports its
+ * own dialect alone (a D1 Worker carries SQLite's), and the runtime-agnostic entries none at all.
+ */
+test("each driver entry reaches only its own dialect, the other entries none", () => {
+  const OWN: Record<string, string[]> = {
+    "drivers/pg.ts": ["postgres"],
+    "drivers/pglite.ts": ["postgres"],
+    "drivers/neon-http.ts": ["postgres"],
+    "drivers/mysql2.ts": ["mysql"],
+    "drivers/planetscale.ts": ["mysql"],
+    "drivers/sqlite3.ts": ["sqlite"],
+    "drivers/d1.ts": ["sqlite"],
+    "drivers/d1-http.ts": ["sqlite"],
+    "index.ts": [],
+    "runtime/index.ts": [],
+    "fleet/index.ts": [],
+    "fleet/workflow/index.ts": [],
+    "storage/bundle.ts": [],
+    "storage/unstorage.ts": [],
+    "config.ts": [],
+  };
+  const reached = (entry: string) =>
+    [...walk(SRC + entry).files]
+      .map((file) => /^dialects\/(postgres|mysql|sqlite)\//.exec(relative(SRC, file))?.[1])
+      .filter((dialect) => dialect !== undefined);
+  const actual = Object.fromEntries(Object.keys(OWN).map((entry) => [entry, [...new Set(reached(entry))].sort()]));
+  expect(actual).toEqual(OWN);
 });

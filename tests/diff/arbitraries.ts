@@ -114,8 +114,22 @@ function uniqueNames(tables: Table[]): Table[] {
 function buildType(seed: number, enums: readonly Enum[]): ColumnType {
   const kind = KINDS[seed % KINDS.length]!;
   switch (kind) {
-    case "string":
-      return (seed >> 3) % 2 === 0 ? { kind } : { kind, length: [50, 100, 255][(seed >> 3) % 3]! };
+    case "string": {
+      if ((seed >> 3) % 2 === 0) return { kind };
+      const length = [50, 100, 255][(seed >> 3) % 3]!;
+      return (seed >> 13) % 4 === 0 ? { kind, length, fixed: true } : { kind, length };
+    }
+    case "dateTime": {
+      const type: ColumnType = { kind };
+      if ((seed >> 13) % 3 === 0) type.withTimezone = false;
+      const precision = [0, 3, 6][(seed >> 15) % 3]!;
+      if (precision !== 3) type.precision = precision;
+      return type;
+    }
+    case "time": {
+      const precision = [0, 3, 6][(seed >> 13) % 3]!;
+      return precision === 3 ? { kind } : { kind, precision };
+    }
     case "decimal":
       return { kind, precision: 10 + ((seed >> 3) % 3) * 5, scale: (seed >> 5) % 3 };
     case "enum": {
@@ -173,6 +187,10 @@ function buildTable(raw: RawTable, enums: readonly Enum[]): Table {
     foreignKeys: [],
   };
   for (const key of raw.keys) addKey(table, key.seed, key.kind);
+  // A check naming no column survives every edit of the columns (renames, drops) unchanged.
+  const check = raw.keys[0]?.seed;
+  if (check !== undefined && (check >> 14) % 3 === 0)
+    table.checks = [{ name: `${raw.name}_check`, expression: `${1 + ((check >> 16) % 3)} > 0` }];
   return table;
 }
 
@@ -196,6 +214,9 @@ function addKey(table: Table, seed: number, kind: number): void {
     unique: kind === 2,
     ...((seed >> 6) % 3 === 0 ? { type: "btree" } : {}),
     ...((seed >> 8) % 4 === 0 ? { where: `${first} IS NOT NULL` } : {}),
+    ...((seed >> 12) % 3 === 0
+      ? { columnOptions: { [columns[columns.length - 1]!]: { order: "desc" as const } } }
+      : {}),
   });
 }
 
@@ -263,6 +284,12 @@ function renameColumnEverywhere(s: Snapshot, tableName: string, from: string, to
     for (const c of t.columns) if (c.name === from) c.name = to;
     if (t.primaryKey) t.primaryKey.columns = swap(t.primaryKey.columns);
     for (const k of [...t.uniques, ...t.indexes, ...t.foreignKeys]) k.columns = swap(k.columns);
+    for (const index of t.indexes) {
+      const options = index.columnOptions?.[from];
+      if (options === undefined) continue;
+      delete index.columnOptions![from];
+      index.columnOptions![to] = options;
+    }
   }
 }
 

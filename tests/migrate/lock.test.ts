@@ -8,7 +8,6 @@ import { isVibormError, s } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
 import { describe, expect, test } from "vitest";
-import { getDialect } from "../../src/dialects/index.js";
 import { tables } from "../helpers/catalog.js";
 import { DRIVERS } from "../helpers/drivers.js";
 import { useFreshDatabase } from "../helpers/fresh.js";
@@ -32,7 +31,7 @@ describe.each(SESSION_DRIVERS)("migration lock on $name", (driver) => {
     });
     await migrations.generate({ name: "init" });
     const holder = db.client(schema).$driver;
-    const dialect = getDialect(holder.dialect);
+    const dialect = holder.sqlDialect;
     const atomic = holder.atomic;
     if (atomic.kind !== "session") throw new Error("session driver expected");
     await atomic.withSession(async (session) => {

@@ -8,8 +8,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, test } from "vitest";
 import { buildWorker, WORKER_OUTFILE } from "../../worker-example/scripts/build.js";
+import { DRIVER_WORKERS, driverWorkerSource } from "../../worker-example/scripts/driver-workers.js";
 import { WRANGLER_TOML } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -61,6 +63,36 @@ describe("the Worker bundle", () => {
   });
 });
 
+describe("one driver's Worker", () => {
+  const dialectsIn = (inputs: string[]) =>
+    [...new Set(inputs.map((input) => /^src\/dialects\/(postgres|mysql|sqlite)\//.exec(input)?.[1]))]
+      .filter((name) => name !== undefined)
+      .sort();
+
+  test.each(DRIVER_WORKERS.filter((worker) => worker.runsOn === "worker"))(
+    "$driver bundles its own dialect alone",
+    async (worker) => {
+      const built = await buildWorker({ contents: driverWorkerSource(worker, "client"), write: false });
+      const own = worker.driver.startsWith("d1") ? "sqlite" : worker.driver === "neon-http" ? "postgres" : "mysql";
+      expect(dialectsIn(Object.keys(built.metafile.inputs))).toEqual([own]);
+    },
+  );
+
+  test("a D1 cron Worker (applyMigrations, migrationStatus) stays within 35 KiB minified and gzipped", async () => {
+    const d1 = DRIVER_WORKERS.find((worker) => worker.driver === "d1")!;
+    const built = await buildWorker({ contents: driverWorkerSource(d1, "commands"), minify: true, write: false });
+    const gzipped = gzipSync(built.code, { level: 9 }).byteLength;
+    expect(gzipped).toBeLessThanOrEqual(35 * 1024);
+    // What a cron never runs stays out: the differ and lint come only with push, generate and lint.
+    const inputs = Object.values(built.metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([input]) => input),
+    );
+    expect(inputs.filter((input) => /^src\/(diff|runtime\/lint)\//.test(input))).toEqual([]);
+  });
+});
+
 test("the Worker's sources type-check without Node typings", { timeout: 120_000 }, () => {
   let output = "";
   try {
@@ -88,13 +120,16 @@ describe("wrangler.toml", () => {
     expect(config).toMatch(/^\[triggers\]\ncrons\s*=\s*\["\*\/5 \* \* \* \*"\]/m);
   });
 
-  test("declares the bindings the Worker reads, with placeholder ids to replace", () => {
+  test("declares the bindings the Worker reads, with placeholder ids to replace and a valid bucket name", () => {
     expect(config).toMatch(/\[\[d1_databases\]\]\nbinding = "DB"\n/);
     expect(config).toMatch(/\[\[kv_namespaces\]\]\nbinding = "MIGRATIONS_KV"\n/);
     expect(config).toMatch(/\[\[r2_buckets\]\]\nbinding = "MIGRATIONS_R2"\n/);
     expect(config).toMatch(/^MIGRATIONS_SOURCE = "bundle"$/m);
-    for (const field of ["database_id", "id", "bucket_name"]) {
+    for (const field of ["database_id", "id"]) {
       expect(config).toMatch(new RegExp(`^${field} = "REPLACE-WITH-[A-Z0-9-]+"$`, "m"));
     }
+    // An R2 bucket is named, not numbered: the name the README creates, valid as wrangler requires
+    // (3–63 lowercase letters, digits and hyphens, alphanumeric at both ends).
+    expect(config).toMatch(/^bucket_name = "[a-z0-9][a-z0-9-]{1,61}[a-z0-9]"$/m);
   });
 });

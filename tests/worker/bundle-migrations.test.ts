@@ -13,6 +13,7 @@ import { createFsStorageDriver } from "viborm/migrations/storage/fs";
 import { createClient } from "viborm/sqlite3";
 import { afterAll, describe, expect, test } from "vitest";
 import {
+  bundledFiles,
   bundleMigrations,
   GENERATED_HEADER,
   readMigrationFiles,
@@ -21,6 +22,7 @@ import {
 import { BUNDLE_MODULE } from "../../worker-example/scripts/bundle.js";
 import { generateSampleMigrations, MIGRATIONS_DIR } from "../../worker-example/scripts/generate.js";
 import { schema } from "../../worker-example/src/schema.js";
+import { countingDriver } from "../helpers/storage-ops.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "viborm-bundle-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -63,6 +65,7 @@ describe("bundleMigrations", () => {
       "20260102000000_b/down.sql",
       "20260102000000_b/migration.json",
       "20260102000000_b/up.sql",
+      "manifest.json",
     ]);
     expect(result.changed).toBe(true);
     const text = readFileSync(out, "utf8");
@@ -156,6 +159,35 @@ describe("bundleMigrations", () => {
   });
 });
 
+describe("the bundled manifest", () => {
+  test("lets an apply with nothing to run read the listing and the manifest only", async () => {
+    const out = join(scratch, `manifest-${++counter}.js`);
+    const result = await bundleMigrations({ dir: MIGRATIONS_DIR, out });
+    expect(result.keys.at(-1)).toBe("manifest.json");
+    expect(result.migrations).toEqual(["20260102000000_init", "20260103000000_add-comments"]);
+    const counting = countingDriver(createBundleStorageDriver(await importDefault(out)));
+    const client = createClient({ schema, filename: ":memory:" });
+    try {
+      const migrations = createMigrationClient(client, { storageDriver: counting.driver });
+      expect((await migrations.apply()).applied).toHaveLength(2);
+      counting.reset();
+      expect(await migrations.apply()).toEqual({ applied: [], pending: [] });
+      expect(counting.counts).toEqual({ list: 1, get: 1 });
+    } finally {
+      await client.$close();
+    }
+  });
+
+  test("is derived from the folders: a manifest.json on disk is neither bundled nor needed", async () => {
+    const files = migration("20260101000000_a");
+    const dir = folder({ ...files, "manifest.json": "{ stale }" });
+    const bundled = await bundledFiles(dir);
+    expect(Object.keys(bundled)).toEqual([...Object.keys(files).sort(), "manifest.json"]);
+    expect(bundled["manifest.json"]).not.toBe("{ stale }");
+    expect(bundled["manifest.json"]).toBe((await bundledFiles(folder(files)))["manifest.json"]);
+  });
+});
+
 describe("the committed sample migrations", () => {
   test("are what worker-example/scripts/generate.ts writes from the schema (npm run worker:generate)", async () => {
     const dir = join(scratch, "regenerated");
@@ -165,7 +197,7 @@ describe("the committed sample migrations", () => {
   });
 
   test("are what src/migrations.generated.ts bundles (npm run worker:bundle)", async () => {
-    const expected = renderMigrationsModule(await readMigrationFiles(MIGRATIONS_DIR));
+    const expected = renderMigrationsModule(await bundledFiles(MIGRATIONS_DIR));
     expect(readFileSync(BUNDLE_MODULE, "utf8")).toBe(expected);
   });
 });

@@ -34,6 +34,11 @@ export interface BuildWorkerOptions {
   outfile?: string;
   /** The module to bundle. @default WORKER_ENTRY (worker-example/src/index.ts) */
   entry?: string;
+  /**
+   * The entry module's source, bundled instead of `entry`'s file; its relative imports resolve from
+   * worker-example/src/ (bench/worker-size.ts builds one small Worker per driver this way).
+   */
+  contents?: string;
 }
 
 /**
@@ -61,7 +66,16 @@ export interface BuiltWorker {
 export async function buildWorker(options: BuildWorkerOptions = {}): Promise<BuiltWorker> {
   const outfile = options.outfile ?? WORKER_OUTFILE;
   const result = await build({
-    entryPoints: [options.entry ?? WORKER_ENTRY],
+    ...(options.contents === undefined
+      ? { entryPoints: [options.entry ?? WORKER_ENTRY] }
+      : {
+          stdin: {
+            contents: options.contents,
+            resolveDir: dirname(WORKER_ENTRY),
+            loader: "ts",
+            sourcefile: "entry.ts",
+          },
+        }),
     outfile,
     bundle: true,
     format: "esm",

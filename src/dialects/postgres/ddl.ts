@@ -9,10 +9,10 @@ import { quoteDoubleQuoted as q } from "../quote.js";
 import type { DdlContext, Statement } from "../types.js";
 import { alterColumnStatements } from "./ddl/columns.js";
 import {
+  addCheckStatements,
   addForeignKeyStatements,
   addPrimaryKeyStatements,
   addUniqueStatements,
-  checkClause,
   dropConstraintStatements,
   dropPrimaryKeyStatements,
 } from "./ddl/constraints.js";
@@ -72,7 +72,7 @@ export function postgresDdl(operation: Operation, context: DdlContext): Statemen
     case "alterEnum":
       return alterEnumStatements(operation.name, operation.to, context);
     case "addCheck":
-      return [{ sql: `ALTER TABLE ${q(operation.table)} ADD ${checkClause(operation.check)}` }];
+      return addCheckStatements(operation.table, operation.check);
     case "dropCheck":
       return dropConstraintStatements(operation.table, operation.check.name);
     case "createExtension":

@@ -13,6 +13,7 @@ import { postgresLint } from "./lint.js";
 import { postgresLock } from "./lock.js";
 import { normalizePostgres } from "./normalize.js";
 import { parsePostgresStatement } from "./parse-ddl.js";
+import { createSchemaStatement } from "./schema.js";
 import { postgresTracking } from "./tracking.js";
 
 /**
@@ -33,6 +34,7 @@ export const postgresDialect: Dialect = {
   transaction: plainTransaction,
   parse: parsePostgresStatement,
   lint: postgresLint,
+  createSchema: createSchemaStatement,
 };
 
 export { columnType } from "./type-map.js";

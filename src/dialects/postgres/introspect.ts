@@ -8,10 +8,19 @@
  * or an int4, and lists are JSON text, so `read` works on any driver's rows (pg, PGlite, Neon's
  * text mode).
  */
-import type { Column, ForeignKey, Index, ReferentialAction, Snapshot, Table } from "../../schema/snapshot.js";
+import type {
+  Column,
+  ForeignKey,
+  Index,
+  IndexColumnOptions,
+  ReferentialAction,
+  Snapshot,
+  Table,
+} from "../../schema/snapshot.js";
 import { canonicalize, SNAPSHOT_VERSION } from "../../schema/snapshot.js";
 import { quoteStringLiteral } from "../quote.js";
 import type { IntrospectOptions, Row, Statement } from "../types.js";
+import { CHECK_COMMENT_PREFIX } from "./ddl/constraints.js";
 import { WHERE_COMMENT_PREFIX } from "./ddl/indexes.js";
 import { readDefault } from "./defaults.js";
 import { readColumnType } from "./type-map.js";
@@ -20,7 +29,7 @@ import { readColumnType } from "./type-map.js";
 export const RESERVED_TABLE_PREFIX = "_viborm_";
 
 /**
- * The introspection statements, always four, in the order `readPostgres` expects them.
+ * The introspection statements, always five, in the order `readPostgres` expects them.
  *
  * @example driver.queryAll(postgresIntrospectionQueries({ excludeTables: ["_viborm_migrations"] }))
  */
@@ -32,6 +41,7 @@ export function postgresIntrospectionQueries(options: IntrospectOptions): Statem
     { sql: constraintsQuery(schema, tables) },
     { sql: indexesQuery(schema, tables) },
     { sql: enumsQuery(schema) },
+    { sql: EXTENSIONS_QUERY },
   ];
 }
 
@@ -40,7 +50,7 @@ export function postgresIntrospectionQueries(options: IntrospectOptions): Statem
  * Pure: the same rows always give the same snapshot.
  */
 export function readPostgres(results: Row[][], options: IntrospectOptions): Snapshot {
-  const [columnRows = [], constraintRows = [], indexRows = [], enumRows = []] = results;
+  const [columnRows = [], constraintRows = [], indexRows = [], enumRows = [], extensionRows = []] = results;
   const excluded = (name: string) => name.startsWith(RESERVED_TABLE_PREFIX) || options.excludeTables.includes(name);
   const enums = enumRows.map((row) => ({ name: text(row.name), values: jsonList(row.values) }));
   const enumValues = new Map(enums.map((item) => [item.name, item.values]));
@@ -59,7 +69,10 @@ export function readPostgres(results: Row[][], options: IntrospectOptions): Snap
   for (const row of indexRows) {
     tables.get(text(row.table_name))?.indexes.push(readIndex(row));
   }
-  return canonicalize({ version: SNAPSHOT_VERSION, tables: [...tables.values()], enums });
+  const snapshot: Snapshot = { version: SNAPSHOT_VERSION, tables: [...tables.values()], enums };
+  const extensions = extensionRows.map((row) => text(row.name));
+  if (extensions.length > 0) snapshot.extensions = extensions;
+  return canonicalize(snapshot);
 }
 
 // internal
@@ -101,12 +114,15 @@ function constraintsQuery(schema: string, tables: string): string {
   ${names("con.conkey", "con.conrelid")} AS columns,
   rc.relname::text AS referenced_table,
   ${names("con.confkey", "con.confrelid")} AS referenced_columns,
-  con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update
+  con.confdeltype::text AS on_delete, con.confupdtype::text AS on_update,
+  CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid, true) END AS definition,
+  descr.description AS comment
 FROM pg_catalog.pg_constraint con
 JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
-WHERE n.nspname = ${schema} AND con.contype IN ('p', 'u', 'f') AND ${tables}
+LEFT JOIN pg_catalog.pg_description descr ON descr.objoid = con.oid AND descr.classoid = 'pg_catalog.pg_constraint'::regclass AND descr.objsubid = 0
+WHERE n.nspname = ${schema} AND con.contype IN ('p', 'u', 'f', 'c') AND ${tables}
 ORDER BY c.relname, con.conname`;
 }
 
@@ -117,6 +133,10 @@ function indexesQuery(schema: string, tables: string): string {
      FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
      LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum
      WHERE k.ord <= i.indnkeyatts)::text AS columns,
+  (SELECT json_agg(json_build_object('desc', (o.opt & 1) = 1, 'opclass', CASE WHEN NOT opc.opcdefault THEN opc.opcname::text END) ORDER BY o.ord)
+     FROM unnest(i.indoption::int2[]) WITH ORDINALITY AS o(opt, ord)
+     LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = (i.indclass::oid[])[o.ord - 1]
+     WHERE o.ord <= i.indnkeyatts)::text AS options,
   pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
   descr.description AS comment
 FROM pg_catalog.pg_index i
@@ -130,6 +150,9 @@ WHERE n.nspname = ${schema} AND ${tables}
 ORDER BY c.relname, ic.relname`;
 }
 
+/** Installed extensions (database-wide); plpgsql is always there and never declared. */
+const EXTENSIONS_QUERY = `SELECT extname::text AS name FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql' ORDER BY extname`;
+
 function enumsQuery(schema: string): string {
   return `SELECT t.typname::text AS name,
   COALESCE((SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid), '[]')::text AS values
@@ -141,7 +164,7 @@ ORDER BY t.typname`;
 }
 
 function readColumn(row: Row, enumValues: ReadonlyMap<string, string[]>): Column {
-  const { type, array } = readColumnType(
+  const { type, array, nativeType } = readColumnType(
     {
       dataType: text(row.data_type),
       isArray: bool(row.is_array),
@@ -152,7 +175,7 @@ function readColumn(row: Row, enumValues: ReadonlyMap<string, string[]>): Column
   const identity = bool(row.is_identity);
   const expression = row.default_expr === null || row.default_expr === undefined ? null : text(row.default_expr);
   const parsed = readDefault(expression, { type, array });
-  return {
+  const column: Column = {
     name: text(row.column_name),
     type,
     array,
@@ -160,6 +183,8 @@ function readColumn(row: Row, enumValues: ReadonlyMap<string, string[]>): Column
     default: identity ? null : parsed.default,
     autoIncrement: identity || parsed.serial,
   };
+  if (nativeType !== undefined) column.nativeType = { postgres: nativeType };
+  return column;
 }
 
 function readConstraint(row: Row, table: Table | undefined): void {
@@ -172,6 +197,9 @@ function readConstraint(row: Row, table: Table | undefined): void {
       return;
     case "u":
       table.uniques.push({ name, columns });
+      return;
+    case "c":
+      table.checks = [...(table.checks ?? []), { name, expression: checkExpression(row) }];
       return;
     case "f": {
       const foreignKey: ForeignKey = {
@@ -188,6 +216,15 @@ function readConstraint(row: Row, table: Table | undefined): void {
   }
 }
 
+/** The expression as the author wrote it, from the constraint's comment; PostgreSQL's rewrite otherwise. */
+function checkExpression(row: Row): string {
+  const comment = row.comment === null || row.comment === undefined ? null : text(row.comment);
+  if (comment?.startsWith(CHECK_COMMENT_PREFIX)) return comment.slice(CHECK_COMMENT_PREFIX.length);
+  const definition = text(row.definition);
+  const match = /^CHECK \(([\s\S]*)\)( NOT VALID)?$/.exec(definition);
+  return match ? match[1]! : definition;
+}
+
 /** The predicate as the user wrote it, from the index's comment; PostgreSQL's rewrite otherwise. */
 function readIndex(row: Row): Index {
   const method = text(row.method);
@@ -197,13 +234,28 @@ function readIndex(row: Row): Index {
     predicate !== undefined && comment?.startsWith(WHERE_COMMENT_PREFIX)
       ? comment.slice(WHERE_COMMENT_PREFIX.length)
       : predicate;
+  const columns = jsonList(row.columns);
+  const columnOptions: Record<string, IndexColumnOptions> = {};
+  const given = row.options === null || row.options === undefined ? [] : jsonValue(row.options);
+  (Array.isArray(given) ? given : []).forEach((entry: { desc?: boolean; opclass?: string | null }, i: number) => {
+    const options: IndexColumnOptions = {};
+    if (entry?.desc === true) options.order = "desc";
+    if (typeof entry?.opclass === "string") options.opclass = entry.opclass;
+    const column = columns[i];
+    if (column !== undefined && Object.keys(options).length > 0) columnOptions[column] = options;
+  });
   return {
     name: text(row.name),
-    columns: jsonList(row.columns),
+    columns,
     unique: bool(row.is_unique),
     ...(method !== "btree" ? { type: method } : {}),
     ...(where !== undefined ? { where } : {}),
+    ...(Object.keys(columnOptions).length > 0 ? { columnOptions } : {}),
   };
+}
+
+function jsonValue(value: unknown): unknown {
+  return typeof value === "string" ? JSON.parse(value) : value;
 }
 
 const ACTIONS: Record<string, ReferentialAction> = {

@@ -7,8 +7,16 @@
  * a default on an identity column (an identity has none, and is NOT NULL), the default `btree`
  * index method, and the many spellings of one literal default (see `canonicalDefault`).
  */
-import { type Column, canonicalize, type Snapshot, type Table } from "../../schema/snapshot.js";
+import {
+  type Column,
+  canonicalize,
+  type Index,
+  type IndexColumnOptions,
+  type Snapshot,
+  type Table,
+} from "../../schema/snapshot.js";
 import { canonicalDefault } from "./defaults.js";
+import { catalogSpelling, readColumnType } from "./type-map.js";
 
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated (with a NOTICE) to this many bytes. */
 export const MAX_IDENTIFIER_BYTES = 63;
@@ -21,11 +29,13 @@ export const MAX_IDENTIFIER_BYTES = 63;
 export function normalizePostgres(snapshot: Snapshot): Snapshot {
   const enums = snapshot.enums.map((item) => ({ name: truncateIdentifier(item.name), values: [...item.values] }));
   const values = new Map(enums.map((item) => [item.name, item.values]));
-  return canonicalize({
+  const normalized: Snapshot = {
     version: snapshot.version,
     enums,
     tables: snapshot.tables.map((table) => normalizeTable(table, values)),
-  });
+  };
+  if (snapshot.extensions && snapshot.extensions.length > 0) normalized.extensions = [...snapshot.extensions];
+  return canonicalize(normalized);
 }
 
 /**
@@ -51,7 +61,7 @@ export function truncateIdentifier(name: string, maxBytes = MAX_IDENTIFIER_BYTES
 
 function normalizeTable(table: Table, enums: ReadonlyMap<string, string[]>): Table {
   const names = (list: readonly string[]) => list.map((name) => truncateIdentifier(name));
-  return {
+  const normalized: Table = {
     name: truncateIdentifier(table.name),
     columns: table.columns.map((column) => normalizeColumn(column, enums)),
     primaryKey: table.primaryKey ? { columns: names(table.primaryKey.columns) } : null,
@@ -64,6 +74,7 @@ function normalizeTable(table: Table, enums: ReadonlyMap<string, string[]>): Tab
         unique: index.unique,
         ...(type !== undefined && type !== "btree" ? { type } : {}),
         ...(index.where !== undefined ? { where: index.where } : {}),
+        ...indexColumnOptions(index),
       };
     }),
     foreignKeys: table.foreignKeys.map((foreignKey) => ({
@@ -75,9 +86,43 @@ function normalizeTable(table: Table, enums: ReadonlyMap<string, string[]>): Tab
       onUpdate: foreignKey.onUpdate,
     })),
   };
+  if (table.checks && table.checks.length > 0)
+    normalized.checks = table.checks.map((check) => ({
+      name: truncateIdentifier(check.name),
+      expression: check.expression,
+    }));
+  return normalized;
 }
 
-function normalizeColumn(column: Column, enums: ReadonlyMap<string, string[]>): Column {
+/** Sort order and operator class by (truncated) column name; a prefix length has no PostgreSQL form. */
+function indexColumnOptions(index: Index): Pick<Index, "columnOptions"> {
+  const options: Record<string, IndexColumnOptions> = {};
+  for (const [column, given] of Object.entries(index.columnOptions ?? {})) {
+    const kept: IndexColumnOptions = {};
+    if (given.order === "desc") kept.order = "desc";
+    if (given.opclass !== undefined) kept.opclass = given.opclass.toLowerCase();
+    if (Object.keys(kept).length > 0) options[truncateIdentifier(column)] = kept;
+  }
+  return Object.keys(options).length > 0 ? { columnOptions: options } : {};
+}
+
+/**
+ * A column's type as introspection will read it: a native type is spelled the catalog's way and
+ * read back, so `nativeType: { postgres: "VARCHAR(10)" }` becomes a string of length 10 and
+ * `citext` stays a native type. Other dialects' entries go.
+ */
+function nativeColumnType(column: Column): Pick<Column, "type" | "nativeType"> {
+  const native = column.nativeType?.postgres;
+  if (native === undefined || column.type.kind === "enum") return { type: column.type };
+  const read = readColumnType({ dataType: catalogSpelling(native), isArray: false, enumName: null }, new Map());
+  return read.nativeType === undefined
+    ? { type: read.type }
+    : { type: read.type, nativeType: { postgres: read.nativeType } };
+}
+
+function normalizeColumn(given: Column, enums: ReadonlyMap<string, string[]>): Column {
+  const { type: nativeKind, nativeType } = nativeColumnType(given);
+  const column = { ...given, type: nativeKind };
   const type =
     column.type.kind === "enum"
       ? {
@@ -89,6 +134,7 @@ function normalizeColumn(column: Column, enums: ReadonlyMap<string, string[]>): 
         ? { kind: "string" as const }
         : { ...column.type };
   // An identity column has no default and is always NOT NULL (GENERATED … AS IDENTITY implies it).
+  const native = nativeType === undefined ? {} : { nativeType };
   if (column.autoIncrement) {
     return {
       name: truncateIdentifier(column.name),
@@ -97,6 +143,7 @@ function normalizeColumn(column: Column, enums: ReadonlyMap<string, string[]>): 
       nullable: false,
       default: null,
       autoIncrement: true,
+      ...native,
     };
   }
   return {
@@ -106,5 +153,6 @@ function normalizeColumn(column: Column, enums: ReadonlyMap<string, string[]>): 
     nullable: column.nullable,
     default: canonicalDefault(column.default, { type, array: column.array }),
     autoIncrement: false,
+    ...native,
   };
 }

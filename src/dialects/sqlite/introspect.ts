@@ -7,6 +7,7 @@
  */
 import { UnsupportedOperationError } from "../../errors.js";
 import {
+  type Check,
   type Column,
   canonicalize,
   type ForeignKey,
@@ -19,8 +20,15 @@ import {
 } from "../../schema/snapshot.js";
 import type { IntrospectOptions, Row, Statement } from "../types.js";
 import { readDefault } from "./defaults.js";
-import { type ParsedIndex, type ParsedTable, parseCreateIndex, parseCreateTable, parseInList } from "./parse.js";
-import { typeFromDeclared } from "./type-map.js";
+import {
+  type ParsedCheck,
+  type ParsedIndex,
+  type ParsedTable,
+  parseCreateIndex,
+  parseCreateTable,
+  parseInList,
+} from "./parse.js";
+import { readDeclaredType } from "./type-map.js";
 
 /** A row of `sqlite_master` as the introspection query selects it. */
 export interface SqliteMasterRow {
@@ -143,24 +151,38 @@ function buildTable(
   parsedIndexes: ParsedIndex[],
   primaryKeyOf: (table: string) => string[] | null,
 ): Table {
-  const columns = parsed.columns.map((column) => buildColumn(name, parsed, column));
+  const enumChecks = new Set<ParsedCheck>();
+  const columns = parsed.columns.map((column) => buildColumn(name, parsed, column, enumChecks));
+  // Names as SQLite holds them come first; a name made up for an unnamed constraint yields to them.
+  // Two constraints with one name (two identical unnamed foreign keys) stay two, so a push sees both.
+  const indexNames = uniqueNames(parsedIndexes.map((index) => index.name));
   const uniques: Unique[] = [];
   const indexes: Index[] = [];
-  for (const column of parsed.columns) {
-    if (column.unique)
-      uniques.push({ name: column.unique.name ?? `${name}_${column.name}_key`, columns: [column.name] });
-  }
-  for (const unique of parsed.uniques) {
-    uniques.push({ name: unique.name ?? `${name}_${unique.columns.join("_")}_key`, columns: unique.columns });
-  }
-  for (const index of parsedIndexes) {
-    // A unique index over plain columns is the same thing as a unique constraint in SQLite.
-    if (index.unique && index.where === undefined && !index.expressions)
+  for (const parsedIndex of parsedIndexes) {
+    const index = { ...parsedIndex, name: indexNames(parsedIndex.name, parsedIndex.name) };
+    // A unique index over plain ascending columns is the same thing as a unique constraint in SQLite.
+    if (index.unique && index.where === undefined && !index.expressions && index.descending.length === 0)
       uniques.push({ name: index.name, columns: index.columns });
-    else indexes.push({ name: index.name, columns: index.columns, unique: index.unique, ...whereOf(index) });
+    else indexes.push(buildIndex(index));
   }
+  // SQLite makes one index for UNIQUE constraints over the same columns in the same order, so
+  // a repeated one is not a second key: only the first counts, as in PRAGMA index_list.
+  const inline = [
+    ...parsed.columns.flatMap((column) =>
+      column.unique ? [{ name: column.unique.name, columns: [column.name] }] : [],
+    ),
+    ...parsed.uniques,
+  ];
+  const seen = new Set<string>();
+  for (const unique of inline) {
+    const signature = JSON.stringify(unique.columns);
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    uniques.push({ name: indexNames(unique.name, `${name}_${unique.columns.join("_")}_key`), columns: unique.columns });
+  }
+  const foreignKeyNames = uniqueNames(parsed.foreignKeys.flatMap((foreignKey) => foreignKey.name ?? []));
   const foreignKeys: ForeignKey[] = parsed.foreignKeys.map((foreignKey) => ({
-    name: foreignKey.name ?? `${name}_${foreignKey.columns.join("_")}_fkey`,
+    name: foreignKeyNames(foreignKey.name, `${name}_${foreignKey.columns.join("_")}_fkey`),
     columns: foreignKey.columns,
     referencedTable: foreignKey.table,
     referencedColumns:
@@ -171,17 +193,32 @@ function buildTable(
     onUpdate: action(foreignKey.onUpdate),
   }));
   const primaryKey = parsed.primaryKey && parsed.primaryKey.length > 0 ? { columns: parsed.primaryKey } : null;
-  return { name, columns, primaryKey, uniques, indexes, foreignKeys };
+  const table: Table = { name, columns, primaryKey, uniques, indexes, foreignKeys };
+  const checks = buildChecks(name, parsed, enumChecks);
+  if (checks.length > 0) table.checks = checks;
+  return table;
 }
 
-function buildColumn(table: string, parsed: ParsedTable, column: ParsedTable["columns"][number]): Column {
-  let type = typeFromDeclared(column.type);
-  if (type.kind === "string" && type.length === undefined) {
+/**
+ * A column. Its enum is read from a column CHECK `"col" IN ('a', …)`, the form viborm writes (and
+ * `enumChecks` records which CHECK that was); a table CHECK is always a check of its own, so a
+ * user's `.check("s", "status IN ('a')")` is never taken for an enum.
+ */
+function buildColumn(
+  table: string,
+  parsed: ParsedTable,
+  column: ParsedTable["columns"][number],
+  enumChecks: Set<ParsedCheck>,
+): Column {
+  const declared = readDeclaredType(column.type);
+  let type = declared.type;
+  if (type.kind === "string") {
     const lower = column.name.toLowerCase();
-    for (const check of [...column.checks, ...parsed.checks]) {
+    for (const check of column.checks) {
       const list = parseInList(check.expression);
       if (list && list.column.toLowerCase() === lower) {
         type = { kind: "enum", name: check.name ?? `${table}_${column.name}`, values: list.values };
+        enumChecks.add(check);
         break;
       }
     }
@@ -192,13 +229,62 @@ function buildColumn(table: string, parsed: ParsedTable, column: ParsedTable["co
     (parsed.primaryKey?.length === 1 &&
       parsed.primaryKey[0] === column.name &&
       column.type.trim().toUpperCase() === "INTEGER");
-  return {
+  const built: Column = {
     name: column.name,
     type,
     array: false,
     nullable: !column.notNull && !rowidAlias,
     default: column.autoIncrement ? null : readDefault(column.default, type),
     autoIncrement: column.autoIncrement,
+  };
+  if (declared.native !== undefined && !column.autoIncrement) built.nativeType = { sqlite: declared.native };
+  return built;
+}
+
+/** The table's CHECKs but the enum ones: table CHECKs, then other column CHECKs, with the text as stored. */
+function buildChecks(table: string, parsed: ParsedTable, enumChecks: Set<ParsedCheck>): Check[] {
+  const own = [
+    ...parsed.checks.map((check) => ({ check, fallback: `${table}_check` })),
+    ...parsed.columns.flatMap((column) =>
+      column.checks
+        .filter((check) => !enumChecks.has(check))
+        .map((check) => ({ check, fallback: `${table}_${column.name}_check` })),
+    ),
+  ];
+  const names = uniqueNames(own.flatMap(({ check }) => check.name ?? []));
+  return own.map(({ check, fallback }) => ({ name: names(check.name, fallback), expression: check.expression }));
+}
+
+function buildIndex(index: ParsedIndex): Index {
+  const built: Index = { name: index.name, columns: index.columns, unique: index.unique, ...whereOf(index) };
+  if (index.descending.length > 0) {
+    built.columnOptions = Object.fromEntries(index.descending.map((column) => [column, { order: "desc" as const }]));
+  }
+  return built;
+}
+
+/**
+ * A namer that hands out each name once: `given` (a name SQLite holds, all of them reserved up
+ * front) or else `fallback`, made unique with a number (`t_a_fkey`, `t_a_fkey1`, …) when taken.
+ */
+function uniqueNames(reserved: string[]): (given: string | undefined, fallback: string) => string {
+  const pending = new Map<string, number>();
+  for (const name of reserved) pending.set(name, (pending.get(name) ?? 0) + 1);
+  const used = new Set<string>();
+  return (given, fallback) => {
+    let base = fallback;
+    if (given !== undefined) {
+      pending.set(given, (pending.get(given) ?? 1) - 1);
+      if (!used.has(given)) {
+        used.add(given);
+        return given;
+      }
+      base = given;
+    }
+    let name = base;
+    for (let n = 1; used.has(name) || (pending.get(name) ?? 0) > 0; n++) name = `${base}${n}`;
+    used.add(name);
+    return name;
   };
 }
 

@@ -67,6 +67,8 @@ export interface ParsedIndex {
   columns: string[];
   /** Some entry of `columns` is an expression, not a column name. */
   expressions: boolean;
+  /** The plain columns written `DESC`, in index order. */
+  descending: string[];
   /** The partial-index predicate, verbatim. */
   where?: string;
 }
@@ -110,10 +112,15 @@ export function parseCreateIndex(sql: string): ParsedIndex {
   cursor.expectWord("ON");
   const table = cursor.name();
   const open = cursor.expectPunct("(");
-  const ranges = cursor.splitGroup(open);
-  const columns = ranges.map(([start, end]) => indexedColumn(cursor.sub(start, end)));
-  const expressions = ranges.some(([start, end]) => !isPlainColumn(cursor.sub(start, end)));
-  const index: ParsedIndex = { name, table, unique, columns, expressions };
+  const entries = cursor.splitGroup(open).map(([start, end]) => indexEntry(cursor.sub(start, end)));
+  const index: ParsedIndex = {
+    name,
+    table,
+    unique,
+    columns: entries.map((entry) => entry.column),
+    expressions: entries.some((entry) => !entry.plain),
+    descending: entries.filter((entry) => entry.desc).map((entry) => entry.column),
+  };
   if (cursor.acceptWord("WHERE")) index.where = cursor.rest();
   return index;
 }
@@ -320,6 +327,22 @@ function indexedColumn(cursor: Cursor): string {
   const start = cursor.position();
   const first = cursor.peek();
   return isPlainColumn(cursor) ? first!.value : cursor.text(start, cursor.end());
+}
+
+/**
+ * One entry of CREATE INDEX's list: a plain column (optionally with COLLATE) and whether it is
+ * DESC, or, for anything else, the entry's text verbatim (its ASC/DESC included).
+ */
+function indexEntry(cursor: Cursor): { column: string; plain: boolean; desc: boolean } {
+  const start = cursor.position();
+  const first = cursor.next();
+  if (first && (first.kind === "word" || first.kind === "identifier")) {
+    while (cursor.acceptWord("COLLATE")) cursor.name();
+    const desc = cursor.acceptWord("DESC");
+    if (!desc) cursor.acceptWord("ASC");
+    if (cursor.done()) return { column: first.value, plain: true, desc };
+  }
+  return { column: cursor.text(start, cursor.end()), plain: false, desc: false };
 }
 
 /** True when the cursor's range is one column name, optionally with COLLATE and ASC/DESC; consumes it. */

@@ -4,15 +4,15 @@
  * through here, so what normalize predicts is exactly what the database stores.
  */
 import { UnsupportedOperationError } from "../../errors.js";
-import type { Column, ForeignKey, Index, ReferentialAction, Table, Unique } from "../../schema/snapshot.js";
+import type { Check, Column, ForeignKey, Index, ReferentialAction, Table, Unique } from "../../schema/snapshot.js";
 import { assertNever } from "../../util/assert-never.js";
 import { quoteDoubleQuoted as quote, quoteStringLiteral } from "../quote.js";
 import { defaultSql } from "./defaults.js";
 import { sqliteColumnType } from "./type-map.js";
 
 /**
- * `CREATE TABLE` for a table, its primary key and foreign keys inline (SQLite cannot add them
- * later). Indexes and uniques are separate statements ({@link indexSql}, {@link uniqueSql}).
+ * `CREATE TABLE` for a table, its primary key, foreign keys and CHECKs inline (SQLite cannot add
+ * them later). A table without a primary key (a unique-only model) has no PRIMARY KEY clause. Indexes and uniques are separate statements ({@link indexSql}, {@link uniqueSql}).
  * `as` creates it under another name (a table rebuild); a self-reference then follows the new name.
  * `intermediate` marks a state between two operations of one plan (a rebuild), where an
  * auto-increment column may briefly lack its primary key: it is then written as a plain INTEGER.
@@ -29,6 +29,7 @@ export function createTableSql(table: Table, as = table.name, intermediate = fal
     const target = foreignKey.referencedTable === table.name ? as : foreignKey.referencedTable;
     lines.push(foreignKeySql(foreignKey, target));
   }
+  for (const check of table.checks ?? []) lines.push(checkSql(check));
   return `CREATE TABLE ${quote(as)} (\n  ${lines.join(",\n  ")}\n)`;
 }
 
@@ -53,14 +54,19 @@ export function columnDefinition(column: Column, rowidAlias: boolean): string {
 }
 
 /**
- * `CREATE [UNIQUE] INDEX … [WHERE …]`. SQLite has one index type, so `type` is not written.
+ * `CREATE [UNIQUE] INDEX … [WHERE …]`, a column `DESC` when its options say so. SQLite has one
+ * index type, so `type` is not written (operator classes and prefix lengths fail at createClient).
  *
  * @example indexSql("t", { name: "i", columns: ["a"], unique: false, where: '"a" > 0' }) // → CREATE INDEX "i" ON "t" ("a") WHERE "a" > 0
  */
 export function indexSql(table: string, index: Index): string {
   const unique = index.unique ? "UNIQUE " : "";
   const where = index.where ? ` WHERE ${index.where}` : "";
-  return `CREATE ${unique}INDEX ${quote(index.name)} ON ${quote(table)} (${indexColumns(index.columns)})${where}`;
+  const columns = index.columns.map((column) => {
+    const entry = indexColumns([column]);
+    return index.columnOptions?.[column]?.order === "desc" ? `${entry} DESC` : entry;
+  });
+  return `CREATE ${unique}INDEX ${quote(index.name)} ON ${quote(table)} (${columns.join(", ")})${where}`;
 }
 
 /**
@@ -130,6 +136,14 @@ export function actionSql(action: ReferentialAction): string {
 }
 
 // internal
+
+/**
+ * A table CHECK, named: introspection reads it back from the table's SQL as written, and tells it
+ * from an enum's CHECK, which is a column constraint.
+ */
+function checkSql(check: Check): string {
+  return `CONSTRAINT ${quote(check.name)} CHECK (${check.expression})`;
+}
 
 function foreignKeySql(foreignKey: ForeignKey, target: string): string {
   return (

@@ -93,7 +93,7 @@ describe.each(TARGETS)("postgres introspection on $name", (target) => {
     expect(one.calls()).toBe(1);
     expect(fifty.calls()).toBe(1);
     expect(fifty.statements()).toBe(one.statements());
-    expect(dialect.introspection.queries(OPTIONS)).toHaveLength(4);
+    expect(dialect.introspection.queries(OPTIONS)).toHaveLength(5);
   });
 
   test("leaves out the tracking table, _viborm_ tables, excluded tables, other schemas and non-tables", async () => {

@@ -35,7 +35,7 @@ export const CORPUS: CorpusEntry[] = [
       table("scalars", [
         col("id", "int"),
         col("text", "string"),
-        col("short", { kind: "string", length: 50 }, { nullable: true }),
+        col("short", "string", { nullable: true }),
         col("count", "int", { nullable: true }),
         col("big", "bigInt"),
         col("ratio", "float", { nullable: true }),
@@ -228,5 +228,57 @@ export const CORPUS: CorpusEntry[] = [
         { name: "Unused", values: ["x"] },
       ],
     ),
+  },
+  {
+    name: "schema breadth: descending index columns, CHECKs, native types, a table without a primary key",
+    exact: true,
+    snapshot: snapshot([
+      table(
+        "post",
+        [
+          col("id", "int"),
+          col("team_id", "int"),
+          col("price", "int"),
+          col("body", "string", { nativeType: { sqlite: "CITEXT" } }),
+          col("tiny", "int", { nativeType: { sqlite: "MEDIUMINT" }, nullable: true }),
+          col("status", { kind: "enum", name: "Status", values: ["a", "b"] }),
+          col("at", "dateTime"),
+        ],
+        ["id"],
+        {
+          indexes: [
+            {
+              name: "post_team_at_idx",
+              columns: ["team_id", "at"],
+              unique: false,
+              columnOptions: { at: { order: "desc" } },
+            },
+            { name: "post_desc_key", columns: ["price"], unique: true, columnOptions: { price: { order: "desc" } } },
+          ],
+          checks: [
+            { name: "price_positive", expression: "price > 0" },
+            { name: "status_known", expression: `"status" IN ('a', 'b')` },
+            { name: 'we"ird', expression: `length("body") BETWEEN 1 AND (10 * 2)` },
+          ],
+        },
+      ),
+      table("setting", [col("key", "string"), col("value", "string", { nullable: true })], [], {
+        uniques: [{ name: "setting_key_key", columns: ["key"] }],
+      }),
+    ]),
+  },
+  {
+    name: "schema breadth kept in the snapshot only: lengths, precision, time zones, other dialects' native types",
+    exact: false,
+    snapshot: snapshot([
+      table("sized", [
+        col("id", "int"),
+        col("name", { kind: "string", length: 191 }),
+        col("country", { kind: "string", length: 2, fixed: true }),
+        col("at", { kind: "dateTime", withTimezone: false, precision: 0 }),
+        col("clock", { kind: "time", precision: 6 }),
+        col("doc", "string", { nativeType: { mysql: "LONGTEXT", postgres: "citext" } }),
+      ]),
+    ]),
   },
 ];

@@ -184,6 +184,30 @@ describe("migrations over viborm/neon-http", () => {
     expect((await migrations.status()).map((m) => m.state)).toEqual(["applied", "pending"]);
   });
 
+  test("a statement cancelled at a time limit names it and the ways out, and leaves the migration out", async () => {
+    await generate(["one", v1], ["two", v3]);
+    const [, second] = (await storageDriver.list()).filter((key) => key.endsWith("/up.sql")).sort();
+    const up = (await storageDriver.get(second!))!;
+    // The server cancels the sleep as Neon cancels a query at its HTTP limit: SQLSTATE 57014.
+    await storageDriver.put(second!, `SET LOCAL statement_timeout = '200ms';\n${up}\nSELECT pg_sleep(2);\n`);
+    const client = open(v3);
+    const migrations = createMigrationClient(client, { storageDriver });
+    const error = (await migrations.apply().catch((e: unknown) => e)) as Error & {
+      code: string;
+      cause?: { code?: string; message: string; meta?: { sql: string; reason?: string } };
+    };
+    expect(error.code).toBe("MIGRATION_FAILED");
+    expect(error.cause?.code).toBe("QUERY_FAILED");
+    // Neon's answer names no statement: the message lists the transaction's, the sleep among them.
+    expect(error.cause?.meta).toMatchObject({ reason: "statementTimeout" });
+    expect(error.cause?.meta?.sql).toContain("SELECT pg_sleep(2)");
+    expect(error.cause?.message).toContain("SELECT pg_sleep(2)");
+    expect(error.cause?.message).toContain("-- viborm:no-transaction");
+    expect(error.cause?.message).toContain("pooled connection");
+    expect(await tables(client, "postgres")).toEqual(["_viborm_migrations", "user"]);
+    expect((await migrations.status()).map((m) => m.state)).toEqual(["applied", "pending"]);
+  });
+
   test("two concurrent appliers apply each migration exactly once; the loser re-reads and skips", async () => {
     await generate(["one", v1], ["two", v2], ["three", v3]);
     const events: string[] = [];

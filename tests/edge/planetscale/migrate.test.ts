@@ -11,7 +11,6 @@ import { createMigrationClient, type MigrationStorageDriver } from "viborm/migra
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
 import { createClient } from "viborm/planetscale";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { getDialect } from "../../../src/dialects/index.js";
 import { tables } from "../../helpers/catalog.js";
 import { requireDatabase } from "../../helpers/databases.js";
 import { clock } from "../../migrate/helpers.js";
@@ -243,7 +242,7 @@ describe("viborm/planetscale migrations", () => {
     await migrations.generate({ name: "init" });
     const holder = createClient({ schema: base, url: db.url }).$driver;
     if (holder.atomic.kind !== "session") throw new Error("planetscale must offer a session");
-    const lock = getDialect("mysql").lock!;
+    const lock = holder.sqlDialect.lock!;
     const key = "viborm:_viborm_migrations";
     const error = await holder.atomic.withSession(async (session) => {
       for (const statement of lock.acquire(key, 0)) await session.query(statement.sql, statement.params);

@@ -25,6 +25,25 @@ export function checkClause(check: Check): string {
   return `CONSTRAINT ${q(check.name)} CHECK (${check.expression})`;
 }
 
+/** The comment on a CHECK constraint: this prefix, then the expression as the author wrote it. */
+export const CHECK_COMMENT_PREFIX = "viborm:check:";
+
+/**
+ * PostgreSQL stores a check rewritten (`price > 0` comes back as `(price > (0)::numeric)`), so the
+ * author's text goes in the constraint's comment, read back by introspection; it lives and dies
+ * with the constraint.
+ */
+export function checkCommentStatement(table: string, check: Check): Statement {
+  return {
+    sql: `COMMENT ON CONSTRAINT ${q(check.name)} ON ${q(table)} IS ${quoteStringLiteral(CHECK_COMMENT_PREFIX + check.expression)}`,
+  };
+}
+
+/** `ALTER TABLE … ADD CONSTRAINT … CHECK`, and its comment. */
+export function addCheckStatements(table: string, check: Check): Statement[] {
+  return [{ sql: `ALTER TABLE ${q(table)} ADD ${checkClause(check)}` }, checkCommentStatement(table, check)];
+}
+
 export function addPrimaryKeyStatements(table: string, columns: readonly string[]): Statement[] {
   return [{ sql: `ALTER TABLE ${q(table)} ADD PRIMARY KEY ${identifierList(columns)}` }];
 }

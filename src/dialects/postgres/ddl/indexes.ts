@@ -21,7 +21,7 @@ export function createIndexStatements(table: string, index: Index): Statement[] 
   const where = index.where !== undefined ? ` WHERE ${index.where}` : "";
   const statements: Statement[] = [
     {
-      sql: `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${q(index.name)} ON ${q(table)}${method} ${identifierList(index.columns)}${where}`,
+      sql: `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${q(index.name)} ON ${q(table)}${method} ${indexColumns(index)}${where}`,
     },
   ];
   if (index.where !== undefined) {
@@ -30,6 +30,17 @@ export function createIndexStatements(table: string, index: Index): Statement[] 
     });
   }
   return statements;
+}
+
+/** `("a", "b" gin_trgm_ops DESC)`: each column with its operator class and sort order. */
+function indexColumns(index: Index): string {
+  if (!index.columnOptions) return identifierList(index.columns);
+  const parts = index.columns.map((column) => {
+    const options = index.columnOptions?.[column];
+    const opclass = options?.opclass ? ` ${options.opclass}` : "";
+    return `${q(column)}${opclass}${options?.order === "desc" ? " DESC" : ""}`;
+  });
+  return `(${parts.join(", ")})`;
 }
 
 /** `DROP INDEX` (its comment goes with it). */

@@ -8,7 +8,7 @@ import { quoteDoubleQuoted as q } from "../../quote.js";
 import type { Statement } from "../../types.js";
 import { defaultSql } from "../defaults.js";
 import { columnType } from "../type-map.js";
-import { checkClause, foreignKeyClause, identifierList } from "./constraints.js";
+import { checkClause, checkCommentStatement, foreignKeyClause, identifierList } from "./constraints.js";
 import { createIndexStatements } from "./indexes.js";
 
 /**
@@ -26,6 +26,7 @@ export function createTableStatements(table: Table): Statement[] {
   for (const check of table.checks ?? []) parts.push(`  ${checkClause(check)}`);
   return [
     { sql: `CREATE TABLE ${q(table.name)} (\n${parts.join(",\n")}\n)` },
+    ...(table.checks ?? []).map((check) => checkCommentStatement(table.name, check)),
     ...table.indexes.flatMap((index) => createIndexStatements(table.name, index)),
   ];
 }
