@@ -120,13 +120,16 @@ describe("wrangler.toml", () => {
     expect(config).toMatch(/^\[triggers\]\ncrons\s*=\s*\["\*\/5 \* \* \* \*"\]/m);
   });
 
-  test("declares the bindings the Worker reads, with placeholder ids to replace", () => {
+  test("declares the bindings the Worker reads, with placeholder ids to replace and a valid bucket name", () => {
     expect(config).toMatch(/\[\[d1_databases\]\]\nbinding = "DB"\n/);
     expect(config).toMatch(/\[\[kv_namespaces\]\]\nbinding = "MIGRATIONS_KV"\n/);
     expect(config).toMatch(/\[\[r2_buckets\]\]\nbinding = "MIGRATIONS_R2"\n/);
     expect(config).toMatch(/^MIGRATIONS_SOURCE = "bundle"$/m);
-    for (const field of ["database_id", "id", "bucket_name"]) {
+    for (const field of ["database_id", "id"]) {
       expect(config).toMatch(new RegExp(`^${field} = "REPLACE-WITH-[A-Z0-9-]+"$`, "m"));
     }
+    // An R2 bucket is named, not numbered: the name the README creates, valid as wrangler requires
+    // (3–63 lowercase letters, digits and hyphens, alphanumeric at both ends).
+    expect(config).toMatch(/^bucket_name = "[a-z0-9][a-z0-9-]{1,61}[a-z0-9]"$/m);
   });
 });

@@ -165,14 +165,19 @@ function buildTable(
       uniques.push({ name: index.name, columns: index.columns });
     else indexes.push(buildIndex(index));
   }
-  for (const column of parsed.columns) {
-    if (column.unique)
-      uniques.push({
-        name: indexNames(column.unique.name, `${name}_${column.name}_key`),
-        columns: [column.name],
-      });
-  }
-  for (const unique of parsed.uniques) {
+  // SQLite makes one index for UNIQUE constraints over the same columns in the same order, so
+  // a repeated one is not a second key: only the first counts, as in PRAGMA index_list.
+  const inline = [
+    ...parsed.columns.flatMap((column) =>
+      column.unique ? [{ name: column.unique.name, columns: [column.name] }] : [],
+    ),
+    ...parsed.uniques,
+  ];
+  const seen = new Set<string>();
+  for (const unique of inline) {
+    const signature = JSON.stringify(unique.columns);
+    if (seen.has(signature)) continue;
+    seen.add(signature);
     uniques.push({ name: indexNames(unique.name, `${name}_${unique.columns.join("_")}_key`), columns: unique.columns });
   }
   const foreignKeyNames = uniqueNames(parsed.foreignKeys.flatMap((foreignKey) => foreignKey.name ?? []));

@@ -202,6 +202,56 @@ describe("SQLite introspection", () => {
     );
   });
 
+  test("duplicates: identical foreign keys and CHECKs stay two, repeated UNIQUEs are SQLite's one index", async () => {
+    await driver.query(`CREATE TABLE "p" ("id" INTEGER PRIMARY KEY)`);
+    await driver.query(`
+      CREATE TABLE "c" (
+        "id" INTEGER PRIMARY KEY, "p_id" INTEGER, "email" TEXT UNIQUE, "a" TEXT,
+        UNIQUE ("email"), UNIQUE ("a", "email"), UNIQUE ("email", "a"),
+        FOREIGN KEY ("p_id") REFERENCES "p" ("id"), FOREIGN KEY ("p_id") REFERENCES "p" ("id"),
+        CONSTRAINT "named" FOREIGN KEY ("p_id") REFERENCES "p", CONSTRAINT "named" FOREIGN KEY ("p_id") REFERENCES "p",
+        CHECK ("a" <> ''), CHECK ("a" <> '')
+      )`);
+    await driver.query(`CREATE INDEX "c_p_id_fkey" ON "c" ("p_id")`);
+    await driver.query(`CREATE INDEX "c_email_key" ON "c" ("email" DESC)`);
+    const live = (await introspect(driver)).tables.find((t) => t.name === "c")!;
+    expect(live.foreignKeys.map((fk) => fk.name)).toEqual(["c_p_id_fkey", "c_p_id_fkey1", "named", "named1"]);
+    expect(live.checks).toEqual([
+      { name: "c_check", expression: `"a" <> ''` },
+      { name: "c_check1", expression: `"a" <> ''` },
+    ]);
+    // The index's own name wins; the made-up name of the UNIQUE it collides with moves aside.
+    expect(live.uniques).toEqual([
+      { name: "c_a_email_key", columns: ["a", "email"] },
+      { name: "c_email_a_key", columns: ["email", "a"] },
+      { name: "c_email_key1", columns: ["email"] },
+    ]);
+    expect(live.indexes.map((index) => [index.name, index.columnOptions])).toEqual([
+      ["c_email_key", { email: { order: "desc" } }],
+      ["c_p_id_fkey", undefined],
+    ]);
+    expect(dialect.normalize(live === undefined ? snapshot([]) : snapshot([live]))).toEqual(
+      dialect.normalize(dialect.normalize(snapshot([live]))),
+    );
+  });
+
+  test("declared types: viborm's and well-known names are neutral types, any other is nativeType.sqlite", async () => {
+    await driver.query(
+      `CREATE TABLE "t" ("a" VARCHAR(255), "b" char(2), "c" CITEXT, "d" MEDIUMINT, "e" INT, "f" UNSIGNED BIG INT, "g" DECIMAL(8,2), "h" INT(11))`,
+    );
+    const [t] = (await introspect(driver)).tables;
+    expect(t!.columns.map((column) => [column.name, column.type, column.nativeType?.sqlite])).toEqual([
+      ["a", { kind: "string" }, undefined],
+      ["b", { kind: "string" }, undefined],
+      ["c", { kind: "string" }, "CITEXT"],
+      ["d", { kind: "int" }, "MEDIUMINT"],
+      ["e", { kind: "int" }, undefined],
+      ["f", { kind: "int" }, "UNSIGNED BIG INT"],
+      ["g", { kind: "decimal", precision: 8, scale: 2 }, undefined],
+      ["h", { kind: "int" }, "INT(11)"],
+    ]);
+  });
+
   test("unreadable SQL is an UNSUPPORTED_OPERATION naming the object", () => {
     const rows = [{ type: "table", name: "bad", tbl_name: "bad", sql: "CREATE TABLE bad (a TEXT DEFAULT 'oops" }];
     expect(() => dialect.introspection.read([rows], { excludeTables: [] })).toThrow(
