@@ -5,6 +5,7 @@
 
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { ConfigClient, MigrationsConfig, VibormConfig } from "../config.js";
 import { type VibormClient, VibormError } from "../index.js";
 import type { MigrationClientOptions } from "../runtime/index.js";
@@ -64,19 +65,27 @@ export function findConfig(cwd: string, explicit?: string): string {
  * `cause`) when it cannot be imported or exports no valid config.
  */
 export async function loadConfigFile(path: string): Promise<VibormConfig> {
-  // One jiti per load, resolving from the config's folder: the config's imports resolve as
-  // they would for the user's own code (their node_modules, their viborm).
-  const { createJiti } = await import("jiti");
-  const jiti = createJiti(path, { interopDefault: false });
   let loaded: unknown;
   try {
-    const module = (await jiti.import(path)) as { default?: unknown };
+    const module = (await importConfig(path)) as { default?: unknown };
     loaded = module.default;
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw configError(path, `the config file ${path} failed to load: ${reason}`, error);
   }
   return checkConfig(path, loaded);
+}
+
+/**
+ * An `.mjs` config is imported natively; others load the TypeScript loader (jiti),
+ * which costs start-up time. jiti resolves from the config's folder, so the config's imports resolve
+ * as they would for the user's own code (their node_modules, their viborm).
+ */
+async function importConfig(path: string): Promise<unknown> {
+  // `.js` may be CommonJS-wrapped ESM in a package without "type": "module": jiti copes, Node does not.
+  if (path.endsWith(".mjs")) return import(pathToFileURL(path).href);
+  const { createJiti } = await import("jiti");
+  return createJiti(path, { interopDefault: false }).import(path);
 }
 
 /**

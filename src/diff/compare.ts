@@ -96,9 +96,25 @@ function columnOptionsEqual(a: Index, b: Index): boolean {
   });
 }
 
-/** True when two CHECK constraints have the same name and expression. */
+/**
+ * True when two CHECK constraints have the same name and expression. Expressions compare in a
+ * canonical form (see `canonicalCheckExpression`), because servers store them rewritten: MariaDB
+ * keeps "price > 0" as "`price` > 0".
+ */
 export function checksEqual(a: Check, b: Check): boolean {
-  return a.name === b.name && a.expression === b.expression;
+  return a.name === b.name && canonicalCheckExpression(a.expression) === canonicalCheckExpression(b.expression);
+}
+
+/**
+ * A CHECK expression in a dialect-neutral spelling for comparison only (never sent to a server):
+ * identifier quotes dropped, lower case outside string literals, one space between tokens, `!=` as
+ * `<>`, and parentheses around the whole expression or around a single token removed.
+ *
+ * @example canonicalCheckExpression("(`Price` >  0)") // → "price > 0"
+ */
+export function canonicalCheckExpression(expression: string): string {
+  const tokens = checkTokens(expression);
+  return stripGroups(tokens).join(" ");
 }
 
 /** True when two foreign keys have the same name and definition. */
@@ -173,6 +189,63 @@ export function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 // internal
+
+/** Tokens of a CHECK expression: string literals kept (re-quoted), words lower-cased and unquoted. */
+function checkTokens(expression: string): string[] {
+  const tokens: string[] = [];
+  const pattern =
+    /'((?:[^'\\]|\\.|'')*)'|`((?:[^`]|``)*)`|"((?:[^"]|"")*)"|(\d+(?:\.\d+)?)|([A-Za-z_][\w$]*)|(<=>|<>|!=|<=|>=|\|\||&&|\S)/g;
+  for (const match of expression.matchAll(pattern)) {
+    const [, literal, backtick, doubled, number, word, symbol] = match;
+    if (literal !== undefined) tokens.push(`'${literal.replace(/\\'|''/g, "''")}'`);
+    else if (backtick !== undefined) tokens.push(backtick.replaceAll("``", "`").toLowerCase());
+    else if (doubled !== undefined) tokens.push(doubled.replaceAll('""', '"').toLowerCase());
+    else if (number !== undefined) tokens.push(number);
+    else if (word !== undefined) tokens.push(word.toLowerCase());
+    else if (symbol !== undefined) tokens.push(symbol === "!=" ? "<>" : symbol);
+  }
+  return tokens;
+}
+
+/** Removes parentheses that wrap the whole token list, and those around one token not after a function name. */
+function stripGroups(tokens: string[]): string[] {
+  let current = [...tokens];
+  while (current[0] === "(" && closingOf(current, 0) === current.length - 1) current = current.slice(1, -1);
+  const out: string[] = [];
+  for (let i = 0; i < current.length; i++) {
+    const single = current[i] === "(" && current[i + 2] === ")" && current[i + 1] !== "(";
+    const call = i > 0 && /^[a-z_][\w$]*$/.test(current[i - 1]!) && !CHECK_KEYWORDS.has(current[i - 1]!);
+    if (single && !call) {
+      out.push(current[i + 1]!);
+      i += 2;
+    } else out.push(current[i]!);
+  }
+  return out;
+}
+
+const CHECK_KEYWORDS = new Set([
+  "and",
+  "or",
+  "not",
+  "xor",
+  "in",
+  "is",
+  "like",
+  "between",
+  "when",
+  "then",
+  "else",
+  "case",
+]);
+
+function closingOf(tokens: readonly string[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (tokens[i] === "(") depth++;
+    else if (tokens[i] === ")" && --depth === 0) return i;
+  }
+  return -1;
+}
 
 function sameBy<T>(a: readonly T[], b: readonly T[], equal: (x: T, y: T) => boolean): boolean {
   return a.length === b.length && a.every((item, i) => equal(item, b[i]!));

@@ -13,7 +13,7 @@
 import { UnsupportedOperationError } from "../../errors.js";
 import type { Column, ColumnDefault, ColumnType } from "../../schema/snapshot.js";
 import { quoteMysqlStringLiteral } from "../quote.js";
-import { needsExpressionDefault, readQuoted } from "./type-map.js";
+import { DEFAULT_DATETIME_PRECISION, needsExpressionDefault, readQuoted } from "./type-map.js";
 
 /** Which server answered: they report defaults differently. */
 export type ServerFlavour = "mariadb" | "mysql";
@@ -137,7 +137,7 @@ function canonicalLiteral(value: string | number | boolean, type: ColumnType): s
     case "json":
       return canonicalJsonText(text);
     case "dateTime":
-      return isoDateTime(text) ?? text;
+      return isoDateTime(text, type.precision ?? DEFAULT_DATETIME_PRECISION) ?? text;
     case "date":
       return /^\d{4}-\d{2}-\d{2}/.exec(text)?.[0] ?? text;
     case "time":
@@ -160,8 +160,11 @@ function literalSql(type: ColumnType, value: string | number | boolean): string 
 
 function nowSql(column: Column, table: string): string {
   switch (column.type.kind) {
-    case "dateTime":
-      return "CURRENT_TIMESTAMP(3)";
+    // The default's digits must match the column's (MariaDB: "Invalid default value" otherwise).
+    case "dateTime": {
+      const digits = column.type.precision ?? DEFAULT_DATETIME_PRECISION;
+      return digits === 0 ? "CURRENT_TIMESTAMP" : `CURRENT_TIMESTAMP(${digits})`;
+    }
     // Expression defaults: MariaDB 10.2+ and MySQL 8.0.13+.
     case "date":
       return "(CURRENT_DATE)";
@@ -209,14 +212,19 @@ function canonicalJsonText(text: string): string {
   }
 }
 
-/** `2024-01-02 03:04:05.678`, `2024-01-02T03:04:05Z` or with an offset → `2024-01-02T03:04:05.678Z`. */
-function isoDateTime(text: string): string | null {
+/**
+ * `2024-01-02 03:04:05.678`, `2024-01-02T03:04:05Z` or with an offset → `2024-01-02T03:04:05.678Z`,
+ * the fraction cut to the column's `digits` as MariaDB stores it (it truncates; MySQL 8 rounds).
+ */
+function isoDateTime(text: string, digits: number): string | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
     text,
   );
   if (!match) return null;
   const [, y, mo, d, h = "0", mi = "0", s = "0", fraction = "", zone] = match;
-  const ms = Math.floor(Number(`0${fraction || ".0"}`) * 1000 + 1e-6);
+  const kept = Math.min(digits, 3);
+  const scale = 10 ** (3 - kept);
+  const ms = Math.floor(Math.floor(Number(`0${fraction || ".0"}`) * 1000 + 1e-6) / scale) * scale;
   let time = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   if (zone && zone.toUpperCase() !== "Z") {
     const sign = zone.startsWith("-") ? -1 : 1;

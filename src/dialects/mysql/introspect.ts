@@ -6,12 +6,21 @@
  * The reader tells MariaDB from MySQL by `VERSION()`: they report defaults differently (see
  * `defaults.ts`) and MariaDB's JSON is a LONGTEXT with a `json_valid` CHECK constraint.
  */
-import type { Column, ForeignKey, Index, ReferentialAction, Snapshot, Table } from "../../schema/snapshot.js";
+import type {
+  Check,
+  Column,
+  ForeignKey,
+  Index,
+  IndexColumnOptions,
+  ReferentialAction,
+  Snapshot,
+  Table,
+} from "../../schema/snapshot.js";
 import { SNAPSHOT_VERSION } from "../../schema/snapshot.js";
 import type { IntrospectOptions, Row, Statement } from "../types.js";
 import { parseDefault, type ServerFlavour } from "./defaults.js";
 import { normalizeMysql } from "./normalize.js";
-import { parseMysqlType } from "./type-map.js";
+import { readMysqlType } from "./type-map.js";
 
 /** Prefix of viborm's own tables (tracking, MySQL progress): never introspected. */
 export const INTERNAL_TABLE_PREFIX = "_viborm_";
@@ -29,7 +38,8 @@ ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`;
 const CHECKS_SQL = "SELECT * FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()";
 
 const INDEXES_SQL = `SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, NON_UNIQUE AS non_unique,
-  SEQ_IN_INDEX AS seq, COLUMN_NAME AS column_name, INDEX_TYPE AS index_type
+  SEQ_IN_INDEX AS seq, COLUMN_NAME AS column_name, INDEX_TYPE AS index_type, COLLATION AS collation,
+  SUB_PART AS sub_part
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`;
@@ -78,6 +88,7 @@ export function readMysqlSchema(results: Row[][], options: IntrospectOptions): S
     }
     table.columns.push(readColumn(row, flavour, jsonColumns.has(`${tableName}\u0000${text(row.column_name)}`)));
   }
+  readChecks(checkRows, tables);
   readIndexes(indexRows, tables);
   readForeignKeys(foreignKeyRows, tables);
   return normalizeMysql({ version: SNAPSHOT_VERSION, tables: [...tables.values()], enums: [] });
@@ -86,11 +97,11 @@ export function readMysqlSchema(results: Row[][], options: IntrospectOptions): S
 // internal
 
 function readColumn(row: Row, flavour: ServerFlavour, isJson: boolean): Column {
-  const type = parseMysqlType(text(row.data_type), text(row.column_type), isJson);
+  const { type, nativeType } = readMysqlType(text(row.data_type), text(row.column_type), isJson);
   const extra = text(row.extra);
   const autoIncrement = /auto_increment/i.test(extra);
   const raw = row.column_default === null || row.column_default === undefined ? null : text(row.column_default);
-  return {
+  const column: Column = {
     name: text(row.column_name),
     type,
     array: false,
@@ -98,6 +109,25 @@ function readColumn(row: Row, flavour: ServerFlavour, isJson: boolean): Column {
     default: autoIncrement ? null : parseDefault(flavour, raw, extra, type),
     autoIncrement,
   };
+  if (nativeType !== undefined) column.nativeType = { mysql: nativeType };
+  return column;
+}
+
+/**
+ * The table CHECK constraints (MariaDB's CHECK_CONSTRAINTS names the table; MySQL 8's does not and
+ * its checks are not read). MariaDB's automatic `json_valid(col)` checks of JSON columns are part
+ * of the column type, not checks.
+ */
+function readChecks(rows: Row[], tables: Map<string, Table>): void {
+  for (const row of rows) {
+    const tableName = row.TABLE_NAME ?? row.table_name;
+    if (tableName === undefined || tableName === null) continue;
+    const table = tables.get(text(tableName));
+    const expression = text(row.CHECK_CLAUSE ?? row.check_clause).trim();
+    if (!table || /^json_valid\(`((?:[^`]|``)+)`\)$/i.test(expression)) continue;
+    const check: Check = { name: text(row.CONSTRAINT_NAME ?? row.constraint_name), expression };
+    table.checks = [...(table.checks ?? []), check];
+  }
 }
 
 /** `table\0column` of every MariaDB JSON column (a column CHECK `json_valid(`col`)`). */
@@ -122,17 +152,32 @@ function readIndexes(rows: Row[], tables: Map<string, Table>): void {
     const name = text(first.index_name);
     const columns = sortRows(group, "seq").map((row) => text(row.column_name));
     const unique = Number(first.non_unique) === 0;
+    const columnOptions = readColumnOptions(group);
     if (name === "PRIMARY") {
       table.primaryKey = { columns };
-    } else if (unique) {
+    } else if (unique && !columnOptions) {
       table.uniques.push({ name, columns });
     } else {
       const type = text(first.index_type).toLowerCase();
-      const index: Index = { name, columns, unique: false };
+      const index: Index = { name, columns, unique };
       if (type === "fulltext" || type === "spatial") index.type = type;
+      if (columnOptions) index.columnOptions = columnOptions;
       table.indexes.push(index);
     }
   }
+}
+
+/** Per-column order (COLLATION 'D') and prefix length (SUB_PART), or undefined when no column has any. */
+function readColumnOptions(group: Row[]): Record<string, IndexColumnOptions> | undefined {
+  const options: Record<string, IndexColumnOptions> = {};
+  for (const row of group) {
+    const option: IndexColumnOptions = {};
+    if (text(row.collation).toUpperCase() === "D") option.order = "desc";
+    if (row.sub_part !== null && row.sub_part !== undefined && text(row.sub_part) !== "")
+      option.length = Number(row.sub_part);
+    if (Object.keys(option).length > 0) options[text(row.column_name)] = option;
+  }
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 function readForeignKeys(rows: Row[], tables: Map<string, Table>): void {

@@ -2,7 +2,8 @@
  * What the keys of a table imply for its columns and foreign keys in InnoDB.
  *
  * - A column in a key (primary key, unique, B-tree index, foreign key) cannot be TEXT, and only a
- *   keyed column may be AUTO_INCREMENT: its DDL depends on the table around it.
+ *   keyed column may be AUTO_INCREMENT: its DDL depends on the table around it. An index entry
+ *   with a prefix length (`col(64)`) indexes TEXT as it is, so it keys nothing.
  * - A foreign key needs an index whose leading columns are its own. When no key of the table
  *   serves, viborm declares one named after the foreign key (MySQL would create that same index
  *   implicitly, but would then drop it silently once another index serves, so viborm manages it
@@ -19,7 +20,9 @@ export function keyedColumns(table: Table): Set<string> {
   };
   add(table.primaryKey?.columns ?? []);
   for (const unique of table.uniques) add(unique.columns);
-  for (const index of table.indexes) if (isOrderedIndex(index)) add(index.columns);
+  for (const index of table.indexes)
+    if (isOrderedIndex(index))
+      add(index.columns.filter((column) => index.columnOptions?.[column]?.length === undefined));
   for (const foreignKey of table.foreignKeys) add(foreignKey.columns);
   return names;
 }
@@ -32,7 +35,9 @@ export function isKeyed(table: Table, column: Column | string): boolean {
 /**
  * True when no key of `table` leads with the foreign key's columns, so the foreign key gets an
  * index of its own, named after it. Indexes named after a foreign key are such own indexes, never
- * another key serving one: that keeps the answer the same whether or not they are listed.
+ * another key serving one: that keeps the answer the same whether or not they are listed. An index
+ * with a prefix length or a descending entry on those columns is not counted as serving (InnoDB
+ * cannot use a prefix for a foreign key), so viborm declares the own index itself.
  */
 export function needsOwnIndex(table: Table, foreignKey: ForeignKey): boolean {
   const foreignKeyNames = new Set(table.foreignKeys.map((fk) => fk.name));
@@ -40,7 +45,8 @@ export function needsOwnIndex(table: Table, foreignKey: ForeignKey): boolean {
   if (table.primaryKey) candidates.push(table.primaryKey.columns);
   for (const unique of table.uniques) candidates.push(unique.columns);
   for (const index of table.indexes) {
-    if (isOrderedIndex(index) && !index.where && !foreignKeyNames.has(index.name)) candidates.push(index.columns);
+    if (isOrderedIndex(index) && !index.where && !foreignKeyNames.has(index.name) && !hasOptionsOn(index, foreignKey))
+      candidates.push(index.columns);
   }
   return !candidates.some((columns) => leadsWith(columns, foreignKey.columns));
 }
@@ -55,7 +61,8 @@ export function foreignKeysNeedingIndex(table: Table): ForeignKey[] {
  * (or MySQL) adds for a foreign key no other key serves.
  */
 export function isForeignKeyIndex(table: Table, index: Index): boolean {
-  if (index.unique || index.where || (index.type && !isDefaultIndexType(index.type))) return false;
+  if (index.unique || index.where || index.columnOptions || (index.type && !isDefaultIndexType(index.type)))
+    return false;
   const foreignKey = table.foreignKeys.find((fk) => fk.name === index.name);
   return foreignKey !== undefined && sameList(foreignKey.columns, index.columns) && needsOwnIndex(table, foreignKey);
 }
@@ -76,6 +83,10 @@ export function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 // internal
+
+function hasOptionsOn(index: Index, foreignKey: ForeignKey): boolean {
+  return foreignKey.columns.some((column) => index.columnOptions?.[column] !== undefined);
+}
 
 function leadsWith(columns: readonly string[], prefix: readonly string[]): boolean {
   return prefix.length <= columns.length && prefix.every((name, i) => columns[i] === name);

@@ -13,17 +13,27 @@
  * - primary-key columns are NOT NULL; only a keyed column can be AUTO_INCREMENT, and an
  *   AUTO_INCREMENT column has no default;
  * - RESTRICT and NO ACTION are the same action in InnoDB (MariaDB reports either): both read as restrict;
- * - defaults take the form introspection reads back (see `defaults.ts`).
+ * - defaults take the form introspection reads back (see `defaults.ts`);
+ * - a native type keeps only its MySQL entry, spelled as the catalog spells it; one that is the
+ *   type viborm writes for some neutral type is that neutral type (`VARCHAR(20)` is a string of 20);
+ * - DATETIME has no time zone (`withoutTimezone()` changes nothing), DATETIME(3) is the default
+ *   precision, and TIME without digits is TIME(0);
+ * - a compound foreign key lists its pairs in the order of the referenced key (MySQL needs the
+ *   referenced columns to lead an index in that order: errno 150 otherwise);
+ * - an index prefix as long as the whole VARCHAR is no prefix (the server drops it), and FULLTEXT
+ *   and SPATIAL columns have no order or prefix.
  *
  * Partial indexes, SET DEFAULT and non-B-tree index types other than FULLTEXT/SPATIAL are kept, so
  * that `ddl` can refuse them with `UNSUPPORTED_OPERATION` rather than planning them away silently.
  */
 import {
+  type Check,
   type Column,
   type ColumnType,
   canonicalize,
   type ForeignKey,
   type Index,
+  type IndexColumnOptions,
   type ReferentialAction,
   SNAPSHOT_VERSION,
   type Snapshot,
@@ -31,8 +41,8 @@ import {
   type Unique,
 } from "../../schema/snapshot.js";
 import { canonicalDefault } from "./defaults.js";
-import { isDefaultIndexType, isForeignKeyIndex, keyedColumns } from "./keys.js";
-import { KEYED_STRING_LENGTH } from "./type-map.js";
+import { isDefaultIndexType, isForeignKeyIndex, isOrderedIndex, keyedColumns } from "./keys.js";
+import { canonicalNativeType, DEFAULT_DATETIME_PRECISION, KEYED_STRING_LENGTH, readMysqlType } from "./type-map.js";
 
 /**
  * The snapshot as MySQL/MariaDB represents it, in canonical order. Idempotent.
@@ -40,7 +50,11 @@ import { KEYED_STRING_LENGTH } from "./type-map.js";
  * @example mysqlDialect.normalize(snapshot) // enums inlined, arrays as json, unique indexes as uniques…
  */
 export function normalizeMysql(snapshot: Snapshot): Snapshot {
-  return canonicalize({ version: SNAPSHOT_VERSION, tables: snapshot.tables.map(normalizeTable), enums: [] });
+  return canonicalize({
+    version: SNAPSHOT_VERSION,
+    tables: snapshot.tables.map((table) => normalizeTable(table, snapshot)),
+    enums: [],
+  });
 }
 
 /** The referential action as InnoDB keeps it: NO ACTION is RESTRICT. */
@@ -48,21 +62,34 @@ export function normalizeAction(action: ReferentialAction): ReferentialAction {
   return action === "noAction" ? "restrict" : action;
 }
 
+/**
+ * The column type as MySQL holds it: a native type that is viborm's own mapping becomes that
+ * neutral type; any other keeps its canonical spelling, with the closest neutral type beside it.
+ *
+ * @example nativeColumnType("smallint(6)") // → { type: { kind: "int" }, nativeType: "SMALLINT" }
+ */
+export function nativeColumnType(native: string): { type: ColumnType; nativeType?: string } {
+  const canonical = canonicalNativeType(native);
+  const dataType = (/^[A-Z]+/.exec(canonical)?.[0] ?? canonical).toLowerCase();
+  return readMysqlType(dataType, canonical.toLowerCase(), false);
+}
+
 // internal
 
-function normalizeTable(table: Table): Table {
-  const uniqueIndexes = table.indexes.filter(isPlainUnique);
+function normalizeTable(table: Table, snapshot: Snapshot): Table {
+  const columnTypes = new Map(table.columns.map((column) => [column.name, column.type]));
+  const allIndexes = table.indexes.map((index) => normalizeIndex(index, columnTypes));
   const uniques: Unique[] = [
     ...table.uniques.map((unique) => ({ name: unique.name, columns: [...unique.columns] })),
-    ...uniqueIndexes.map((index) => ({ name: index.name, columns: [...index.columns] })),
+    ...allIndexes.filter(isPlainUnique).map((index) => ({ name: index.name, columns: [...index.columns] })),
   ];
-  const foreignKeys = table.foreignKeys.map(normalizeForeignKey);
-  const indexes = table.indexes.filter((index) => !isPlainUnique(index)).map(normalizeIndex);
+  const foreignKeys = table.foreignKeys.map((foreignKey) => normalizeForeignKey(foreignKey, snapshot));
+  const indexes = allIndexes.filter((index) => !isPlainUnique(index));
   const keyedTable: Table = { ...table, uniques, indexes, foreignKeys };
   const visibleIndexes = indexes.filter((index) => !isForeignKeyIndex(keyedTable, index));
   const keyed = keyedColumns(keyedTable);
   const primary = new Set(table.primaryKey?.columns ?? []);
-  return {
+  const normal: Table = {
     name: table.name,
     columns: table.columns.map((column) => normalizeColumn(column, keyed.has(column.name), primary.has(column.name))),
     primaryKey: table.primaryKey ? { columns: [...table.primaryKey.columns] } : null,
@@ -70,42 +97,126 @@ function normalizeTable(table: Table): Table {
     indexes: visibleIndexes,
     foreignKeys,
   };
+  const checks: Check[] = (table.checks ?? []).map((check) => ({ name: check.name, expression: check.expression }));
+  if (checks.length > 0) normal.checks = checks;
+  return normal;
 }
 
 function normalizeColumn(column: Column, keyed: boolean, inPrimaryKey: boolean): Column {
-  let type: ColumnType = column.array ? { kind: "json" } : column.type;
-  if (type.kind === "enum") type = { kind: "enum", name: "", values: [...type.values] };
-  if (type.kind === "string" && keyed && type.length === KEYED_STRING_LENGTH) type = { kind: "string" };
+  const native = column.nativeType?.mysql;
+  const read = native !== undefined ? nativeColumnType(native) : undefined;
+  const type = normalizeType(read ? read.type : column.array ? { kind: "json" } : column.type, keyed);
   const autoIncrement = column.autoIncrement && keyed;
-  return {
+  const normal: Column = {
     name: column.name,
-    type: type.kind === "string" && type.length !== undefined ? { kind: "string", length: type.length } : type,
+    type,
     array: false,
     nullable: column.nullable && !inPrimaryKey,
     default: autoIncrement ? null : canonicalDefault(column.default, type),
     autoIncrement,
   };
-}
-
-function normalizeIndex(index: Index): Index {
-  const { type, ...rest } = index;
-  const normal: Index = { ...rest, columns: [...index.columns] };
-  if (type !== undefined && !isDefaultIndexType(type)) normal.type = type.toLowerCase();
-  if (normal.where === undefined) delete normal.where;
+  if (read?.nativeType !== undefined) normal.nativeType = { mysql: read.nativeType };
   return normal;
 }
 
-function normalizeForeignKey(foreignKey: ForeignKey): ForeignKey {
+function normalizeType(type: ColumnType, keyed: boolean): ColumnType {
+  switch (type.kind) {
+    case "enum":
+      return { kind: "enum", name: "", values: [...type.values] };
+    case "string":
+      if (type.length === undefined || (keyed && type.length === KEYED_STRING_LENGTH && !type.fixed))
+        return { kind: "string" };
+      return type.fixed
+        ? { kind: "string", length: type.length, fixed: true }
+        : { kind: "string", length: type.length };
+    // DATETIME has no time zone: withoutTimezone() changes nothing here.
+    case "dateTime":
+      return type.precision === undefined || type.precision === DEFAULT_DATETIME_PRECISION
+        ? { kind: "dateTime" }
+        : { kind: "dateTime", precision: type.precision };
+    // TIME is TIME(0): absent and 0 are the same.
+    case "time":
+      return type.precision === undefined || type.precision === 0
+        ? { kind: "time" }
+        : { kind: "time", precision: type.precision };
+    case "decimal":
+      return { kind: "decimal", precision: type.precision, scale: type.scale };
+    default:
+      return { kind: type.kind };
+  }
+}
+
+function normalizeIndex(index: Index, columnTypes: Map<string, ColumnType>): Index {
+  const { type, columnOptions, ...rest } = index;
+  const normal: Index = { ...rest, columns: [...index.columns] };
+  if (type !== undefined && !isDefaultIndexType(type)) normal.type = type.toLowerCase();
+  if (normal.where === undefined) delete normal.where;
+  // FULLTEXT and SPATIAL columns have no order or prefix; an operator class is PostgreSQL's.
+  if (columnOptions && isOrderedIndex(normal)) {
+    const options: Record<string, IndexColumnOptions> = {};
+    for (const column of index.columns) {
+      const given = columnOptions[column];
+      if (!given) continue;
+      const option: IndexColumnOptions = {};
+      if (given.order === "desc") option.order = "desc";
+      // Kept so that `ddl` refuses it rather than the plan dropping it silently.
+      if (given.opclass !== undefined) option.opclass = given.opclass;
+      const columnType = columnTypes.get(column);
+      const whole =
+        columnType?.kind === "string" &&
+        columnType.length !== undefined &&
+        given.length !== undefined &&
+        given.length >= columnType.length;
+      if (given.length !== undefined && !whole) option.length = given.length;
+      if (Object.keys(option).length > 0) options[column] = option;
+    }
+    if (Object.keys(options).length > 0) normal.columnOptions = options;
+  }
+  return normal;
+}
+
+/**
+ * The foreign key with its pairs in the order of the referenced key (primary key, unique or unique
+ * index over exactly the referenced columns), when there is one.
+ */
+function normalizeForeignKey(foreignKey: ForeignKey, snapshot: Snapshot): ForeignKey {
+  const order = referencedKeyOrder(foreignKey, snapshot);
+  const pairs = foreignKey.columns.map((column, i) => [column, foreignKey.referencedColumns[i]!] as const);
+  if (order) pairs.sort((a, b) => order.indexOf(a[1]) - order.indexOf(b[1]));
   return {
     name: foreignKey.name,
-    columns: [...foreignKey.columns],
+    columns: pairs.map(([column]) => column),
     referencedTable: foreignKey.referencedTable,
-    referencedColumns: [...foreignKey.referencedColumns],
+    referencedColumns: pairs.map(([, referenced]) => referenced),
     onDelete: normalizeAction(foreignKey.onDelete),
     onUpdate: normalizeAction(foreignKey.onUpdate),
   };
 }
 
+function referencedKeyOrder(foreignKey: ForeignKey, snapshot: Snapshot): readonly string[] | undefined {
+  const referenced = foreignKey.referencedColumns;
+  if (referenced.length < 2) return undefined;
+  const parent = snapshot.tables.find((table) => table.name === foreignKey.referencedTable);
+  if (!parent) return undefined;
+  const keys: (readonly string[])[] = [
+    ...(parent.primaryKey ? [parent.primaryKey.columns] : []),
+    ...parent.uniques.map((unique) => unique.columns),
+    ...parent.indexes.filter((index) => index.unique && !index.where).map((index) => index.columns),
+  ];
+  // A key already in the foreign key's order keeps it; otherwise the first with the same column set.
+  if (keys.some((key) => sameOrder(key, referenced))) return undefined;
+  return keys.find((key) => key.length === referenced.length && referenced.every((column) => key.includes(column)));
+}
+
+function sameOrder(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
 function isPlainUnique(index: Index): boolean {
-  return index.unique && !index.where && (index.type === undefined || isDefaultIndexType(index.type));
+  return (
+    index.unique &&
+    !index.where &&
+    (index.type === undefined || isDefaultIndexType(index.type)) &&
+    index.columnOptions === undefined
+  );
 }

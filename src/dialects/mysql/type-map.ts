@@ -12,18 +12,27 @@ import { quoteMysqlStringLiteral } from "../quote.js";
 /** The length a keyed string column without one gets. */
 export const KEYED_STRING_LENGTH = 191;
 
+/** Fractional-second digits of a dateTime without `precision()` (a JavaScript Date's milliseconds). */
+export const DEFAULT_DATETIME_PRECISION = 3;
+
 /**
  * The MySQL type of a column. `keyed` says whether the column is part of a key of its table.
- * Arrays have no MySQL type: they are stored as JSON.
+ * A `nativeType.mysql` is the type, verbatim. Arrays have no MySQL type: they are stored as JSON.
  *
  * @example mysqlColumnType({ type: { kind: "string" }, array: false, … }, true) // → "VARCHAR(191)"
  */
 export function mysqlColumnType(column: Column, keyed: boolean): string {
+  const native = column.nativeType?.mysql;
+  if (native !== undefined) return native.trim();
   if (column.array) return "JSON";
-  const type = column.type;
+  return mysqlTypeOf(column.type, keyed);
+}
+
+/** The MySQL type of a neutral type (no native type, not an array). */
+export function mysqlTypeOf(type: ColumnType, keyed: boolean): string {
   switch (type.kind) {
     case "string":
-      if (type.length !== undefined) return `VARCHAR(${type.length})`;
+      if (type.length !== undefined) return type.fixed ? `CHAR(${type.length})` : `VARCHAR(${type.length})`;
       return keyed ? `VARCHAR(${KEYED_STRING_LENGTH})` : "TEXT";
     case "int":
       return "INT";
@@ -36,11 +45,12 @@ export function mysqlColumnType(column: Column, keyed: boolean): string {
     case "boolean":
       return "TINYINT(1)";
     case "dateTime":
-      return "DATETIME(3)";
+      return withDigits("DATETIME", type.precision ?? DEFAULT_DATETIME_PRECISION);
     case "date":
       return "DATE";
+    // Without precision() a time has no fractional digits here (TIME has always been TIME(0) on MySQL).
     case "time":
-      return "TIME";
+      return withDigits("TIME", type.precision ?? 0);
     // MariaDB makes JSON an alias of LONGTEXT with a CHECK (json_valid(col)); MySQL 8 has a native type.
     case "json":
       return "JSON";
@@ -57,37 +67,60 @@ export function mysqlColumnType(column: Column, keyed: boolean): string {
  * MariaDB accepts the expression form too.
  */
 export function needsExpressionDefault(sqlType: string): boolean {
-  return /^(TEXT|JSON|LONGBLOB)$/.test(sqlType);
+  return /^((TINY|MEDIUM|LONG)?(TEXT|BLOB)|JSON)\b/i.test(sqlType.trim());
+}
+
+/** A column's type as introspection reads it: the neutral type, and the native type when it is not viborm's own. */
+export interface ReadType {
+  type: ColumnType;
+  /** The catalog type in canonical spelling (see `canonicalNativeType`), when no neutral type maps to it. */
+  nativeType?: string;
 }
 
 /**
  * The neutral type of an introspected column, from information_schema `DATA_TYPE` and
  * `COLUMN_TYPE`. `isJson` is true for MariaDB's LONGTEXT with a `json_valid` check.
- * Types with no neutral kind read as their closest kind (SMALLINT → int, CHAR(n) → string, SET → string).
+ * Types with no neutral kind read as their closest kind (SMALLINT → int, SET → string).
  */
 export function parseMysqlType(dataType: string, columnType: string, isJson: boolean): ColumnType {
-  const data = dataType.toLowerCase();
-  const full = columnType.toLowerCase();
-  if (isJson || data === "json") return { kind: "json" };
-  if (data === "tinyint" && /^tinyint\(1\)/.test(full)) return { kind: "boolean" };
-  if (["tinyint", "smallint", "mediumint", "int", "integer", "year"].includes(data)) return { kind: "int" };
-  if (data === "bigint") return { kind: "bigInt" };
-  if (["double", "float", "real", "double precision"].includes(data)) return { kind: "float" };
-  if (data === "decimal" || data === "numeric") {
-    const [, precision = "10", scale = "0"] = /\((\d+)(?:,\s*(\d+))?\)/.exec(full) ?? [];
-    return { kind: "decimal", precision: Number(precision), scale: Number(scale) };
-  }
-  if (data === "varchar" || data === "char") {
-    const length = /\((\d+)\)/.exec(full)?.[1];
-    return length === undefined ? { kind: "string" } : { kind: "string", length: Number(length) };
-  }
-  if (data === "enum")
-    return { kind: "enum", name: "", values: parseQuotedList(columnType.slice(columnType.indexOf("("))) };
-  if (data === "datetime" || data === "timestamp") return { kind: "dateTime" };
-  if (data === "date") return { kind: "date" };
-  if (data === "time") return { kind: "time" };
-  if (/blob$/.test(data) || data === "binary" || data === "varbinary") return { kind: "blob" };
-  return { kind: "string" };
+  return readMysqlType(dataType, columnType, isJson).type;
+}
+
+/**
+ * The neutral type of an introspected column and, when the catalog type is not the one viborm
+ * writes for that neutral type (SMALLINT, LONGTEXT, INT UNSIGNED, TIMESTAMP…), its native type.
+ *
+ * @example readMysqlType("smallint", "smallint(6)", false) // → { type: { kind: "int" }, nativeType: "SMALLINT" }
+ */
+export function readMysqlType(dataType: string, columnType: string, isJson: boolean): ReadType {
+  const type = closestType(dataType, columnType, isJson);
+  if (type.kind === "json" || type.kind === "enum") return { type };
+  const native = canonicalNativeType(columnType);
+  const own = [mysqlTypeOf(type, false), mysqlTypeOf(type, true)].map(canonicalNativeType);
+  return own.includes(native) ? { type } : { type, nativeType: native };
+}
+
+/**
+ * A MySQL type in one spelling, as introspection reports it: upper case outside quotes, single
+ * spaces, no integer display widths (MariaDB's `int(11)`; TINYINT(1) is kept, it is a boolean),
+ * aliases resolved (INTEGER → INT, BOOLEAN → TINYINT(1), NUMERIC → DECIMAL, REAL → DOUBLE) and
+ * the default sizes written out (DECIMAL → DECIMAL(10,0), CHAR → CHAR(1)).
+ *
+ * @example canonicalNativeType("int(10) unsigned") // → "INT UNSIGNED"
+ */
+export function canonicalNativeType(type: string): string {
+  let text = upperOutsideQuotes(type.trim().replace(/\s+/g, " "))
+    .replace(/\s*\(\s*/g, "(")
+    .replace(/\s*\)/g, ")")
+    .replace(/\s*,\s*/g, ",");
+  const alias = /^(INTEGER|BOOLEAN|BOOL|NUMERIC|DEC|FIXED|REAL|DOUBLE PRECISION)\b/.exec(text)?.[1];
+  if (alias !== undefined) text = `${NATIVE_ALIASES[alias]}${text.slice(alias.length)}`;
+  const width = /^(TINYINT|SMALLINT|MEDIUMINT|INT|BIGINT|YEAR)\((\d+)\)/.exec(text);
+  if (width && !(width[1] === "TINYINT" && width[2] === "1")) text = `${width[1]}${text.slice(width[0].length)}`;
+  if (/^DECIMAL(?!\()/.test(text)) text = `DECIMAL(10,0)${text.slice("DECIMAL".length)}`;
+  else text = text.replace(/^DECIMAL\((\d+)\)/, "DECIMAL($1,0)");
+  text = text.replace(/^(CHAR|BINARY)(?![(A-Z])/, "$1(1)");
+  return text.replace(/^(DATETIME|TIME|TIMESTAMP)\(0\)/, "$1");
 }
 
 /**
@@ -131,6 +164,68 @@ export function readQuoted(text: string, start: number): { value: string; end: n
 }
 
 // internal
+
+const NATIVE_ALIASES: Record<string, string> = {
+  INTEGER: "INT",
+  BOOLEAN: "TINYINT(1)",
+  BOOL: "TINYINT(1)",
+  NUMERIC: "DECIMAL",
+  DEC: "DECIMAL",
+  FIXED: "DECIMAL",
+  REAL: "DOUBLE",
+  "DOUBLE PRECISION": "DOUBLE",
+};
+
+/** The neutral kind closest to a catalog type (no native type decided here). */
+function closestType(dataType: string, columnType: string, isJson: boolean): ColumnType {
+  const data = dataType.toLowerCase();
+  const full = columnType.toLowerCase();
+  if (isJson || data === "json") return { kind: "json" };
+  if (data === "tinyint" && /^tinyint\(1\)/.test(full)) return { kind: "boolean" };
+  if (["tinyint", "smallint", "mediumint", "int", "integer", "year"].includes(data)) return { kind: "int" };
+  if (data === "bigint") return { kind: "bigInt" };
+  if (["double", "float", "real", "double precision"].includes(data)) return { kind: "float" };
+  if (data === "decimal" || data === "numeric") {
+    const [, precision = "10", scale = "0"] = /\((\d+)(?:,\s*(\d+))?\)/.exec(full) ?? [];
+    return { kind: "decimal", precision: Number(precision), scale: Number(scale) };
+  }
+  if (data === "varchar" || data === "char") {
+    const length = /\((\d+)\)/.exec(full)?.[1] ?? (data === "char" ? "1" : undefined);
+    if (length === undefined) return { kind: "string" };
+    return data === "char"
+      ? { kind: "string", length: Number(length), fixed: true }
+      : { kind: "string", length: Number(length) };
+  }
+  if (data === "enum")
+    return { kind: "enum", name: "", values: parseQuotedList(columnType.slice(columnType.indexOf("("))) };
+  if (data === "datetime" || data === "timestamp") {
+    const precision = fractionDigits(full);
+    return precision === DEFAULT_DATETIME_PRECISION ? { kind: "dateTime" } : { kind: "dateTime", precision };
+  }
+  if (data === "date") return { kind: "date" };
+  if (data === "time") {
+    const precision = fractionDigits(full);
+    return precision === 0 ? { kind: "time" } : { kind: "time", precision };
+  }
+  if (/blob$/.test(data) || data === "binary" || data === "varbinary") return { kind: "blob" };
+  return { kind: "string" };
+}
+
+/** The `(p)` of DATETIME(p), TIME(p), TIMESTAMP(p); 0 without. */
+function fractionDigits(columnType: string): number {
+  return Number(/\((\d+)\)/.exec(columnType)?.[1] ?? 0);
+}
+
+function withDigits(name: string, digits: number): string {
+  return digits === 0 ? name : `${name}(${digits})`;
+}
+
+/** Upper case, except inside '…' and "…" literals (ENUM and SET values keep their case). */
+function upperOutsideQuotes(text: string): string {
+  return text.replace(/('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")|[^'"]+/g, (part, quoted) =>
+    quoted ? part : part.toUpperCase(),
+  );
+}
 
 /** MySQL's backslash escapes (https://dev.mysql.com/doc/refman/8.0/en/string-literals.html). */
 const ESCAPES: Record<string, string> = { "0": "\u0000", b: "\b", n: "\n", r: "\r", t: "\t", Z: "\u001a" };

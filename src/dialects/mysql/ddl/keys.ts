@@ -86,8 +86,8 @@ export function keyOperationSql(
 }
 
 /**
- * `[UNIQUE|FULLTEXT|SPATIAL] INDEX name (columns)`, for CREATE TABLE and ADD. Partial indexes and
- * access methods MySQL does not have are refused.
+ * `[UNIQUE|FULLTEXT|SPATIAL] INDEX name (columns)`, for CREATE TABLE and ADD. Partial indexes,
+ * operator classes and access methods MySQL does not have are refused.
  */
 export function indexClause(index: Index, table: string): string {
   const unsupported = (detail: string, message: string) =>
@@ -96,6 +96,13 @@ export function indexClause(index: Index, table: string): string {
     throw unsupported(
       `where ${index.where}`,
       `Index ${index.name} on ${table} is partial (WHERE ${index.where}), which MySQL cannot express; drop the condition or index a generated column instead.`,
+    );
+  }
+  const opclass = Object.entries(index.columnOptions ?? {}).find(([, options]) => options.opclass !== undefined);
+  if (opclass) {
+    throw unsupported(
+      `opclass ${opclass[1].opclass}`,
+      `Index ${index.name} on ${table} gives ${opclass[0]} an operator class, which is PostgreSQL's; MySQL has none.`,
     );
   }
   const type = index.type?.toLowerCase();
@@ -110,7 +117,18 @@ export function indexClause(index: Index, table: string): string {
       `Index ${index.name} on ${table} uses the ${index.type} access method, which MySQL does not have; use btree, fulltext or spatial.`,
     );
   }
-  return `${kind} ${q(index.name)} (${columnList(index.columns)})`;
+  return `${kind} ${q(index.name)} (${indexColumnList(index)})`;
+}
+
+/** The columns of an index with their options: `a`, `b`(64), `c` DESC (MariaDB 10.8+ and MySQL 8 keep DESC). */
+export function indexColumnList(index: Index): string {
+  return index.columns
+    .map((column) => {
+      const options = index.columnOptions?.[column];
+      const length = options?.length !== undefined ? `(${options.length})` : "";
+      return `${q(column)}${length}${options?.order === "desc" ? " DESC" : ""}`;
+    })
+    .join(", ");
 }
 
 /** `CONSTRAINT name FOREIGN KEY (…) REFERENCES t (…) ON DELETE … ON UPDATE …`. */

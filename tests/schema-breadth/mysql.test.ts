@@ -1,0 +1,213 @@
+/**
+ * Schema breadth on MariaDB through the public API: VARCHAR/CHAR lengths, DATETIME/TIME precision,
+ * native types, descending and prefix index entries, FULLTEXT, CHECK constraints, unique-only
+ * models, `foreignKeys: false` and compound foreign keys listed out of the referenced key's order.
+ * Each pushes, re-pushes to nothing, generates + applies to nothing more, and changes roll back.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isVibormError, s, type VibormClient } from "viborm";
+import { createMigrationClient } from "viborm/migrations";
+import { createFsStorageDriver } from "viborm/migrations/storage/fs";
+import { createClient } from "viborm/mysql2";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { createMysqlDatabase, requireDatabase, type TempDatabase } from "../helpers/databases.js";
+import { clock } from "../migrate/helpers.js";
+
+const available = await requireDatabase("mysql", "schema breadth on MariaDB");
+
+function product(code: ReturnType<typeof s.string>, withCheck = true) {
+  const model = s
+    .model({
+      id: s.int().id().increment(),
+      code,
+      country: s.string().char(2),
+      title: s.string(),
+      body: s.string(),
+      notes: s.string().nativeType({ mysql: "LONGTEXT", postgres: "citext" }),
+      small: s.int().nativeType({ mysql: "smallint" }),
+      price: s.int(),
+      createdAt: s.dateTime().precision(0).withoutTimezone(),
+      updatedAt: s.dateTime(),
+      at: s.time().precision(6),
+    })
+    .index(["price", { field: "createdAt", order: "desc" }])
+    .index([{ field: "body", length: 64 }])
+    .index(["title", "body"], { type: "fulltext" });
+  return withCheck ? model.check("price_positive", "price > 0") : model;
+}
+
+const V1 = { product: product(s.string().varchar(50).unique()) };
+const V2 = { product: product(s.string().varchar(191).unique()) };
+const NO_CHECK = { product: product(s.string().varchar(50).unique(), false) };
+
+const enrollment = s
+  .model({ partnerId: s.int(), programId: s.int(), note: s.string().nullable() })
+  .unique(["partnerId", "programId"]);
+const COMPOUND = {
+  enrollment,
+  link: s.model({
+    id: s.int().id(),
+    programId: s.int(),
+    partnerId: s.int(),
+    enrollment: s
+      .manyToOne(() => enrollment)
+      .fields(["programId", "partnerId"])
+      .references(["programId", "partnerId"]),
+  }),
+};
+
+describe.skipIf(!available)("schema breadth on MariaDB", () => {
+  let database: TempDatabase;
+  let dir: string;
+  const clients: VibormClient[] = [];
+  const client = <S extends Record<string, unknown>>(schema: S, options: { foreignKeys?: boolean } = {}) => {
+    // biome-ignore lint/suspicious/noExplicitAny: the schema objects are the DSL's own
+    const made = createClient({ schema: schema as any, databaseUrl: database.url, ...options });
+    clients.push(made);
+    return made;
+  };
+  const rows = async (c: VibormClient, sql: string) =>
+    (await c.$queryRaw<Record<string, unknown>>(sql)).map((row) =>
+      Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v])),
+    );
+
+  beforeEach(async () => {
+    database = await createMysqlDatabase("viborm_breadth");
+    dir = mkdtempSync(join(tmpdir(), "viborm-breadth-"));
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.$close()));
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("push creates every feature, a second push plans nothing, and the catalog has them", async () => {
+    const c = client(V1);
+    const migrations = createMigrationClient(c);
+    await migrations.push();
+    expect((await migrations.push()).operations).toEqual([]);
+    const types = await rows(
+      c,
+      "SELECT column_name AS name, column_type AS type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'product' ORDER BY ordinal_position",
+    );
+    expect(Object.fromEntries(types.map((row) => [row.name, row.type]))).toMatchObject({
+      code: "varchar(50)",
+      country: "char(2)",
+      title: "text",
+      notes: "longtext",
+      small: "smallint(6)",
+      createdAt: "datetime",
+      updatedAt: "datetime(3)",
+      at: "time(6)",
+    });
+    const stats = await rows(
+      c,
+      "SELECT index_name AS name, column_name AS col, collation AS coll, sub_part AS sub, index_type AS type FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'product'",
+    );
+    expect(stats).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ col: "createdAt", coll: "D" }),
+        expect.objectContaining({ col: "body", sub: "64", type: "BTREE" }),
+        expect.objectContaining({ col: "title", type: "FULLTEXT" }),
+      ]),
+    );
+    const checks = await rows(
+      c,
+      "SELECT constraint_name AS name FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() AND table_name = 'product'",
+    );
+    expect(checks.map((row) => row.name)).toEqual(["price_positive"]);
+    const insert =
+      "INSERT INTO product (code, country, title, body, notes, small, price, createdAt, updatedAt, at) VALUES ('a', 'fr', 't', 'b', 'n', 1, ?, NOW(), NOW(3), '10:00:00')";
+    await c.$executeRaw(insert, [5]);
+    await expect(c.$executeRaw(insert.replace("'a'", "'b'"), [-1])).rejects.toThrow();
+  });
+
+  test("changes are planned and undone: VARCHAR widens, narrowing asks, a check drops and comes back", async () => {
+    const storageDriver = createFsStorageDriver(dir);
+    const now = clock("2026-12-03T18:00:00Z");
+    const m1 = createMigrationClient(client(V1), { storageDriver, now });
+    await m1.generate({ name: "init" });
+    await m1.apply();
+    expect((await m1.generate()).migration).toBeNull();
+    expect((await m1.push({ dryRun: true })).operations).toEqual([]);
+
+    const m2 = createMigrationClient(client(V2), { storageDriver, now });
+    const widened = await m2.generate({ name: "wider" });
+    expect(widened.migration).not.toBeNull();
+    await m2.apply();
+    expect((await m2.push({ dryRun: true })).operations).toEqual([]);
+    const type = async () =>
+      (
+        await rows(
+          client(V1),
+          "SELECT column_type AS type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'product' AND column_name = 'code'",
+        )
+      )[0]?.type;
+    expect(await type()).toBe("varchar(191)");
+    await m2.rollback();
+    expect(await type()).toBe("varchar(50)");
+    await m2.apply();
+
+    const narrow = createMigrationClient(client(V1));
+    const error = await narrow.push().catch((e: unknown) => e);
+    expect(isVibormError(error, "DESTRUCTIVE_REJECTED"), String(error)).toBe(true);
+    const asked: string[] = [];
+    await narrow.push({
+      resolve: (change) => {
+        asked.push(change.kind);
+        return "proceed";
+      },
+    });
+    expect(asked.length).toBeGreaterThan(0);
+    expect(await type()).toBe("varchar(50)");
+
+    const dropCheck = createMigrationClient(client(NO_CHECK));
+    const dropped = await dropCheck.push();
+    expect(dropped.operations.map((op) => op.kind)).toEqual(["dropCheck"]);
+    expect((await dropCheck.push()).operations).toEqual([]);
+    const added = await createMigrationClient(client(V1)).push();
+    expect(added.operations.map((op) => op.kind)).toEqual(["addCheck"]);
+  });
+
+  test("a compound foreign key out of the referenced key's order pushes, re-pushes to nothing, and round-trips migrations", async () => {
+    const migrations = createMigrationClient(client(COMPOUND));
+    await migrations.push();
+    expect((await migrations.push()).operations).toEqual([]);
+
+    const storageDriver = createFsStorageDriver(dir);
+    const fresh = await createMysqlDatabase("viborm_breadth");
+    try {
+      const other = createClient({ schema: COMPOUND, databaseUrl: fresh.url });
+      clients.push(other);
+      const m = createMigrationClient(other, { storageDriver, now: clock("2026-12-03T18:00:00Z") });
+      await m.generate({ name: "init" });
+      await m.apply();
+      expect((await m.generate()).migration).toBeNull();
+      expect((await m.push({ dryRun: true })).operations).toEqual([]);
+      await m.rollback();
+      expect((await m.push({ dryRun: true })).operations.length).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.$close()));
+      await fresh.drop();
+    }
+  });
+
+  test("unique-only models and foreignKeys: false push and re-push to nothing", async () => {
+    const c = client(COMPOUND, { foreignKeys: false });
+    const migrations = createMigrationClient(c);
+    await migrations.push();
+    expect((await migrations.push()).operations).toEqual([]);
+    const fks = await rows(
+      c,
+      "SELECT constraint_name AS name FROM information_schema.referential_constraints WHERE constraint_schema = DATABASE()",
+    );
+    expect(fks).toEqual([]);
+    const pk = await rows(
+      c,
+      "SELECT index_name AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'enrollment' AND index_name = 'PRIMARY'",
+    );
+    expect(pk).toEqual([]);
+  });
+});
