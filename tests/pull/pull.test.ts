@@ -164,7 +164,7 @@ describe.each(CASES)("pull on $name", (entry) => {
     expect(pulled.source).toContain('.map("e-mail")');
     expect(pulled.source).toMatch(/author: s\.manyToOne\(\(\) => Users\)\.fields\("author_id"\)/);
     expect(pulled.source).toMatch(/posts: s\.oneToMany\(\(\) => posts\)/);
-    if (entry.name !== "mysql2") expect(pulled.source).toContain('.check("title_len"');
+    expect(pulled.source).toContain('.check("title_len"');
     expect(pulled.warnings).toEqual([]);
   });
 });
