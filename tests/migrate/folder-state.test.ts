@@ -47,7 +47,7 @@ const HAND = {
   mysql: {
     age: "ALTER TABLE `member` ADD COLUMN `age` INT NULL",
     score: "ALTER TABLE member ADD score int NOT NULL DEFAULT '0'",
-    index: "CREATE INDEX `member_email_idx` ON `member` (`email`(191))",
+    index: "ALTER TABLE `member` MODIFY `email` VARCHAR(191) NOT NULL, ADD INDEX `member_email_idx` (`email`)",
     tag: "CREATE TABLE IF NOT EXISTS `tag` (`id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY, `label` TEXT) ENGINE=InnoDB",
     unknown: "HANDLER `member` OPEN",
     quote: (name: string) => `\`${name}\``,
