@@ -10,6 +10,7 @@
 import type { Cursor } from "../parse/cursor.js";
 import { unreadable } from "../parse/resolve.js";
 import { isWord, type Token, tokenizeSql } from "../parse/tokens.js";
+import type { IndexColumnOptions } from "../../schema/snapshot.js";
 import { quoteMysqlStringLiteral } from "../quote.js";
 
 /** One column definition, as the catalog would describe it. */
@@ -23,14 +24,20 @@ export interface WrittenColumn {
   autoIncrement: boolean;
   primaryKey: boolean;
   unique: boolean;
+  /** A column-level `CHECK (…)`: MariaDB names it after the column. */
+  check?: string;
 }
 
-/** A key of a table being defined or altered. */
+/** A key or CHECK constraint of a table being defined or altered. */
 export interface WrittenKey {
-  kind: "primary" | "unique" | "index" | "fulltext" | "spatial" | "foreign";
+  kind: "primary" | "unique" | "index" | "fulltext" | "spatial" | "foreign" | "check";
   name?: string;
   columns: string[];
+  /** Per-column order and prefix length, as `b(10) DESC` writes them. */
+  options?: Record<string, IndexColumnOptions>;
   references?: { table: string; columns: string[]; onDelete: string; onUpdate: string };
+  /** A CHECK's expression, as written. */
+  expression?: string;
 }
 
 /** Tokenises MySQL text. */
@@ -96,22 +103,28 @@ export function readColumn(cursor: Cursor): WrittenColumn {
   return column;
 }
 
-/** Reads a key or constraint definition (CREATE TABLE element, or after `ADD`). CHECK is not read. */
+/** Reads a key or constraint definition (CREATE TABLE element, or after `ADD`). */
 export function readKey(cursor: Cursor): WrittenKey {
   const constraint = cursor.acceptWord("CONSTRAINT") && !isKeyword(cursor.peek()) ? cursor.name() : undefined;
   const named = (name: string | undefined) => (name === undefined ? {} : { name });
   if (cursor.acceptWord("PRIMARY")) {
     cursor.expectWord("KEY");
-    return { kind: "primary", columns: keyColumns(cursor) };
+    return { kind: "primary", ...keyColumns(cursor) };
   }
   if (cursor.acceptWord("FOREIGN")) {
     cursor.expectWord("KEY");
     const name = cursor.peek()?.value === "(" ? undefined : cursor.name();
-    const columns = keyColumns(cursor);
+    const { columns } = keyColumns(cursor);
     cursor.expectWord("REFERENCES");
     return { kind: "foreign", ...named(constraint ?? name), columns, references: readReference(cursor) };
   }
-  if (cursor.acceptWord("CHECK")) return unreadable("CHECK constraints are not read yet");
+  if (cursor.acceptWord("CHECK")) {
+    const expression = cursor.groupText();
+    // MySQL 8's `[NOT] ENFORCED`: an unenforced check is still the same declared check.
+    cursor.acceptWord("NOT");
+    cursor.acceptWord("ENFORCED");
+    return { kind: "check", ...named(constraint), columns: [], expression };
+  }
   let kind: WrittenKey["kind"] = "index";
   if (cursor.acceptWord("UNIQUE")) kind = "unique";
   else if (cursor.acceptWord("FULLTEXT")) kind = "fulltext";
@@ -121,7 +134,7 @@ export function readKey(cursor: Cursor): WrittenKey {
   if (cursor.acceptWord("USING")) cursor.next();
   const columns = keyColumns(cursor);
   skipIndexOptions(cursor);
-  return { kind, ...named(name ?? constraint), columns };
+  return { kind, ...named(name ?? constraint), ...columns };
 }
 
 // internal
@@ -205,8 +218,10 @@ function readAttribute(cursor: Cursor, column: WrittenColumn): void {
     );
   } else if (isWord(cursor.peek(), "GENERATED") || isWord(cursor.peek(), "AS")) {
     unreadable("generated (computed) columns are not part of viborm's schema");
-  } else if (isWord(cursor.peek(), "CHECK") || isWord(cursor.peek(), "CONSTRAINT")) {
-    unreadable("CHECK constraints are not read yet");
+  } else if (cursor.acceptWord("CHECK")) {
+    column.check = cursor.groupText();
+  } else if (isWord(cursor.peek(), "CONSTRAINT")) {
+    unreadable("a named column CHECK is not MariaDB syntax: write CONSTRAINT name CHECK (…) as a table element");
   } else {
     cursor.fail("a column attribute");
   }
@@ -235,7 +250,7 @@ function readDefault(cursor: Cursor): string {
 }
 
 function readReference(cursor: Cursor): NonNullable<WrittenKey["references"]> {
-  const reference = { table: cursor.name(), columns: keyColumns(cursor), onDelete: "RESTRICT", onUpdate: "RESTRICT" };
+  const reference = { table: cursor.name(), columns: keyColumns(cursor).columns, onDelete: "RESTRICT", onUpdate: "RESTRICT" };
   for (;;) {
     if (cursor.acceptWord("MATCH")) {
       cursor.next();
@@ -264,15 +279,24 @@ function readAction(cursor: Cursor): string {
   return "RESTRICT";
 }
 
-/** `(a, b(10) DESC, …)`: the column names (prefix lengths and order are not part of introspection's reading). */
-function keyColumns(cursor: Cursor): string[] {
-  return cursor.nameList((element) => {
+/** `(a, b(10) DESC, …)`: the column names, and each one's prefix length and order where written. */
+function keyColumns(cursor: Cursor): Pick<WrittenKey, "columns" | "options"> {
+  const options: Record<string, IndexColumnOptions> = {};
+  const columns = cursor.nameList((element) => {
     const name = element.name();
-    if (element.peek()?.value === "(") element.skipGroup();
-    element.acceptWord("ASC") || element.acceptWord("DESC");
+    const option: IndexColumnOptions = {};
+    if (element.peek()?.value === "(") {
+      const length = Number(element.groupText().trim());
+      if (!Number.isInteger(length) || length <= 0) element.fail("a prefix length");
+      option.length = length;
+    }
+    if (element.acceptWord("DESC")) option.order = "desc";
+    else element.acceptWord("ASC");
     if (!element.done()) element.fail("a key column");
+    if (Object.keys(option).length > 0) options[name] = option;
     return name;
   });
+  return Object.keys(options).length > 0 ? { columns, options } : { columns };
 }
 
 function skipIndexOptions(cursor: Cursor): void {

@@ -4,8 +4,9 @@
  *
  * Covered: CREATE/DROP TABLE, RENAME TABLE, ALTER TABLE (ADD/DROP/MODIFY/CHANGE/ALTER/RENAME
  * COLUMN, ADD/DROP/RENAME INDEX and KEY, PRIMARY KEY, FOREIGN KEY, RENAME TO, ALGORITHM= and LOCK=),
- * CREATE [UNIQUE|FULLTEXT] INDEX … ON and DROP INDEX … ON, data statements, and views, triggers,
- * routines, events and settings as outside the schema. CHECK constraints and anything else are
+ * CHECK constraints (table and column, ADD/DROP CONSTRAINT, DROP CHECK), key columns' prefix
+ * lengths and DESC, CREATE [UNIQUE|FULLTEXT] INDEX … ON and DROP INDEX … ON, data statements, and
+ * views, triggers, routines, events and settings as outside the schema. Anything else is
  * `unknown`, never guessed.
  *
  * @see https://dev.mysql.com/doc/refman/8.0/en/alter-table.html
@@ -145,7 +146,8 @@ function createIndex(cursor: Cursor, state: Snapshot, kind: WrittenKey["kind"]):
   // What follows reads like the key part of `ADD INDEX name (…)`, then ALGORITHM= / LOCK=.
   const rest = cursor.sub(cursor.position(), cursor.end());
   const key = readKey(rest);
-  return keyChange(table, state, [{ kind, name, columns: key.columns }], [], readAlgorithm(rest));
+  const options = key.options === undefined ? {} : { options: key.options };
+  return keyChange(table, state, [{ kind, name, columns: key.columns, ...options }], [], readAlgorithm(rest));
 }
 
 function drop(cursor: Cursor, state: Snapshot): ParsedStatement {
@@ -232,13 +234,13 @@ function readSpec(
   if (cursor.acceptWord("DROP")) return dropSpec(cursor, table, state, ownIndexes);
   if (cursor.acceptWord("MODIFY")) {
     cursor.acceptWord("COLUMN");
-    const written = readColumn(cursor);
+    const written = changedColumn(cursor);
     return changeColumn(table, needColumn(table, written.name), written, state);
   }
   if (cursor.acceptWord("CHANGE")) {
     cursor.acceptWord("COLUMN");
     const from = needColumn(table, cursor.name());
-    const written = readColumn(cursor);
+    const written = changedColumn(cursor);
     if (written.name === from.name) return changeColumn(table, from, written, state);
     const rename: Operation = { kind: "renameColumn", table: table.name, from: from.name, to: written.name };
     const renamed = applyOperationWith(state, rename, { references: false });
@@ -257,6 +259,17 @@ function readSpec(
   return unreadable(`ALTER TABLE … ${cursor.peek()?.value ?? ""} is not read`);
 }
 
+/**
+ * The new definition of a MODIFY or CHANGE. MariaDB replaces the column's own CHECK with the one
+ * the definition carries; which of a table's checks are column-level the snapshot does not keep.
+ */
+function changedColumn(cursor: Cursor): WrittenColumn {
+  const written = readColumn(cursor);
+  if (written.check !== undefined)
+    unreadable("a column CHECK in MODIFY or CHANGE is not read: write ADD CONSTRAINT name CHECK (…)");
+  return written;
+}
+
 function addColumn(table: Table, written: WrittenColumn, state: Snapshot): Operation[] {
   if (table.columns.some((column) => column.name === written.name))
     return unreadable(`column ${table.name}.${written.name} already exists`);
@@ -269,6 +282,8 @@ function addColumn(table: Table, written: WrittenColumn, state: Snapshot): Opera
   const extra: WrittenKey[] = [];
   if (written.primaryKey) extra.push({ kind: "primary", columns: [written.name] });
   if (written.unique) extra.push({ kind: "unique", columns: [written.name] });
+  if (written.check !== undefined)
+    extra.push({ kind: "check", name: written.name, columns: [], expression: written.check });
   if (extra.length === 0) return operations;
   const after = applyOperationWith(state, operations[0]!, { references: false });
   return [...operations, ...keyOperations(needTable(after, table.name), after, extra, [])];
@@ -319,14 +334,39 @@ function dropSpec(cursor: Cursor, table: Table, state: Snapshot, ownIndexes: Rea
     cursor.expectWord("KEY");
     return keyOperations(table, state, [], [{ kind: "foreign", name: cursor.name(), columns: [] }]);
   }
-  if (cursor.acceptWord("CHECK") || cursor.acceptWord("CONSTRAINT"))
-    return unreadable("CHECK constraints are not read yet");
+  if (cursor.acceptWord("CHECK")) return dropConstraint(cursor, table, state, ["check"]);
+  if (cursor.acceptWord("CONSTRAINT")) return dropConstraint(cursor, table, state, ["check", "foreign", "index"]);
   cursor.acceptWord("COLUMN");
   const ifExists = acceptIfExists(cursor);
   const name = cursor.name();
   const column = table.columns.find((item) => item.name === name);
   if (!column) return ifExists ? [] : unreadable(`column ${table.name}.${name} does not exist`);
-  return dropColumnOperations(state, table, column);
+  // MariaDB drops a column's own CHECK (named after it) with the column.
+  const ownCheck = table.checks?.find((check) => check.name === column.name);
+  const dropOwn: Operation[] = ownCheck ? [{ kind: "dropCheck", table: table.name, check: ownCheck }] : [];
+  return [...dropOwn, ...dropColumnOperations(state, table, column)];
+}
+
+/**
+ * `DROP CHECK name` (MySQL 8) and `DROP CONSTRAINT [IF EXISTS] name`, which names a check, or on
+ * MySQL 8.0.19+ a foreign key or unique key too.
+ */
+function dropConstraint(
+  cursor: Cursor,
+  table: Table,
+  state: Snapshot,
+  kinds: ("check" | "foreign" | "index")[],
+): Operation[] {
+  const ifExists = acceptIfExists(cursor);
+  const name = cursor.name();
+  const is = (other: string) => other.toLowerCase() === name.toLowerCase();
+  if (table.checks?.some((check) => is(check.name)))
+    return keyOperations(table, state, [], [{ kind: "check", name: table.checks.find((c) => is(c.name))!.name, columns: [] }]);
+  if (kinds.includes("foreign") && table.foreignKeys.some((foreignKey) => is(foreignKey.name)))
+    return keyOperations(table, state, [], [{ kind: "foreign", name, columns: [] }]);
+  if (kinds.includes("index") && [...table.uniques, ...table.indexes].some((key) => is(key.name)))
+    return keyOperations(table, state, [], [{ kind: "index", name, columns: [] }]);
+  return ifExists ? [] : unreadable(`table ${table.name} has no constraint ${name}`);
 }
 
 function renameSpec(cursor: Cursor, table: Table, state: Snapshot): Operation[] {

@@ -3,6 +3,7 @@
  * DROP INDEX) as operations, by rebuilding the table's written form with the change and reading it
  * back as introspection does.
  */
+import { checksEqual } from "../../diff/compare.js";
 import type { Operation } from "../../diff/operations.js";
 import type { Snapshot, Table } from "../../schema/snapshot.js";
 import { unreadable } from "../parse/resolve.js";
@@ -20,7 +21,7 @@ export function keyOperations(table: Table, state: Snapshot, adds: WrittenKey[],
   for (const dropped of drops) {
     if (!keys.some((key) => matches(key, dropped)))
       return unreadable(
-        `table ${table.name} has no ${dropped.kind === "primary" ? "primary key" : `key ${dropped.name}`}`,
+        `table ${table.name} has no ${dropped.kind === "primary" ? "primary key" : `${dropped.kind === "check" ? "check" : "key"} ${dropped.name}`}`,
       );
   }
   const after = buildTable(table.name, columns, [...remaining, ...adds], state);
@@ -31,8 +32,13 @@ export function keyOperations(table: Table, state: Snapshot, adds: WrittenKey[],
 
 function matches(key: WrittenKey, dropped: WrittenKey): boolean {
   if (dropped.kind === "primary") return key.kind === "primary";
-  if (dropped.kind === "foreign") return key.kind === "foreign" && key.name === dropped.name;
-  return key.kind !== "primary" && key.kind !== "foreign" && key.name?.toLowerCase() === dropped.name?.toLowerCase();
+  if (dropped.kind === "foreign" || dropped.kind === "check") return key.kind === dropped.kind && key.name === dropped.name;
+  return (
+    key.kind !== "primary" &&
+    key.kind !== "foreign" &&
+    key.kind !== "check" &&
+    key.name?.toLowerCase() === dropped.name?.toLowerCase()
+  );
 }
 
 /** The key operations between a table and the same table with its keys changed. */
@@ -47,6 +53,10 @@ function diffKeys(before: Table, after: Table): Operation[] {
     if (!after.uniques.some((u) => same(u, unique))) operations.push({ kind: "dropUnique", table: t, unique });
   for (const index of before.indexes)
     if (!after.indexes.some((i) => same(i, index))) operations.push({ kind: "dropIndex", table: t, index });
+  const afterChecks = after.checks ?? [];
+  for (const check of before.checks ?? [])
+    if (!afterChecks.some((c) => checksEqual(c, check)))
+      operations.push({ kind: "dropCheck", table: t, check });
   if (before.primaryKey && !same(before.primaryKey, after.primaryKey))
     operations.push({ kind: "dropPrimaryKey", table: t, primaryKey: before.primaryKey });
   if (after.primaryKey && !same(before.primaryKey, after.primaryKey))
@@ -58,6 +68,9 @@ function diffKeys(before: Table, after: Table): Operation[] {
   for (const foreignKey of after.foreignKeys)
     if (!before.foreignKeys.some((fk) => same(fk, foreignKey)))
       operations.push({ kind: "addForeignKey", table: t, foreignKey });
+  for (const check of afterChecks)
+    if (!(before.checks ?? []).some((c) => checksEqual(c, check)))
+      operations.push({ kind: "addCheck", table: t, check });
   for (const column of after.columns) {
     const from = before.columns.find((c) => c.name === column.name);
     // A new primary key makes its columns NOT NULL.

@@ -8,6 +8,7 @@ import { unreadable } from "../parse/resolve.js";
 import type { Row } from "../types.js";
 import { defaultSql } from "./defaults.js";
 import { readMysqlSchema } from "./introspect.js";
+import { isKeyed } from "./keys.js";
 import { catalogType, type WrittenColumn, type WrittenKey } from "./parse-columns.js";
 import { mysqlColumnType } from "./type-map.js";
 
@@ -20,8 +21,11 @@ export function buildTable(name: string, columns: WrittenColumn[], keys: Written
   const columnRows = columns.map((column, i) => columnRow(name, column, i));
   const indexRows: Row[] = [];
   const foreignKeyRows: Row[] = [];
+  const checkRows: Row[] = [];
   for (const key of named) {
-    if (key.kind === "foreign") {
+    if (key.kind === "check") {
+      checkRows.push({ table_name: name, constraint_name: key.name, check_clause: key.expression });
+    } else if (key.kind === "foreign") {
       foreignKeyRows.push(...foreignKeyRows_(name, key, state));
       // InnoDB indexes a foreign key's columns itself when no key starts with them.
       if (!named.some((other) => other.kind !== "foreign" && startsWith(other.columns, key.columns)))
@@ -30,7 +34,7 @@ export function buildTable(name: string, columns: WrittenColumn[], keys: Written
       indexRows.push(...indexRowsOf(name, key));
     }
   }
-  const read = readMysqlSchema([[{ version: "10.11.0-MariaDB" }], columnRows, [], indexRows, foreignKeyRows], {
+  const read = readMysqlSchema([[{ version: "10.11.0-MariaDB" }], columnRows, checkRows, indexRows, foreignKeyRows], {
     excludeTables: [],
   });
   return read.tables.find((table) => table.name === name) ?? unreadable(`table ${name} could not be read`);
@@ -43,8 +47,9 @@ export function writtenTable(table: Table): { columns: WrittenColumn[]; keys: Wr
   if (table.primaryKey) keys.push({ kind: "primary", columns: [...table.primaryKey.columns] });
   for (const unique of table.uniques) keys.push({ kind: "unique", name: unique.name, columns: [...unique.columns] });
   for (const index of table.indexes) {
-    const kind = index.type === "fulltext" ? "fulltext" : index.type === "spatial" ? "spatial" : "index";
-    keys.push({ kind, name: index.name, columns: [...index.columns] });
+    const kind = index.type === "fulltext" || index.type === "spatial" ? index.type : index.unique ? "unique" : "index";
+    const options = index.columnOptions === undefined ? {} : { options: structuredClone(index.columnOptions) };
+    keys.push({ kind, name: index.name, columns: [...index.columns], ...options });
   }
   for (const foreignKey of table.foreignKeys) {
     keys.push({
@@ -59,6 +64,8 @@ export function writtenTable(table: Table): { columns: WrittenColumn[]; keys: Wr
       },
     });
   }
+  for (const check of table.checks ?? [])
+    keys.push({ kind: "check", name: check.name, columns: [], expression: check.expression });
   return { columns, keys };
 }
 
@@ -72,20 +79,30 @@ const ACTION_SQL = {
   setDefault: "SET DEFAULT",
 } as const;
 
-/** Gives unnamed keys the server's names: an index its first column's (`_2`… on a clash), a foreign key `<table>_ibfk_<n>`. */
+/**
+ * Gives unnamed keys the server's names: an index its first column's (`_2`… on a clash), a foreign
+ * key `<table>_ibfk_<n>`, a column CHECK its column's, a table CHECK MariaDB's `CONSTRAINT_<n>`.
+ */
 function nameKeys(table: string, columns: WrittenColumn[], keys: WrittenKey[], state: Snapshot): WrittenKey[] {
   const all: WrittenKey[] = [];
   for (const column of columns) {
     if (column.primaryKey) all.push({ kind: "primary", columns: [column.name] });
     if (column.unique) all.push({ kind: "unique", columns: [column.name] });
+    if (column.check !== undefined)
+      all.push({ kind: "check", name: column.name, columns: [], expression: column.check });
   }
   all.push(...keys);
   const taken = new Set(all.filter((key) => key.name !== undefined).map((key) => key.name!.toLowerCase()));
   let foreign = Math.max(0, ...existingForeignKeyNumbers(table, state));
+  let check = Math.max(
+    0,
+    ...all.map((key) => (key.kind === "check" ? Number(/^CONSTRAINT_(\d+)$/i.exec(key.name ?? "")?.[1] ?? 0) : 0)),
+  );
   return all.map((key) => {
     if (key.name !== undefined || key.kind === "primary")
       return key.kind === "primary" ? { ...key, name: "PRIMARY" } : key;
     if (key.kind === "foreign") return { ...key, name: `${table}_ibfk_${++foreign}` };
+    if (key.kind === "check") return { ...key, name: `CONSTRAINT_${++check}` };
     let name = key.columns[0]!;
     for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${key.columns[0]}_${n}`;
     taken.add(name.toLowerCase());
@@ -119,6 +136,8 @@ function indexRowsOf(table: string, key: WrittenKey): Row[] {
     seq: i + 1,
     column_name: column,
     index_type: key.kind === "fulltext" ? "FULLTEXT" : key.kind === "spatial" ? "SPATIAL" : "BTREE",
+    collation: key.options?.[column]?.order === "desc" ? "D" : "A",
+    sub_part: key.options?.[column]?.length ?? null,
   }));
 }
 
@@ -144,12 +163,7 @@ function startsWith(columns: string[], prefix: string[]): boolean {
 
 /** A snapshot column as the catalog rows the DDL for it would produce. */
 function writtenColumn(column: Column, table: Table): WrittenColumn {
-  const keyed =
-    table.primaryKey?.columns.includes(column.name) === true ||
-    table.uniques.some((unique) => unique.columns.includes(column.name)) ||
-    table.indexes.some((index) => index.columns.includes(column.name)) ||
-    table.foreignKeys.some((foreignKey) => foreignKey.columns.includes(column.name));
-  const sqlType = mysqlColumnType(column, keyed);
+  const sqlType = mysqlColumnType(column, isKeyed(table, column));
   const { dataType, columnType } = catalogType(sqlType);
   const expression = column.autoIncrement ? null : defaultSql(column, sqlType, table.name);
   return {
