@@ -113,7 +113,7 @@ export function checksEqual(a: Check, b: Check): boolean {
  * @example canonicalCheckExpression("(`Price` >  0)") // → "price > 0"
  */
 export function canonicalCheckExpression(expression: string): string {
-  const tokens = checkTokens(expression);
+  const tokens = stripCasts(checkTokens(expression));
   return stripGroups(tokens).join(" ");
 }
 
@@ -194,7 +194,7 @@ export function sameList(a: readonly string[], b: readonly string[]): boolean {
 function checkTokens(expression: string): string[] {
   const tokens: string[] = [];
   const pattern =
-    /'((?:[^'\\]|\\.|'')*)'|`((?:[^`]|``)*)`|"((?:[^"]|"")*)"|(\d+(?:\.\d+)?)|([A-Za-z_][\w$]*)|(<=>|<>|!=|<=|>=|\|\||&&|\S)/g;
+    /'((?:[^'\\]|\\.|'')*)'|`((?:[^`]|``)*)`|"((?:[^"]|"")*)"|(\d+(?:\.\d+)?)|([A-Za-z_][\w$]*)|(::|<=>|<>|!=|<=|>=|\|\||&&|\S)/g;
   for (const match of expression.matchAll(pattern)) {
     const [, literal, backtick, doubled, number, word, symbol] = match;
     if (literal !== undefined) tokens.push(`'${literal.replace(/\\'|''/g, "''")}'`);
@@ -205,6 +205,28 @@ function checkTokens(expression: string): string[] {
     else if (symbol !== undefined) tokens.push(symbol === "!=" ? "<>" : symbol);
   }
   return tokens;
+}
+
+/** Words that continue a type name after its first word (`character varying`, `timestamp with time zone`). */
+const TYPE_NAME_WORDS = new Set(["varying", "precision", "with", "without", "time", "zone"]);
+
+/**
+ * Removes PostgreSQL's `::type` casts, which it adds to literals and columns when it stores a check
+ * (`fee >= 0` comes back as `fee >= (0)::numeric`): a cast the author did not write is not a change.
+ */
+function stripCasts(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] !== "::" || !/^[a-z_]/.test(tokens[i + 1] ?? "")) {
+      out.push(tokens[i]!);
+      continue;
+    }
+    i++;
+    while (TYPE_NAME_WORDS.has(tokens[i + 1] ?? "")) i++;
+    if (tokens[i + 1] === "(") i = closingOf(tokens, i + 1);
+    while (tokens[i + 1] === "[" && tokens[i + 2] === "]") i += 2;
+  }
+  return out;
 }
 
 /** Removes parentheses that wrap the whole token list, and those around one token not after a function name. */

@@ -31,6 +31,14 @@ const withTag = {
   tag: s.model({ id: s.int().id().increment(), label: s.string().nullable() }),
 };
 
+const withAudit = {
+  ...base,
+  audit: s
+    .model({ id: s.int().id(), amount: s.int(), note: s.string().varchar(100) })
+    .index([{ field: "note", order: "desc" }, "amount"])
+    .check("audit_amount_ok", "amount >= 0"),
+};
+
 /** Hand-written SQL per dialect, as a reviewer would add it to up.sql. */
 const HAND = {
   postgres: {
@@ -42,6 +50,11 @@ const HAND = {
   "label" text -- shown in lists
 )`,
     unknown: `DO $$ BEGIN PERFORM 1; END $$`,
+    audit: [
+      `CREATE TABLE audit (id integer PRIMARY KEY, amount integer NOT NULL, note varchar(100) NOT NULL)`,
+      `ALTER TABLE audit ADD CONSTRAINT audit_amount_ok CHECK (amount >= 0)`,
+      `CREATE INDEX audit_note_amount_idx ON audit (note DESC, amount)`,
+    ],
     quote: (name: string) => `"${name}"`,
   },
   mysql: {
@@ -50,6 +63,11 @@ const HAND = {
     index: "ALTER TABLE `member` MODIFY `email` VARCHAR(191) NOT NULL, ADD INDEX `member_email_idx` (`email`)",
     tag: "CREATE TABLE IF NOT EXISTS `tag` (`id` INT NOT NULL AUTO_INCREMENT PRIMARY KEY, `label` TEXT) ENGINE=InnoDB",
     unknown: "HANDLER `member` OPEN",
+    audit: [
+      "CREATE TABLE audit (id INT NOT NULL PRIMARY KEY, amount INT NOT NULL, note VARCHAR(100) NOT NULL)",
+      "ALTER TABLE audit ADD CONSTRAINT audit_amount_ok CHECK (amount >= 0)",
+      "CREATE INDEX audit_note_amount_idx ON audit (note DESC, amount)",
+    ],
     quote: (name: string) => `\`${name}\``,
   },
   sqlite: {
@@ -58,6 +76,10 @@ const HAND = {
     index: `CREATE INDEX "member_email_idx" ON "member" ("email")`,
     tag: `CREATE TABLE IF NOT EXISTS "tag" ("id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "label" TEXT)`,
     unknown: `ATTACH DATABASE ':memory:' AS "scratch"`,
+    audit: [
+      `CREATE TABLE audit (id INTEGER PRIMARY KEY NOT NULL, amount INTEGER NOT NULL, note TEXT NOT NULL, CONSTRAINT audit_amount_ok CHECK (amount >= 0))`,
+      `CREATE INDEX audit_note_amount_idx ON audit (note DESC, amount)`,
+    ],
     quote: (name: string) => `"${name}"`,
   },
 } as const;
@@ -112,6 +134,26 @@ describe.each(DRIVERS)("the folder's state on $name", (driver) => {
     expect(next.up).toEqual([]);
     expect(next.warnings).toEqual([]);
     expect(await indexes(db.client(withTag), driver.dialect, "member")).toContain("member_email_idx");
+    expect((await migrations.push({ dryRun: true })).statements).toEqual([]);
+  });
+
+  test("a CHECK and a descending index written by hand count too: nothing is generated, and check finds no drift", async () => {
+    const storage = memoryStorage();
+    const first = await createMigrationClient(db.client(base), {
+      storageDriver: storage,
+      now: clock("2026-01-01T00:00:00Z"),
+    }).generate({ name: "init" });
+    await appendToUp(storage, first.migration!.id, ...sql.audit);
+    const migrations = createMigrationClient(db.client(withAudit), {
+      storageDriver: storage,
+      now: clock("2026-01-02T00:00:00Z"),
+    });
+    await migrations.apply();
+
+    const next = await migrations.generate();
+    expect(next.up).toEqual([]);
+    expect(next.warnings).toEqual([]);
+    expect((await migrations.check()).problems).toEqual([]);
     expect((await migrations.push({ dryRun: true })).statements).toEqual([]);
   });
 

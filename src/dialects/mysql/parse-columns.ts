@@ -7,10 +7,11 @@
  *
  * @see https://dev.mysql.com/doc/refman/8.0/en/create-table.html
  */
+
+import type { IndexColumnOptions } from "../../schema/snapshot.js";
 import type { Cursor } from "../parse/cursor.js";
 import { unreadable } from "../parse/resolve.js";
 import { isWord, type Token, tokenizeSql } from "../parse/tokens.js";
-import type { IndexColumnOptions } from "../../schema/snapshot.js";
 import { quoteMysqlStringLiteral } from "../quote.js";
 
 /** One column definition, as the catalog would describe it. */
@@ -250,7 +251,12 @@ function readDefault(cursor: Cursor): string {
 }
 
 function readReference(cursor: Cursor): NonNullable<WrittenKey["references"]> {
-  const reference = { table: cursor.name(), columns: keyColumns(cursor).columns, onDelete: "RESTRICT", onUpdate: "RESTRICT" };
+  const reference = {
+    table: cursor.name(),
+    columns: keyColumns(cursor).columns,
+    onDelete: "RESTRICT",
+    onUpdate: "RESTRICT",
+  };
   for (;;) {
     if (cursor.acceptWord("MATCH")) {
       cursor.next();

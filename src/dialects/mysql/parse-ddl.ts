@@ -361,7 +361,12 @@ function dropConstraint(
   const name = cursor.name();
   const is = (other: string) => other.toLowerCase() === name.toLowerCase();
   if (table.checks?.some((check) => is(check.name)))
-    return keyOperations(table, state, [], [{ kind: "check", name: table.checks.find((c) => is(c.name))!.name, columns: [] }]);
+    return keyOperations(
+      table,
+      state,
+      [],
+      [{ kind: "check", name: table.checks.find((c) => is(c.name))!.name, columns: [] }],
+    );
   if (kinds.includes("foreign") && table.foreignKeys.some((foreignKey) => is(foreignKey.name)))
     return keyOperations(table, state, [], [{ kind: "foreign", name, columns: [] }]);
   if (kinds.includes("index") && [...table.uniques, ...table.indexes].some((key) => is(key.name)))

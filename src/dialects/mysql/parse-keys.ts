@@ -32,7 +32,8 @@ export function keyOperations(table: Table, state: Snapshot, adds: WrittenKey[],
 
 function matches(key: WrittenKey, dropped: WrittenKey): boolean {
   if (dropped.kind === "primary") return key.kind === "primary";
-  if (dropped.kind === "foreign" || dropped.kind === "check") return key.kind === dropped.kind && key.name === dropped.name;
+  if (dropped.kind === "foreign" || dropped.kind === "check")
+    return key.kind === dropped.kind && key.name === dropped.name;
   return (
     key.kind !== "primary" &&
     key.kind !== "foreign" &&
@@ -55,8 +56,7 @@ function diffKeys(before: Table, after: Table): Operation[] {
     if (!after.indexes.some((i) => same(i, index))) operations.push({ kind: "dropIndex", table: t, index });
   const afterChecks = after.checks ?? [];
   for (const check of before.checks ?? [])
-    if (!afterChecks.some((c) => checksEqual(c, check)))
-      operations.push({ kind: "dropCheck", table: t, check });
+    if (!afterChecks.some((c) => checksEqual(c, check))) operations.push({ kind: "dropCheck", table: t, check });
   if (before.primaryKey && !same(before.primaryKey, after.primaryKey))
     operations.push({ kind: "dropPrimaryKey", table: t, primaryKey: before.primaryKey });
   if (after.primaryKey && !same(before.primaryKey, after.primaryKey))

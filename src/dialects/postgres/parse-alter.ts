@@ -27,10 +27,12 @@ import {
   buildColumn,
   buildForeignKey,
   isTableConstraint,
+  pgCheckName,
   pgName,
   readColumn,
   readTableConstraint,
   rereadColumn,
+  tokens,
   type WrittenConstraints,
 } from "./parse-columns.js";
 import { catalogType } from "./parse-types.js";
@@ -179,7 +181,7 @@ function readAction(cursor: Cursor, table: Table, state: Snapshot, hints: Statem
         table: table.name,
         foreignKey: buildForeignKey(table.name, [written.name], written.references, state),
       });
-    if (written.checks.length > 0) return unreadable("CHECK constraints are not read yet");
+    operations.push(...addChecks(table, written.checks, [written.name]));
     return operations;
   }
   if (cursor.acceptWord("DROP")) return dropAction(cursor, table, state);
@@ -216,8 +218,7 @@ function addConstraint(cursor: Cursor, table: Table, state: Snapshot, hints: Sta
   }
   const constraints: WrittenConstraints = { primaryKey: null, uniques: [], foreignKeys: [], checks: [] };
   readTableConstraint(cursor, constraints);
-  if (constraints.checks.length > 0) return unreadable("CHECK constraints are not read yet");
-  const operations: Operation[] = [];
+  const operations: Operation[] = addChecks(table, constraints.checks, []);
   if (constraints.primaryKey) {
     for (const name of constraints.primaryKey.columns) {
       if (needColumn(table, name).nullable)
@@ -267,13 +268,13 @@ function dropAction(cursor: Cursor, table: Table, state: Snapshot): Operation[] 
   if (cursor.acceptWord("CONSTRAINT")) {
     const ifExists = acceptIfExists(cursor);
     const name = cursor.name();
+    const check = table.checks?.find((item) => item.name === name);
+    if (check) return [{ kind: "dropCheck", table: table.name, check }];
     const known =
       table.uniques.some((u) => u.name === name) ||
       table.foreignKeys.some((f) => f.name === name) ||
       (table.primaryKey !== null && name === pgName(table.name, [], "pkey"));
     if (!known && ifExists) return [];
-    if (!known && table.checks?.some((check) => check.name === name))
-      return unreadable("CHECK constraints are not read yet");
     return dropConstraintOperations(table, name, [pgName(table.name, [], "pkey")]);
   }
   cursor.acceptWord("COLUMN");
@@ -281,7 +282,34 @@ function dropAction(cursor: Cursor, table: Table, state: Snapshot): Operation[] 
   const name = cursor.name();
   const column = table.columns.find((item) => item.name === name);
   if (!column) return ifExists ? [] : unreadable(`column ${table.name}.${name} does not exist`);
-  return dropColumnOperations(state, table, column);
+  // PostgreSQL drops every CHECK that names the column along with it.
+  const checks: Operation[] = (table.checks ?? [])
+    .filter((check) => namesColumn(check.expression, column.name))
+    .map((check) => ({ kind: "dropCheck", table: table.name, check }));
+  return [...checks, ...dropColumnOperations(state, table, column)];
+}
+
+/** `ADD … CHECK` as operations, unnamed checks named as PostgreSQL names them. */
+function addChecks(table: Table, checks: { name?: string; expression: string }[], added: string[]): Operation[] {
+  const columns = [...table.columns.map((column) => column.name), ...added];
+  const taken = new Set([
+    ...(table.checks ?? []).map((check) => check.name),
+    ...table.uniques.map((unique) => unique.name),
+    ...table.foreignKeys.map((foreignKey) => foreignKey.name),
+  ]);
+  return checks.map((check) => {
+    const name = check.name ?? pgCheckName(table.name, check.expression, columns, taken);
+    taken.add(name);
+    return { kind: "addCheck", table: table.name, check: { name, expression: check.expression } };
+  });
+}
+
+function namesColumn(expression: string, column: string): boolean {
+  return tokens(expression).some(
+    (token) =>
+      (token.kind === "identifier" && token.value === column) ||
+      (token.kind === "word" && token.value.toLowerCase() === column),
+  );
 }
 
 function alterColumnAction(cursor: Cursor, table: Table, column: Column, state: Snapshot): Operation[] {

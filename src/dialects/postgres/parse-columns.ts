@@ -155,6 +155,14 @@ export function buildTable(
     constraintRows.push(keyRow(name, unique.name ?? pgName(name, unique.columns, "key"), "u", unique.columns));
   for (const foreignKey of constraints.foreignKeys)
     constraintRows.push(foreignKeyRow(name, foreignKey.localColumns, foreignKey, state));
+  // PostgreSQL names column checks first, then the table's, each clash numbered.
+  const columnNames = columns.map((column) => column.name);
+  const taken = new Set(constraintRows.map((row) => String(row.name)));
+  for (const check of [...columns.flatMap((column) => column.checks), ...constraints.checks]) {
+    const checkName = check.name ?? pgCheckName(name, check.expression, columnNames, taken);
+    taken.add(checkName);
+    constraintRows.push(checkRow(name, checkName, check.expression));
+  }
   const read = readPostgres([columnRows, constraintRows, [], enumRows(state)], { excludeTables: [] });
   return read.tables.find((table) => table.name === name) ?? unreadable(`table ${name} could not be read`);
 }
@@ -196,7 +204,36 @@ export function pgName(table: string, columns: string[], suffix: "key" | "fkey" 
   return truncateIdentifier(suffix === "pkey" ? `${table}_pkey` : `${table}_${columns.join("_")}_${suffix}`);
 }
 
+/**
+ * The name PostgreSQL gives an unnamed CHECK: `<table>_<column>_check` when the expression names
+ * exactly one of the table's columns, else `<table>_check`; a name already `taken` gets 1, 2, … appended.
+ */
+export function pgCheckName(
+  table: string,
+  expression: string,
+  columns: readonly string[],
+  taken: ReadonlySet<string>,
+): string {
+  const named = new Set(
+    tokens(expression)
+      .flatMap((token) =>
+        token.kind === "identifier" ? [token.value] : token.kind === "word" ? [token.value.toLowerCase()] : [],
+      )
+      .filter((word) => columns.includes(word)),
+  );
+  const stem = named.size === 1 ? `${table}_${[...named][0]}_check` : `${table}_check`;
+  for (let n = 0; ; n++) {
+    const candidate = truncateIdentifier(n === 0 ? stem : `${stem}${n}`);
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 // internal
+
+/** The catalog row of a CHECK, as introspection reads a check written without viborm's comment. */
+function checkRow(table: string, name: string, expression: string): Row {
+  return { table_name: table, name, kind: "c", columns: "[]", definition: `CHECK (${expression})` };
+}
 
 function readColumnConstraint(cursor: Cursor, column: WrittenColumn): void {
   const name = cursor.acceptWord("CONSTRAINT") ? cursor.name() : undefined;
