@@ -34,6 +34,7 @@ import {
   tablesEqual,
   uniquesEqual,
 } from "./compare.js";
+import { renameColumnReferences } from "./expression.js";
 import type { Operation, OperationOf } from "./operations.js";
 
 /** How strictly {@link applyOperationWith} checks an operation. */
@@ -296,14 +297,23 @@ function renameColumnInSnapshot(s: Snapshot, tableName: string, from: string, to
       uniques: table.uniques.map((u) => ({ ...u, columns: swap(u.columns) })),
       indexes: table.indexes.map((i) => renameIndexColumn(i, from, to)),
       foreignKeys,
+      ...(table.checks
+        ? {
+            checks: table.checks.map((check) => ({
+              ...check,
+              expression: renameColumnReferences(check.expression, from, to) ?? check.expression,
+            })),
+          }
+        : {}),
     };
   });
   return { ...s, tables };
 }
 
-/** An index with a column renamed, in its column list and its per-column options. */
+/** An index with a column renamed, in its column list, its per-column options and its predicate. */
 function renameIndexColumn(index: Index, from: string, to: string): Index {
   const renamed: Index = { ...index, columns: index.columns.map((c) => (c === from ? to : c)) };
+  if (index.where !== undefined) renamed.where = renameColumnReferences(index.where, from, to) ?? index.where;
   if (index.columnOptions?.[from] !== undefined) {
     const { [from]: options, ...rest } = index.columnOptions;
     renamed.columnOptions = { ...rest, [to]: options! };

@@ -79,9 +79,15 @@ export function indexesEqual(a: Index, b: Index): boolean {
     a.unique === b.unique &&
     sameList(a.columns, b.columns) &&
     (a.type ?? null) === (b.type ?? null) &&
-    (a.where ?? null) === (b.where ?? null) &&
+    sameFragment(a.where, b.where) &&
     columnOptionsEqual(a, b)
   );
+}
+
+/** Partial-index predicates compare like checks: servers store them rewritten (SQLite quotes a renamed column). */
+function sameFragment(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a === b || canonicalCheckExpression(a) === canonicalCheckExpression(b);
 }
 
 /** True when two indexes give their columns the same options (sort order, operator class, prefix length). */

@@ -45,6 +45,8 @@ function fill(state: Snapshot, op: Operation): Operation {
       return { ...op, unique: table?.uniques.find((u) => u.name === op.unique.name) ?? op.unique };
     case "dropIndex":
       return { ...op, index: table?.indexes.find((i) => i.name === op.index.name) ?? op.index };
+    case "dropCheck":
+      return { ...op, check: table?.checks?.find((c) => c.name === op.check.name) ?? op.check };
     case "dropForeignKey":
       return { ...op, foreignKey: table?.foreignKeys.find((f) => f.name === op.foreignKey.name) ?? op.foreignKey };
     case "dropEnum":

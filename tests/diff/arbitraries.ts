@@ -4,6 +4,7 @@
  * to them (with the renames they make).
  */
 import fc from "fast-check";
+import { renameColumnReferences } from "../../src/diff/expression.js";
 import type { Rename } from "../../src/diff/index.js";
 import type {
   Column,
@@ -284,7 +285,10 @@ function renameColumnEverywhere(s: Snapshot, tableName: string, from: string, to
     for (const c of t.columns) if (c.name === from) c.name = to;
     if (t.primaryKey) t.primaryKey.columns = swap(t.primaryKey.columns);
     for (const k of [...t.uniques, ...t.indexes, ...t.foreignKeys]) k.columns = swap(k.columns);
+    // As the servers do, the author renames the column inside checks and predicates too.
+    for (const check of t.checks ?? []) check.expression = renameColumnReferences(check.expression, from, to)!;
     for (const index of t.indexes) {
+      if (index.where !== undefined) index.where = renameColumnReferences(index.where, from, to)!;
       const options = index.columnOptions?.[from];
       if (options === undefined) continue;
       delete index.columnOptions![from];

@@ -13,11 +13,12 @@ import {
   addForeignKeyStatements,
   addPrimaryKeyStatements,
   addUniqueStatements,
+  checkCommentStatement,
   dropConstraintStatements,
   dropPrimaryKeyStatements,
 } from "./ddl/constraints.js";
 import { alterEnumStatements, createEnumStatements, dropEnumStatements } from "./ddl/enums.js";
-import { createIndexStatements, dropIndexStatements } from "./ddl/indexes.js";
+import { createIndexStatements, dropIndexStatements, whereCommentStatement } from "./ddl/indexes.js";
 import {
   addColumnStatements,
   createTableStatements,
@@ -29,7 +30,7 @@ import {
 
 /**
  * The statements for one operation. `context.before` is read by `alterEnum` (the columns using
- * the enum); every other operation carries what it needs.
+ * the enum) and, with `context.after`, by `renameColumn`; every other operation carries what it needs.
  *
  * @example postgresDdl({ kind: "renameTable", from: "a", to: "b" }, context) // → [{ sql: 'ALTER TABLE "a" RENAME TO "b"' }]
  */
@@ -46,7 +47,10 @@ export function postgresDdl(operation: Operation, context: DdlContext): Statemen
     case "dropColumn":
       return dropColumnStatements(operation.table, operation.column);
     case "renameColumn":
-      return renameColumnStatements(operation.table, operation.from, operation.to);
+      return [
+        ...renameColumnStatements(operation.table, operation.from, operation.to),
+        ...rewrittenTextComments(operation.table, context),
+      ];
     case "alterColumn":
       return alterColumnStatements(operation.table, operation.from, operation.to);
     case "addPrimaryKey":
@@ -80,4 +84,24 @@ export function postgresDdl(operation: Operation, context: DdlContext): Statemen
     default:
       return assertNever(operation, "operation");
   }
+}
+
+/**
+ * After a column rename PostgreSQL rewrites the checks and predicates naming it, but not the
+ * comments holding the author's text: those are written again, as the snapshot now spells them.
+ */
+function rewrittenTextComments(table: string, context: DdlContext): Statement[] {
+  const before = context.before.tables.find((t) => t.name === table);
+  const after = context.after.tables.find((t) => t.name === table);
+  if (!before || !after) return [];
+  const statements: Statement[] = [];
+  for (const check of after.checks ?? []) {
+    const old = before.checks?.find((c) => c.name === check.name);
+    if (old && old.expression !== check.expression) statements.push(checkCommentStatement(table, check));
+  }
+  for (const index of after.indexes) {
+    const old = before.indexes.find((i) => i.name === index.name);
+    if (old && index.where !== undefined && old.where !== index.where) statements.push(whereCommentStatement(index));
+  }
+  return statements;
 }

@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { canonicalCheckExpression } from "../../../src/diff/compare.js";
 import { diff } from "../../../src/diff/index.js";
 import type { Snapshot, Table } from "../../../src/schema/snapshot.js";
 import { arbEditedPair, arbSnapshot } from "../../diff/arbitraries.js";
@@ -99,6 +100,24 @@ const arbWideEditedPair = fc
   .tuple(arbEditedPair, fc.nat(), fc.nat())
   .map(([pair, left, right]) => ({ ...pair, a: widen(pair.a, left), b: widen(pair.b, right) }));
 
+/** Checks and predicates as the diff compares them: SQLite quotes a column it renamed inside them. */
+function canonicalFragments(snapshot: Snapshot): Snapshot {
+  return {
+    ...snapshot,
+    tables: snapshot.tables.map((table) => ({
+      ...table,
+      indexes: table.indexes.map((index) =>
+        index.where === undefined ? index : { ...index, where: canonicalCheckExpression(index.where) },
+      ),
+      ...(table.checks
+        ? {
+            checks: table.checks.map((check) => ({ ...check, expression: canonicalCheckExpression(check.expression) })),
+          }
+        : {}),
+    })),
+  };
+}
+
 /** A database could hold it: distinct index names, foreign keys to keys. */
 function valid(snapshot: Snapshot): boolean {
   return distinctIndexNames(snapshot) && keyedForeignKeys(snapshot);
@@ -125,15 +144,6 @@ describe("SQLite dialect properties over generated snapshots", () => {
   test("the DDL of diff(a, b) turns a into b on the database, and a second push plans nothing", async () => {
     await fc.assert(
       fc.asyncProperty(arbWideEditedPair, async ({ a, b, renames }) => {
-        // SQLite rewrites a renamed column inside a partial index's WHERE; the generator keeps the
-        // old text (a predicate naming a column that no longer exists), which no database can hold.
-        // The same holds for a CHECK naming a column.
-        fc.pre(
-          !(
-            renames.some((r) => r.kind === "column") &&
-            b.tables.some((t) => t.indexes.some((i) => i.where) || (t.checks ?? []).length > 0)
-          ),
-        );
         fc.pre(valid(a) && valid(b));
         const from = dialect.normalize(expressible(a));
         const to = dialect.normalize(expressible(b));
@@ -144,7 +154,7 @@ describe("SQLite dialect properties over generated snapshots", () => {
           const { statements, after } = plan(from, operations);
           await execute(driver, statements);
           const live = dialect.normalize(await introspect(driver));
-          expect(live).toEqual(dialect.normalize(after));
+          expect(canonicalFragments(live)).toEqual(canonicalFragments(dialect.normalize(after)));
           expect(diff(live, to).operations).toEqual([]);
         } finally {
           await driver.close();

@@ -24,12 +24,15 @@ export function createIndexStatements(table: string, index: Index): Statement[] 
       sql: `CREATE ${index.unique ? "UNIQUE " : ""}INDEX ${q(index.name)} ON ${q(table)}${method} ${indexColumns(index)}${where}`,
     },
   ];
-  if (index.where !== undefined) {
-    statements.push({
-      sql: `COMMENT ON INDEX ${q(index.name)} IS ${quoteStringLiteral(WHERE_COMMENT_PREFIX + index.where)}`,
-    });
-  }
+  if (index.where !== undefined) statements.push(whereCommentStatement(index));
   return statements;
+}
+
+/** The comment holding a partial index's predicate as the user wrote it. */
+export function whereCommentStatement(index: Index): Statement {
+  return {
+    sql: `COMMENT ON INDEX ${q(index.name)} IS ${quoteStringLiteral(`${WHERE_COMMENT_PREFIX}${index.where ?? ""}`)}`,
+  };
 }
 
 /** `("a", "b" gin_trgm_ops DESC)`: each column with its operator class and sort order. */

@@ -1,0 +1,63 @@
+/**
+ * Column references inside SQL a schema carries (CHECK expressions, partial-index predicates).
+ * PostgreSQL, MySQL/MariaDB and SQLite all rewrite a stored check or predicate when a column it
+ * names is renamed, so the snapshot does the same: a rename then plans no drop and re-create.
+ */
+
+/**
+ * `expression` with each reference to column `from` renamed to `to`; `null` when a bare reference
+ * would need quoting to name `to` (the quote differs per dialect), so the caller keeps the text and
+ * the diff re-creates the constraint instead. String literals and function names are left alone.
+ *
+ * @example renameColumnReferences(`amount > 0 AND "amount" < 9 AND 'amount' <> x`, "amount", "total") // → `total > 0 AND "total" < 9 AND 'amount' <> x`
+ */
+export function renameColumnReferences(expression: string, from: string, to: string): string | null {
+  let out = "";
+  let last = 0;
+  const replace = (start: number, end: number, text: string) => {
+    out += expression.slice(last, start) + text;
+    last = end;
+  };
+  for (let i = 0; i < expression.length; ) {
+    const ch = expression[i]!;
+    if (ch === "'") {
+      i = afterQuoted(expression, i, "'");
+    } else if (ch === '"' || ch === "`") {
+      const end = afterQuoted(expression, i, ch);
+      const name = expression.slice(i + 1, end - 1).replaceAll(ch + ch, ch);
+      if (name === from) replace(i, end, ch + to.replaceAll(ch, ch + ch) + ch);
+      i = end;
+    } else if (/[A-Za-z_]/.test(ch)) {
+      let end = i + 1;
+      while (end < expression.length && /[\w$]/.test(expression[end]!)) end++;
+      const word = expression.slice(i, end);
+      if (word.toLowerCase() === from.toLowerCase() && !isCall(expression, end)) {
+        if (!/^[a-z_][a-z0-9_]*$/.test(to)) return null;
+        replace(i, end, to);
+      }
+      i = end;
+    } else if (/\d/.test(ch)) {
+      // A number's digits and exponent are not words (`1e5`).
+      while (i < expression.length && /[\w.]/.test(expression[i]!)) i++;
+    } else {
+      i++;
+    }
+  }
+  return out + expression.slice(last);
+}
+
+// internal
+
+/** Index just past the quote closing the one at `open` (a doubled quote escapes). */
+function afterQuoted(text: string, open: number, quote: string): number {
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] !== quote) continue;
+    if (text[i + 1] === quote) i++;
+    else return i + 1;
+  }
+  return text.length;
+}
+
+function isCall(text: string, end: number): boolean {
+  return /^\s*\(/.test(text.slice(end));
+}
