@@ -56,7 +56,7 @@ export function scriptText(statements: readonly string[], dialect: DialectName, 
   const text = joinSqlStatements(statements, dialect);
   if (text === null) {
     throw new QueryFailedError("These statements cannot be joined into one multi-statement text safely.", {
-      sql: statements.join("\n;\n"),
+      sql: statements.join(";\n"),
       driver,
     });
   }
