@@ -195,10 +195,10 @@ function columnType(model: ResolvedModel, { state, column }: ResolvedScalar): Co
         type.precision = state.timePrecision;
       return type;
     }
+    // Kept whenever given: dialects default a bare time differently (PostgreSQL time(3), MySQL TIME(0)),
+    // and each dialect's normalize folds its own default away.
     case "time":
-      return state.timePrecision !== undefined && state.timePrecision !== DEFAULT_TIME_PRECISION
-        ? { kind: "time", precision: state.timePrecision }
-        : { kind: "time" };
+      return state.timePrecision === undefined ? { kind: "time" } : { kind: "time", precision: state.timePrecision };
     default:
       return { kind: state.kind } as ColumnType;
   }

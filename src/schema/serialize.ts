@@ -21,6 +21,7 @@ import {
   type Table,
   type Unique,
 } from "./snapshot.js";
+import { fragmentProblem } from "./sql-fragment.js";
 
 /** A schema: model name → model. The names are the keys (`{ user, post }` → "user", "post"). */
 export type Schema = Record<string, AnyModel>;
@@ -180,6 +181,9 @@ function indexesOf(model: ResolvedModel, column: (key: string) => string): Index
     if (spec.where !== undefined) {
       if (typeof spec.where !== "string" || spec.where.trim() === "")
         fail(model.name, undefined, "invalidModifier", `index "${index.name}" has an empty where predicate.`);
+      const problem = fragmentProblem(spec.where);
+      if (problem)
+        fail(model.name, undefined, "invalidModifier", `index "${index.name}"'s where predicate ${problem}.`);
       index.where = spec.where;
     }
     const columnOptions: Record<string, IndexColumnOptions> = {};
@@ -248,6 +252,8 @@ function checksOf(model: ResolvedModel): Check[] {
     const name = checkName(check.name, model.name, undefined, "The check constraint name");
     if (typeof check.expression !== "string" || check.expression.trim() === "")
       fail(model.name, undefined, "invalidModifier", `check "${name}" has no SQL expression.`);
+    const problem = fragmentProblem(check.expression);
+    if (problem) fail(model.name, undefined, "invalidModifier", `check "${name}"'s expression ${problem}.`);
     if (checks.some((other) => other.name === name))
       fail(model.name, undefined, "duplicateName", `declares check "${name}" twice.`);
     checks.push({ name, expression: check.expression.trim() });

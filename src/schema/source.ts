@@ -165,7 +165,7 @@ function scalarSource(
       code = `s.dateTime()${type.withTimezone === false ? ".withoutTimezone()" : ""}${precision(type.precision)}`;
       break;
     case "time":
-      code = `s.time()${precision(type.precision)}`;
+      code = `s.time()${type.precision === undefined ? "" : `.precision(${type.precision})`}`;
       break;
     case "enum": {
       const named = type.name === "" || type.name === enumTypeName(table.name, column.name);

@@ -124,6 +124,25 @@ describe.skipIf(!available)("schema breadth on MariaDB", () => {
     await expect(c.$executeRaw(insert.replace("'a'", "'b'"), [-1])).rejects.toThrow();
   });
 
+  test("a time's precision is what was asked: precision(3) is TIME(3), a bare time TIME; pull writes them back", async () => {
+    const clock3 = { clock: s.model({ id: s.int().id(), at: s.time().precision(3), plain: s.time() }) };
+    const c = client(clock3);
+    const migrations = createMigrationClient(c);
+    await migrations.push();
+    expect((await migrations.push()).operations).toEqual([]);
+    const types = await rows(
+      c,
+      "SELECT column_name AS name, column_type AS type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'clock'",
+    );
+    expect(Object.fromEntries(types.map((row) => [row.name, row.type]))).toMatchObject({
+      at: "time(3)",
+      plain: "time",
+    });
+    const { source } = await migrations.pull();
+    expect(source).toContain("s.time().precision(3)");
+    expect(source).not.toContain("s.time().precision(0)");
+  });
+
   test("changes are planned and undone: VARCHAR widens, narrowing asks, a check drops and comes back", async () => {
     const storageDriver = createFsStorageDriver(dir);
     const now = clock("2026-12-03T18:00:00Z");

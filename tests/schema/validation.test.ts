@@ -419,3 +419,36 @@ describe("INVALID_SCHEMA names the model and field", () => {
 function base() {
   return s.model({ id: id(), name: s.string() });
 }
+
+describe("SQL fragments in a schema are refused when they cannot be pasted into DDL", () => {
+  const ledger = () => s.model({ id: id(), amount: s.int(), note: s.string() });
+
+  test.each([
+    ["amount >= 0 -- no refunds", /line comment/],
+    ["amount >= 0; DROP TABLE ledger", /`;`/],
+    ["amount >= 0) OR (1 = 1", /closes a bracket/],
+    ["(amount >= 0", /bracket open/],
+    ["note <> 'x", /unterminated ' quote/],
+    ["amount >= 0 /* no refunds", /unterminated \/\* comment/],
+  ])("check %s", (expression, reason) => {
+    const error = invalid({ ledger: ledger().check("ledger_ok", expression) });
+    expectNames(error, "ledger");
+    expect(error.problem).toBe("invalidModifier");
+    expect(error.message).toMatch(reason);
+  });
+
+  test("a partial index's predicate too", () => {
+    const error = invalid({ ledger: ledger().index(["amount"], { where: "note IS NULL -- soft-deleted" }) });
+    expectNames(error, "ledger");
+    expect(error.message).toMatch(/where predicate contains a line comment/);
+  });
+
+  test("comment markers and semicolons inside literals and quoted names are fine", () => {
+    const schema = {
+      ledger: ledger()
+        .check("ledger_note_ok", `note <> '--' AND note <> ';' AND "note" <> 'it''s (' /* kept */`)
+        .index(["amount"], { where: "note <> '-- x'" }),
+    };
+    expect(serializeSchema(schema).tables[0]!.checks).toHaveLength(1);
+  });
+});

@@ -10,6 +10,7 @@
 import {
   type Column,
   canonicalize,
+  DEFAULT_TIME_PRECISION,
   type Index,
   type IndexColumnOptions,
   type Snapshot,
@@ -132,7 +133,9 @@ function normalizeColumn(given: Column, enums: ReadonlyMap<string, string[]>): C
         }
       : column.type.kind === "string" && column.type.length === undefined
         ? { kind: "string" as const }
-        : { ...column.type };
+        : column.type.kind === "time" && column.type.precision === DEFAULT_TIME_PRECISION
+          ? { kind: "time" as const }
+          : { ...column.type };
   // An identity column has no default and is always NOT NULL (GENERATED … AS IDENTITY implies it).
   const native = nativeType === undefined ? {} : { nativeType };
   if (column.autoIncrement) {
