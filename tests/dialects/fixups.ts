@@ -268,12 +268,19 @@ function mysqlTable(table: Table): Table {
     names.every((n) => columns.find((c) => c.name === n)?.nullable && !inKey.has(n));
   const action = (value: ReferentialAction, names: string[]): ReferentialAction =>
     value === "setDefault" || (value === "setNull" && !nullable(names)) ? "noAction" : value;
+  // MariaDB drops a CHECK naming no column whenever any column of its table is dropped, and refuses
+  // one naming an AUTO_INCREMENT column (1901).
+  const serial = columns.filter((c) => c.autoIncrement).map((c) => quoted("mysql", c.name));
+  const checks = (table.checks ?? []).filter(
+    (c) => /[`a-z]/i.test(c.expression) && !serial.some((name) => c.expression.includes(name)),
+  );
   return {
     ...table,
     columns,
     primaryKey,
     uniques,
     indexes,
+    ...(checks.length > 0 ? { checks } : { checks: undefined }),
     foreignKeys: table.foreignKeys
       .filter((fk) => free(fk.columns))
       .map((fk) => ({ ...fk, onDelete: action(fk.onDelete, fk.columns), onUpdate: action(fk.onUpdate, fk.columns) })),
