@@ -96,12 +96,38 @@ export function generatedSchema(n: number, extraColumn = false): Schema {
   return models;
 }
 
-/** A client whose driver counts statements and round trips. */
+/**
+ * A client whose driver counts statements and round trips: `roundTrips` those made through the
+ * driver's `query`/`queryAll`, `sessionRoundTrips` those of its atomic sessions (a script is one).
+ * `scripts: false` hides the sessions' `script`, so units run statement by statement as before.
+ */
 export function counting<S extends Schema>(
   client: VibormClient<S>,
-): { client: VibormClient<S>; counts: { statements: number; roundTrips: number } } {
-  const counts = { statements: 0, roundTrips: 0 };
+  options: { scripts?: boolean } = {},
+): { client: VibormClient<S>; counts: { statements: number; roundTrips: number; sessionRoundTrips: number } } {
+  const counts = { statements: 0, roundTrips: 0, sessionRoundTrips: 0 };
   const driver = client.$driver;
+  const atomic = driver.atomic;
+  type Session = Parameters<Parameters<Extract<typeof atomic, { kind: "session" }>["withSession"]>[0]>[0];
+  const countSession = (session: Session): Session => {
+    const script = options.scripts === false ? undefined : session.script;
+    return {
+      query: (sql, params) => {
+        counts.statements++;
+        counts.sessionRoundTrips++;
+        return session.query(sql, params);
+      },
+      ...(script
+        ? {
+            script: (statements: readonly string[]) => {
+              counts.statements += statements.length;
+              counts.sessionRoundTrips++;
+              return script(statements);
+            },
+          }
+        : {}),
+    };
+  };
   const wrapped = {
     ...driver,
     query: (sql: string, params?: unknown[]) => {
@@ -114,6 +140,15 @@ export function counting<S extends Schema>(
       counts.roundTrips++;
       return driver.queryAll(statements);
     },
+    ...(atomic.kind === "session"
+      ? {
+          atomic: {
+            ...atomic,
+            withSession: <T>(fn: (session: Session) => Promise<T>) =>
+              atomic.withSession((session) => fn(countSession(session))),
+          },
+        }
+      : {}),
   };
   return { client: { ...client, $driver: wrapped }, counts };
 }

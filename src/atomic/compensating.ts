@@ -3,8 +3,10 @@
  * transaction cannot undo it (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).
  *
  * Statements run one by one on a pinned connection holding a session lock (`GET_LOCK`). *Before*
- * each one is sent, it is recorded with its inverse in the dialect's progress table: a client
+ * each one runs, it is recorded with its inverse in the dialect's progress table: a client
  * killed mid-statement leaves the server to finish it, so only a record written first covers it.
+ * Where the session takes scripts (mysql2 with `multipleStatements`), the record and its statement
+ * travel in one round trip, the record first; the server runs them in that order.
  * On failure the finished statements are undone in reverse with their inverses, so the schema ends
  * as it began. A run that died half-way leaves its rows behind, and the next command that touches
  * the database (apply, rollback, reset, push: {@link AtomicStrategy.recover}) undoes them first,
@@ -16,6 +18,7 @@ import type { Dialect, ProgressSql, Row, Statement } from "../dialects/types.js"
 import type { AtomicCapability, Session } from "../drivers/types.js";
 import { isVibormError, MigrationFailedError, UnsupportedOperationError } from "../errors.js";
 import { driverErrorCode, lockTimedOut, runStatement, unitFailed } from "./failure.js";
+import { runJoined, type ScriptSession } from "./script.js";
 import type { AtomicOutcome, AtomicStrategy, AtomicUnit, StrategyOptions, UnfinishedUnit } from "./types.js";
 
 type SessionCapability = Extract<AtomicCapability, { kind: "session" }>;
@@ -76,9 +79,13 @@ async function runUnit(
       if (persist) {
         const inverse = statement.inverse ? JSON.stringify(statement.inverse) : null;
         const record = progress.insert(options.lockKey, unit.label, index, statement.sql, inverse);
-        await session.query(record.sql, record.params);
+        // One round trip for both where the session takes scripts: the server runs them in order,
+        // and the record commits (autocommit, and the DDL's own implicit commit before it starts)
+        // before the statement begins, so a client killed mid-statement still left it behind.
+        await runInOrder(session, dialect, [record, statement]);
+      } else {
+        await runStatement(session, statement);
       }
-      await runStatement(session, statement);
       finished.push(statement);
     } catch (error) {
       // A statement the server refused did not take effect; after a lost connection nobody knows,
@@ -92,11 +99,13 @@ async function runUnit(
   if (!persist) return { status: "done" };
   // DML is transactional in InnoDB: the tracking write and the progress cleanup commit together.
   try {
-    await session.query(dialect.transaction.begin.sql);
-    for (const statement of unit.tracking) await runStatement(session, statement);
     const clear = progress.clear(options.lockKey);
-    await session.query(clear.sql, clear.params);
-    await session.query(dialect.transaction.commit.sql);
+    await runInOrder(session, dialect, [
+      dialect.transaction.begin,
+      ...unit.tracking,
+      clear,
+      dialect.transaction.commit,
+    ]);
   } catch (error) {
     await session.query(dialect.transaction.rollback.sql).catch(() => undefined);
     const undo = await compensate(session, progress, finished);
@@ -104,6 +113,15 @@ async function runUnit(
     throw unitFailed(unit, unit.statements.length, error, { ...undo, deferred: !cleared });
   }
   return { status: "done" };
+}
+
+/** Statements in order: as scripts where the session sends them, else one round trip each. */
+async function runInOrder(session: Session, dialect: Dialect, statements: Statement[]): Promise<void> {
+  if (session.script) {
+    await runJoined(session as ScriptSession, dialect, statements);
+    return;
+  }
+  for (const statement of statements) await runStatement(session, statement);
 }
 
 interface UndoReport {

@@ -2,13 +2,17 @@
  * Shared pieces of the strategies: running one statement with its check, and describing a failure.
  */
 import type { Statement } from "../dialects/types.js";
-import type { Session } from "../drivers/types.js";
+import type { QueryResult, Session } from "../drivers/types.js";
 import { LockTimeoutError, MigrationFailedError, QueryFailedError } from "../errors.js";
 import type { AtomicUnit } from "./types.js";
 
 /** Runs one statement on a session; a check statement that returns rows is a failure. */
 export async function runStatement(session: Session, statement: Statement): Promise<void> {
-  const result = await session.query(statement.sql, statement.params);
+  checkRows(statement, await session.query(statement.sql, statement.params));
+}
+
+/** Throws when `statement` is a check (`expectNoRows`) and `result` holds violations. */
+export function checkRows(statement: Statement, result: QueryResult): void {
   if (statement.expectNoRows && result.rows.length > 0) {
     throw new QueryFailedError(
       `Check failed: ${statement.sql} returned ${result.rows.length} violation(s), e.g. ${JSON.stringify(result.rows[0])}`,

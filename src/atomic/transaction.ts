@@ -1,12 +1,20 @@
 /**
  * All-or-nothing by a transaction on one pinned connection (PostgreSQL, PGlite, SQLite): DDL is
  * transactional there, so a failure rolls everything back, the tracking write included.
+ *
+ * Where the session sends scripts, a unit takes two round trips whatever its length: BEGIN, the lock
+ * and the precheck in one (the precheck's rows decide whether to go on, and a lock timeout there is
+ * told apart from a DDL statement's), then the statements, the tracking write and COMMIT in one.
+ * A failed script names no statement, so after a failure the unit is rolled back and run again
+ * statement by statement, which finds the failing one (or succeeds, if the failure was passing):
+ * the cost of pinpointing falls on the failure path only.
  */
 import type { Dialect } from "../dialects/types.js";
 import type { AtomicCapability, Session } from "../drivers/types.js";
-import { LockTimeoutError } from "../errors.js";
+import { isVibormError, LockTimeoutError } from "../errors.js";
 import { driverErrorCode, lockTimedOut, runStatement, sleep, unitFailed } from "./failure.js";
 import { runOutsideTransaction } from "./non-transactional.js";
+import { runJoined, type ScriptSession } from "./script.js";
 import type { AtomicOutcome, AtomicStrategy, AtomicUnit, StrategyOptions } from "./types.js";
 
 type SessionCapability = Extract<AtomicCapability, { kind: "session" }>;
@@ -25,12 +33,72 @@ export function createTransactionStrategy(
       atomic.withSession((session) =>
         unit.transactional === false
           ? runOutsideTransaction(session, unit)
-          : runInTransaction(session, dialect, options, unit),
+          : hasScript(session)
+            ? runScripted(session, dialect, options, unit)
+            : runInTransaction(session, dialect, options, unit),
       ),
   };
 }
 
 // internal
+
+function hasScript(session: Session): session is ScriptSession {
+  return typeof session.script === "function";
+}
+
+/** The unit in two round trips (one without a precheck or a lock); on failure, {@link pinpoint}. */
+async function runScripted(
+  session: ScriptSession,
+  dialect: Dialect,
+  options: StrategyOptions,
+  unit: AtomicUnit,
+): Promise<AtomicOutcome> {
+  const open = [dialect.transaction.begin, ...(dialect.lock?.acquire(options.lockKey, options.lockTimeoutMs) ?? [])];
+  const body = [...unit.statements, ...unit.tracking, dialect.transaction.commit];
+  let opening = true;
+  try {
+    if (unit.precheck) {
+      const { rows } = await runJoined(session, dialect, [...open, unit.precheck.statement]);
+      if (!unit.precheck.shouldRun(rows)) {
+        await session.query(dialect.transaction.rollback.sql);
+        return { status: "skipped" };
+      }
+    } else if (dialect.lock) {
+      await runJoined(session, dialect, open);
+    } else {
+      body.unshift(...open);
+    }
+    opening = false;
+    await runJoined(session, dialect, body);
+    return { status: "done" };
+  } catch (error) {
+    await rollbackQuietly(session, dialect, error);
+    // Only the opening script takes the lock: its 55P03 is the lock's, not a DDL statement's.
+    if (opening && dialect.lock && driverErrorCode(error) === PG_LOCK_NOT_AVAILABLE)
+      throw lockTimedOut(options.lockKey, options.lockTimeoutMs, error);
+    return pinpoint(session, dialect, options, unit, error);
+  }
+}
+
+/**
+ * Runs the unit again statement by statement after a script failed, so the error names the
+ * statement that fails and those not executed (its precheck and busy retry too). A run that cannot
+ * even begin (the connection died with the script) reports the script's own failure instead.
+ */
+async function pinpoint(
+  session: Session,
+  dialect: Dialect,
+  options: StrategyOptions,
+  unit: AtomicUnit,
+  original: unknown,
+): Promise<AtomicOutcome> {
+  try {
+    return await runInTransaction(session, dialect, options, unit);
+  } catch (error) {
+    if (isVibormError(error, "MIGRATION_FAILED") || isVibormError(error, "LOCK_TIMEOUT")) throw error;
+    throw unitFailed(unit, undefined, original);
+  }
+}
 
 async function runInTransaction(
   session: Session,

@@ -162,6 +162,11 @@ export interface Dialect {
   lock: LockSql | null;
   /** Transaction statements (for DDL where `transactionalDdl`, for the tracking write everywhere). */
   transaction: TransactionSql;
+  /**
+   * The statement with its parameters written in as literals, so it can join a multi-statement
+   * round trip; `null` when a value has no safe literal here (it is then sent with its parameters).
+   */
+  inline?(statement: Statement): string | null;
   /** Progress bookkeeping, for dialects whose DDL commits implicitly (`transactionalDdl: false`). */
   progress?: ProgressSql;
   /**

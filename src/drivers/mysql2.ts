@@ -9,7 +9,7 @@ import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed, errorCode, isMysqlConnectionCode, isNetworkCode } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
-import { runEach, withPooledSession } from "./pooled.js";
+import { runEach, scriptText, withPooledSession } from "./pooled.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
@@ -98,7 +98,14 @@ export function createMysql2Driver(options: Mysql2DriverOptions): Driver {
         withPooledSession(
           () => wrap(target, "getConnection", () => pool.getConnection()),
           (connection, broken) => (broken ? connection.destroy() : connection.release()),
-          (connection) => ({ query: (sql, params) => run(connection, sql, params) }),
+          (connection) => ({
+            query: (sql, params) => run(connection, sql, params),
+            // Only where the connection takes several statements at once: a pool the driver
+            // opened does; one you pass in does if you created it with `multipleStatements`.
+            ...(owned || multipleStatements(connection)
+              ? { script: (statements: readonly string[]) => scriptOn(target, connection, statements) }
+              : {}),
+          }),
           fn,
         ),
     },
@@ -136,6 +143,23 @@ async function runOn(
     queryable.query(sql, params && params.length > 0 ? params : undefined),
   );
   return toQueryResult(result);
+}
+
+/** Whether a connection was made with `multipleStatements` (mysql2 keeps its options on `config`). */
+function multipleStatements(connection: MysqlPoolConnectionLike): boolean {
+  return (connection as { config?: { multipleStatements?: unknown } }).config?.multipleStatements === true;
+}
+
+/** Statements in one multi-statement query; mysql2 answers one result per statement, the last is returned. */
+async function scriptOn(
+  target: DriverTarget,
+  connection: MysqlQueryableLike,
+  statements: readonly string[],
+): Promise<QueryResult> {
+  const sql = scriptText(statements, "mysql", "mysql2");
+  const [result] = await wrap(target, sql, () => connection.query(sql));
+  if (statements.length === 1) return toQueryResult(result);
+  return toQueryResult(Array.isArray(result) ? result[result.length - 1] : result);
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   searchPathOption,
   withSearchPathOption,
 } from "./pg-schema.js";
-import { runEach, withPooledSession } from "./pooled.js";
+import { runEach, scriptText, withPooledSession } from "./pooled.js";
 import { configTarget, urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
@@ -112,7 +112,11 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
         withPooledSession(
           () => checkOut(target, pool),
           checkIn,
-          (connection) => ({ query: (sql, params) => run(target, connection, sql, params) }),
+          (connection) => ({
+            query: (sql, params) => run(target, connection, sql, params),
+            // The simple query protocol takes several statements in one message.
+            script: (statements) => run(target, connection, scriptText(statements, "postgres", "pg")),
+          }),
           fn,
         ),
     },

@@ -16,6 +16,7 @@ import {
   RESET_SEARCH_PATH,
   searchPathSql,
 } from "./pg-schema.js";
+import { scriptText } from "./pooled.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** One statement's result, as PGlite returns it. */
@@ -103,7 +104,12 @@ export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption
     atomic: {
       kind: "session",
       withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-        return pinned((tx) => fn({ query: (sql, params) => run(tx, sql, params) }));
+        return pinned((tx) =>
+          fn({
+            query: (sql, params) => run(tx, sql, params),
+            script: (statements) => run(tx, scriptText(statements, "postgres", "pglite")),
+          }),
+        );
       },
     },
     close() {

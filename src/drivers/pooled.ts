@@ -1,8 +1,10 @@
 /**
  * What the connection-pool drivers (pg, mysql2) share: a session on one checked-out connection that
- * is destroyed, not pooled, after a failure; and statements run one after another.
+ * is destroyed, not pooled, after a failure; statements run one after another; a session's script text.
  */
-import type { Row, Statement } from "../dialects/types.js";
+import type { DialectName, Row, Statement } from "../dialects/types.js";
+import { QueryFailedError } from "../errors.js";
+import { joinSqlStatements } from "../util/sql-join.js";
 import type { QueryResult, Session } from "./types.js";
 
 /**
@@ -42,4 +44,21 @@ export async function runEach(
   const rows: Row[][] = [];
   for (const statement of statements) rows.push((await run(statement.sql, statement.params)).rows);
   return rows;
+}
+
+/**
+ * The text a session's `script` sends: the statements joined as `joinSqlStatements` joins them. A
+ * caller passes only statements it has checked join cleanly; any other is refused, never sent.
+ *
+ * @example const sql = scriptText(["BEGIN", "CREATE TABLE a (x int)", "COMMIT"], "postgres", "pg");
+ */
+export function scriptText(statements: readonly string[], dialect: DialectName, driver: string): string {
+  const text = joinSqlStatements(statements, dialect);
+  if (text === null) {
+    throw new QueryFailedError("These statements cannot be joined into one multi-statement text safely.", {
+      sql: statements.join(";\n"),
+      driver,
+    });
+  }
+  return text;
 }

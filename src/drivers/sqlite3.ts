@@ -10,7 +10,7 @@ import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
-import { runEach } from "./pooled.js";
+import { runEach, scriptText } from "./pooled.js";
 import type { Driver, QueryResult, Session } from "./types.js";
 
 /** A prepared statement (the part of better-sqlite3's `Statement` viborm uses). */
@@ -117,7 +117,8 @@ export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
     atomic: {
       kind: "session",
       withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
-        const run = queue.then(() => fn({ query }));
+        const script = async (statements: readonly string[]) => runScript(opened("script"), statements);
+        const run = queue.then(() => fn({ query, script }));
         // The next session waits for this one to settle, whether it succeeded or not.
         queue = run.catch(() => undefined);
         return run;
@@ -172,6 +173,23 @@ async function runWithBusyWait(
       await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, 50)));
     }
   }
+}
+
+/**
+ * Runs statements in one synchronous call: all but the last through `exec` (one text), the last
+ * prepared, so its rows come back. Never retried on SQLITE_BUSY: part of the script may have run.
+ */
+function runScript(database: SqliteDatabaseLike, statements: readonly string[]): QueryResult {
+  const last = statements[statements.length - 1];
+  if (last === undefined) return { rows: [] };
+  if (statements.length > 1) {
+    const text = scriptText(statements.slice(0, -1), "sqlite", "sqlite3");
+    wrap(text, () => {
+      database.exec(text);
+      return { rows: [] };
+    });
+  }
+  return run(database, last, undefined);
 }
 
 /** Runs one statement synchronously: `all()` for a statement returning rows, `run()` otherwise. */

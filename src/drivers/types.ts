@@ -13,6 +13,14 @@ export interface QueryResult {
 /** A pinned connection: everything run through it happens on one session, in order. */
 export interface Session {
   query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  /**
+   * Runs parameterless statements, joined into one multi-statement text (`joinSqlStatements`), in one
+   * round trip, in order, stopping at the first that fails; resolves to the last one's result.
+   * Never retried: when it fails, the statements before the failing one have run. Absent where the
+   * driver cannot send several statements at once (mysql2 on a pool without `multipleStatements`,
+   * PlanetScale's HTTP API): the caller then sends them one by one.
+   */
+  script?(statements: readonly string[]): Promise<QueryResult>;
 }
 
 /**

@@ -15,7 +15,7 @@ export interface MeteredDriver {
 }
 
 /**
- * Wraps `driver` so every `query`, `queryAll`, batch and session statement counts one round trip.
+ * Wraps `driver` so every `query`, `queryAll`, batch, session statement and session script counts one round trip.
  *
  * @example const { driver, used } = meterDriver(client.$driver, options.queryBudget);
  */
@@ -39,9 +39,14 @@ export function meterDriver(driver: Driver, queryBudget: number | undefined): Me
         : {
             kind: "session",
             withSession: (fn) =>
-              atomic.withSession((session: Session) =>
-                fn({ query: counted((sql: string, params?: unknown[]) => session.query(sql, params)) }),
-              ),
+              atomic.withSession((session: Session) => {
+                const { script } = session;
+                return fn({
+                  query: counted((sql: string, params?: unknown[]) => session.query(sql, params)),
+                  // A script is one round trip, however many statements it holds.
+                  ...(script ? { script: counted((statements: readonly string[]) => script(statements)) } : {}),
+                });
+              }),
           },
     close: () => driver.close(),
   };

@@ -6,6 +6,8 @@
  * CHECK_CONSTRAINTS view); where the two differ (defaults as reported, JSON storage, SET DEFAULT)
  * the code says so. Tested on MariaDB 10.11; MySQL 8's catalog output is covered by recorded rows.
  */
+
+import { inlineStatement, mysqlInline } from "../inline.js";
 import { quoteBacktick } from "../quote.js";
 import { plainTransaction } from "../transaction.js";
 import type { Dialect } from "../types.js";
@@ -36,6 +38,7 @@ export const mysqlDialect: Dialect = {
   tracking: mysqlTracking,
   counts: mysqlCounts,
   lock: mysqlLock,
+  inline: (statement) => inlineStatement(statement, mysqlInline),
   transaction: plainTransaction,
   progress: mysqlProgress,
   parse: parseMysqlStatement,

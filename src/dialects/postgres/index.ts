@@ -3,6 +3,8 @@
  * arrays, identity columns, transactional DDL, catalog-wide introspection from `pg_catalog`, and a
  * transaction-scoped advisory lock.
  */
+
+import { inlineStatement, postgresInline } from "../inline.js";
 import { quoteDoubleQuoted } from "../quote.js";
 import { plainTransaction } from "../transaction.js";
 import type { Dialect } from "../types.js";
@@ -31,6 +33,7 @@ export const postgresDialect: Dialect = {
   tracking: postgresTracking,
   counts: postgresCounts,
   lock: postgresLock,
+  inline: (statement) => inlineStatement(statement, postgresInline),
   transaction: plainTransaction,
   parse: parsePostgresStatement,
   lint: postgresLint,

@@ -3,6 +3,8 @@
  * rebuilds that keep every row, one-query introspection of `sqlite_master`, tracking SQL.
  * Everything it writes is D1-safe: no `PRAGMA foreign_keys`, no TEMP tables, no pragma functions.
  */
+
+import { inlineStatement, sqliteInline } from "../inline.js";
 import { quoteDoubleQuoted } from "../quote.js";
 import type { Dialect } from "../types.js";
 import { sqliteCounts } from "./counts.js";
@@ -32,6 +34,7 @@ export const sqliteDialect: Dialect = {
   tracking: sqliteTracking,
   counts: sqliteCounts,
   lock: sqliteLock,
+  inline: (statement) => inlineStatement(statement, sqliteInline),
   transaction: sqliteTransaction,
   parse: parseSqliteStatement,
   lint: sqliteLint,

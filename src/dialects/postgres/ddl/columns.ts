@@ -60,7 +60,7 @@ export function usingCast(
 ): string {
   const target = columnType(to);
   if (from.array && to.array) {
-    const viaText = from.type.kind === "enum" || to.type.kind === "enum";
+    const viaText = from.type.kind === "enum" || to.type.kind === "enum" || !castsDirectly(from.type, to.type);
     return viaText ? `${expression}::text[]::${target}` : `${expression}::${target}`;
   }
   // A NULL stays NULL rather than becoming a one-element array holding NULL.
@@ -83,10 +83,24 @@ function scalarCast(expression: string, from: ColumnType, to: ColumnType): strin
   // boolean casts only to integer among the numeric types.
   if (from.kind === "boolean" && NUMERIC.has(to.kind)) return `${expression}::integer::${target}`;
   if (to.kind === "boolean" && NUMERIC.has(from.kind) && from.kind !== "int") return `${expression}::integer::boolean`;
-  return `${expression}::${target}`;
+  return castsDirectly(from, to) ? `${expression}::${target}` : `${expression}::text::${target}`;
 }
 
 const NUMERIC = new Set<ColumnType["kind"]>(["int", "bigInt", "float", "decimal"]);
+const TEMPORAL = new Set<ColumnType["kind"]>(["dateTime", "date", "time"]);
+
+/**
+ * Whether PostgreSQL has a cast from `from` to `to` (pg_cast, or text's I/O conversion). Between
+ * others (an integer to a time, a date to a number) there is none, even on an empty table (42846):
+ * the value goes through its text form, so NULLs and empty tables convert and a value the new type
+ * cannot read fails naming that value.
+ */
+function castsDirectly(from: ColumnType, to: ColumnType): boolean {
+  if (from.kind === to.kind || from.kind === "string" || to.kind === "string") return true;
+  if (NUMERIC.has(from.kind) && NUMERIC.has(to.kind)) return true;
+  // timestamp → date and → time, date → timestamp; none from time, nor from date to time.
+  return from.kind === "dateTime" ? TEMPORAL.has(to.kind) : from.kind === "date" && to.kind === "dateTime";
+}
 
 /** Moves a new identity's sequence past the ids already in the table, so the next insert does not collide. */
 function restartIdentity(table: string, column: string): Statement {

@@ -8,7 +8,13 @@ import { quoteDoubleQuoted as q } from "../../quote.js";
 import type { Statement } from "../../types.js";
 import { defaultSql } from "../defaults.js";
 import { columnType } from "../type-map.js";
-import { checkClause, checkCommentStatement, foreignKeyClause, identifierList } from "./constraints.js";
+import {
+  addUniqueStatements,
+  checkClause,
+  checkCommentStatement,
+  foreignKeyClause,
+  identifierList,
+} from "./constraints.js";
 import { createIndexStatements } from "./indexes.js";
 
 /**
@@ -20,12 +26,22 @@ export function createTableStatements(table: Table): Statement[] {
   for (const column of table.columns) assertIdentityType(column, "createTable", table.name);
   const parts = table.columns.map((column) => `  ${columnDefinition(column)}`);
   if (table.primaryKey) parts.push(`  PRIMARY KEY ${identifierList(table.primaryKey.columns)}`);
-  for (const unique of table.uniques)
-    parts.push(`  CONSTRAINT ${q(unique.name)} UNIQUE ${identifierList(unique.columns)}`);
+  // Inside one CREATE TABLE, PostgreSQL keeps only the first of several keys over the same column
+  // list (a UNIQUE repeating the primary key is dropped, and its name given to the primary key):
+  // a repeat is added by its own ALTER TABLE, which makes a separate constraint.
+  const inline = new Set(table.primaryKey ? [table.primaryKey.columns.join("\0")] : []);
+  const later: Statement[] = [];
+  for (const unique of table.uniques) {
+    const key = unique.columns.join("\0");
+    if (inline.has(key)) later.push(...addUniqueStatements(table.name, unique));
+    else parts.push(`  CONSTRAINT ${q(unique.name)} UNIQUE ${identifierList(unique.columns)}`);
+    inline.add(key);
+  }
   for (const foreignKey of table.foreignKeys) parts.push(`  ${foreignKeyClause(foreignKey)}`);
   for (const check of table.checks ?? []) parts.push(`  ${checkClause(check)}`);
   return [
     { sql: `CREATE TABLE ${q(table.name)} (\n${parts.join(",\n")}\n)` },
+    ...later,
     ...(table.checks ?? []).map((check) => checkCommentStatement(table.name, check)),
     ...table.indexes.flatMap((index) => createIndexStatements(table.name, index)),
   ];
