@@ -4,6 +4,7 @@
  */
 import type { Dialect, ParsedStatement } from "../../src/dialects/types.js";
 import { applyOperationWith } from "../../src/diff/apply.js";
+import { canonicalCheckExpression } from "../../src/diff/compare.js";
 import { emptySnapshot, type Snapshot } from "../../src/schema/snapshot.js";
 
 /** The state after each statement, read by `dialect.parse`; throws naming a statement it cannot read. */
@@ -21,4 +22,25 @@ export function foldParsed(dialect: Dialect, statements: string[], from: Snapsho
 /** What `parse` says about one statement against `state`. */
 export function parseOne(dialect: Dialect, sql: string, state: Snapshot = emptySnapshot()): ParsedStatement {
   return dialect.parse(sql, state);
+}
+
+/**
+ * Checks and partial-index predicates as the diff compares them: servers store them rewritten
+ * (MariaDB quotes names, PostgreSQL adds brackets and casts, SQLite quotes a renamed column).
+ */
+export function canonicalFragments(snapshot: Snapshot): Snapshot {
+  return {
+    ...snapshot,
+    tables: snapshot.tables.map((table) => ({
+      ...table,
+      indexes: table.indexes.map((index) =>
+        index.where === undefined ? index : { ...index, where: canonicalCheckExpression(index.where) },
+      ),
+      ...(table.checks
+        ? {
+            checks: table.checks.map((check) => ({ ...check, expression: canonicalCheckExpression(check.expression) })),
+          }
+        : {}),
+    })),
+  };
 }

@@ -5,10 +5,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { canonicalCheckExpression } from "../../../src/diff/compare.js";
 import { diff } from "../../../src/diff/index.js";
 import type { Snapshot, Table } from "../../../src/schema/snapshot.js";
 import { arbEditedPair, arbSnapshot } from "../../diff/arbitraries.js";
+import { canonicalFragments } from "../parse-harness.js";
 import { create, dialect, execute, freshDriver, introspect, plan } from "./helpers.js";
 
 const RUNS = { numRuns: Number(process.env.VIBORM_PROPERTY_RUNS ?? 60) };
@@ -99,24 +99,6 @@ const arbWideSnapshot = fc.tuple(arbSnapshot, fc.nat()).map(([snapshot, seed]) =
 const arbWideEditedPair = fc
   .tuple(arbEditedPair, fc.nat(), fc.nat())
   .map(([pair, left, right]) => ({ ...pair, a: widen(pair.a, left), b: widen(pair.b, right) }));
-
-/** Checks and predicates as the diff compares them: SQLite quotes a column it renamed inside them. */
-function canonicalFragments(snapshot: Snapshot): Snapshot {
-  return {
-    ...snapshot,
-    tables: snapshot.tables.map((table) => ({
-      ...table,
-      indexes: table.indexes.map((index) =>
-        index.where === undefined ? index : { ...index, where: canonicalCheckExpression(index.where) },
-      ),
-      ...(table.checks
-        ? {
-            checks: table.checks.map((check) => ({ ...check, expression: canonicalCheckExpression(check.expression) })),
-          }
-        : {}),
-    })),
-  };
-}
 
 /** A database could hold it: distinct index names, foreign keys to keys. */
 function valid(snapshot: Snapshot): boolean {
