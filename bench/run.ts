@@ -1,9 +1,11 @@
 /**
  * Runs every benchmark and prints its tables: `npm run bench`
- * (BENCH_SIZES=10,100, BENCH_MIGRATIONS=20, BENCH_FLEET_SQLITE=200 and BENCH_FLEET_PG=40 shorten it).
+ * (BENCH_SIZES=10,100, BENCH_MIGRATIONS=20, BENCH_FLEET_SQLITE=200, BENCH_FLEET_PG=40 and
+ * BENCH_GOALS_RUNS=3 shorten it).
  */
 
 import { benchFleet } from "./fleet.js";
+import { benchGoals } from "./goals.js";
 import { benchLintEstimates } from "./lint-estimates.js";
 import { benchMigrate } from "./migrate.js";
 import { benchPush } from "./push.js";
@@ -16,3 +18,4 @@ await benchStorageOps();
 await benchWorkerSize();
 await benchLintEstimates();
 await benchFleet();
+await benchGoals();
