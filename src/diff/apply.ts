@@ -10,6 +10,7 @@
 import type { Column, Enum, Index, Snapshot, Table } from "../schema/snapshot.js";
 import { canonicalize, SNAPSHOT_VERSION } from "../schema/snapshot.js";
 import { assertNever } from "../util/assert-never.js";
+import { copyData } from "../util/copy.js";
 import {
   checkColumnUnused,
   checkForeignKeyTargets,
@@ -73,7 +74,9 @@ export function applyOperationWith(snapshot: Snapshot, operation: Operation, che
   // Each step keeps the state canonical by touching only what it changes: re-sorting a whole
   // schema per step made planning a 300-table reset take seconds.
   const state = isCanonical(snapshot) ? snapshot : canonicalize(snapshot);
-  return applyTableOperation(state, operation, checks) ?? applyOtherOperation(state, operation, checks);
+  const next = applyTableOperation(state, operation, checks) ?? applyOtherOperation(state, operation, checks);
+  canonicalStates.add(next);
+  return next;
 }
 
 // internal
@@ -82,7 +85,7 @@ function applyTableOperation(s: Snapshot, op: Operation, checks: ApplyChecks): S
   switch (op.kind) {
     case "createTable": {
       if (findTable(s, op.table.name)) misfit(op, `table ${op.table.name} already exists`);
-      const table = canonicalTable(structuredClone(op.table));
+      const table = canonicalTable(copyData(op.table));
       const next = { ...s, tables: insertByName(s.tables, table) };
       if (checks.references) checkNewTable(next, table, op);
       return next;
@@ -123,7 +126,7 @@ function applyColumnOperation(
     if (table.columns.some((c) => c.name === op.column.name)) {
       misfit(op, `column ${op.table}.${op.column.name} already exists`);
     }
-    return replaceTable(s, { ...table, columns: [...table.columns, structuredClone(op.column)] });
+    return replaceTable(s, { ...table, columns: [...table.columns, copyData(op.column)] });
   }
   if (op.kind === "dropColumn") {
     const current = needColumn(table, op.column.name, op);
@@ -134,7 +137,7 @@ function applyColumnOperation(
   if (op.from.name !== op.to.name) misfit(op, "alterColumn cannot rename; use renameColumn");
   const current = needColumn(table, op.from.name, op);
   if (!columnsEqual(current, op.from)) misfit(op, `column ${op.table}.${current.name} differs from the one given`);
-  const to = structuredClone(op.to);
+  const to = copyData(op.to);
   return replaceTable(s, { ...table, columns: table.columns.map((c) => (c.name === to.name ? to : c)) });
 }
 
@@ -144,7 +147,7 @@ function applyOtherOperation(s: Snapshot, op: Operation, checks: ApplyChecks): S
       const table = needTable(s, op.table, op);
       if (table.primaryKey) misfit(op, `table ${op.table} already has a primary key`);
       if (checks.references) needColumns(table, op.primaryKey.columns, op);
-      return replaceTable(s, { ...table, primaryKey: structuredClone(op.primaryKey) });
+      return replaceTable(s, { ...table, primaryKey: copyData(op.primaryKey) });
     }
     case "dropPrimaryKey": {
       const table = needTable(s, op.table, op);
@@ -161,8 +164,8 @@ function applyOtherOperation(s: Snapshot, op: Operation, checks: ApplyChecks): S
       checkNameFree(table, item.name, op);
       if (checks.references) needColumns(table, item.columns, op);
       return op.kind === "addUnique"
-        ? replaceTable(s, { ...table, uniques: [...table.uniques, structuredClone(op.unique)] })
-        : replaceTable(s, { ...table, indexes: [...table.indexes, structuredClone(op.index)] });
+        ? replaceTable(s, { ...table, uniques: [...table.uniques, copyData(op.unique)] })
+        : replaceTable(s, { ...table, indexes: [...table.indexes, copyData(op.index)] });
     }
     case "dropUnique":
     case "dropIndex":
@@ -177,7 +180,7 @@ function applyOtherOperation(s: Snapshot, op: Operation, checks: ApplyChecks): S
     case "addCheck": {
       const table = needTable(s, op.table, op);
       checkNameFree(table, op.check.name, op);
-      return replaceTable(s, { ...table, checks: [...(table.checks ?? []), structuredClone(op.check)] });
+      return replaceTable(s, { ...table, checks: [...(table.checks ?? []), copyData(op.check)] });
     }
     case "dropCheck": {
       const table = needTable(s, op.table, op);
@@ -231,7 +234,7 @@ function applyForeignKey(
     if (table.foreignKeys.some((f) => f.name === fk.name))
       misfit(op, `foreign key ${op.table}.${fk.name} already exists`);
     if (checks.references) checkForeignKeyTargets(s, table, fk, op);
-    return replaceTable(s, { ...table, foreignKeys: [...table.foreignKeys, structuredClone(fk)] });
+    return replaceTable(s, { ...table, foreignKeys: [...table.foreignKeys, copyData(fk)] });
   }
   const current = table.foreignKeys.find((f) => f.name === fk.name);
   if (!current || !foreignKeysEqual(current, fk))
@@ -246,7 +249,7 @@ function applyEnumOperation(
 ) {
   if (op.kind === "createEnum") {
     if (s.enums.some((e) => e.name === op.enum.name)) misfit(op, `enum ${op.enum.name} already exists`);
-    return { ...s, enums: insertByName(s.enums, structuredClone(op.enum)) };
+    return { ...s, enums: insertByName(s.enums, copyData(op.enum)) };
   }
   const name = op.kind === "dropEnum" ? op.enum.name : op.name;
   const current = s.enums.find((e) => e.name === name);
@@ -327,7 +330,14 @@ function replaceTable(s: Snapshot, table: Table): Snapshot {
   return { ...s, tables: s.tables.map((t) => (t.name === table.name ? sorted : t)) };
 }
 
+/**
+ * The states this module made: canonical by construction, so a fold does not re-check the whole
+ * schema at every step (that made a 300-table plan quadratic). Snapshots are never mutated in place.
+ */
+const canonicalStates = new WeakSet<Snapshot>();
+
 function isCanonical(s: Snapshot): boolean {
+  if (canonicalStates.has(s)) return true;
   return (
     s.version === SNAPSHOT_VERSION &&
     isSorted(s.tables) &&

@@ -85,8 +85,11 @@ export async function resolveChanges(
     }
   };
   await settle(tableAmbiguities(from, to, []));
-  await settle(diff(from, to, { renames }).changes.filter((c) => c.type === "ambiguous" && c.kind === "renameColumn"));
-  const plan = diff(from, to, { renames });
+  const withTableRenames = diff(from, to, { renames });
+  const settled = renames.length;
+  await settle(withTableRenames.changes.filter((c) => c.type === "ambiguous" && c.kind === "renameColumn"));
+  // The diff is pure: with no column rename fixed, diffing again would give the same plan.
+  const plan = renames.length === settled ? withTableRenames : diff(from, to, { renames });
   let destructive = plan.changes.filter((change) => change.type === "destructive");
   if (options.facts && destructive.length > 0) destructive = await options.facts(destructive, plan.operations);
   for (const change of destructive.filter(needsDecision)) decisions.push(await decide(change, options));

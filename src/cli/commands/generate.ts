@@ -63,6 +63,7 @@ export async function generateCommand(context: CommandContext, flags: GenerateFl
       },
       confirmation: (plan) => ({ message: `Write migration ${plan.migration?.name}?`, sql: plan.up }),
       run: (resolve) => migrations.generate({ name, resolve }),
+      direct: (resolve) => migrations.generate({ name, resolve }),
     });
     const final = result ?? preview;
     const folder =

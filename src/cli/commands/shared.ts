@@ -87,12 +87,19 @@ export interface DecidedSteps<R> {
    * given resolver, which replays the decisions taken.
    */
   run(resolve: ResolveFn, preview: R): Promise<R>;
+  /**
+   * Runs the command for real at once, for when nobody can be asked (no terminal): a preview would
+   * only repeat the same work, since flags decide everything and nothing is confirmed. It must
+   * write nothing when a change is left undecided (generate refuses before writing).
+   */
+  direct?: (resolve: ResolveFn) => Promise<R>;
 }
 
 /**
  * Previews with `dryRun: true`, deciding each change by flags or (in a terminal) by prompt; then,
  * unless it is a dry run or there is nothing to do, confirms once (when anything was asked) and
- * runs for real what was previewed. Returns the preview and the real result.
+ * runs for real what was previewed. Returns the preview and the real result. With no terminal to
+ * ask and a `direct` step, runs once for real instead (the result is then both).
  */
 export async function previewThenRun<R>(
   context: CommandContext,
@@ -109,7 +116,9 @@ export async function previewThenRun<R>(
         return answer;
       }
     : undefined;
-  const preview = await steps.preview(recordingResolver(flags, record, ask)).catch((error: unknown) => {
+  const direct = !dryRun && !ask ? steps.direct : undefined;
+  const first = direct ?? ((resolve: ResolveFn) => steps.preview(resolve));
+  const preview = await first(recordingResolver(flags, record, ask)).catch((error: unknown) => {
     throw undecidedError(error);
   });
   for (const flag of flags.renames) {
@@ -118,6 +127,7 @@ export async function previewThenRun<R>(
     }
   }
   steps.show(preview, record);
+  if (direct) return { preview, result: steps.hasWork(preview) ? preview : undefined, record };
   if (dryRun || !steps.hasWork(preview)) return { preview, result: undefined, record };
   if (prompter && record.asked > 0) {
     const { message, sql } = steps.confirmation(preview);

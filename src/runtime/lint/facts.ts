@@ -53,19 +53,25 @@ export async function withCounts<T>(
   const known = knownCounts(database.known ?? []);
   const asked = new Map<string, CountQuestion>();
   let wantsServer = false;
-  analyze({
+  let readServer = false;
+  const recorded = analyze({
     dialect: context.dialect,
     get server() {
+      readServer = true;
       wantsServer = database.live !== null && context.dialect.lint.server !== null;
       return {};
     },
     edge,
     count(unit, question) {
       const k = key(question);
-      if (unit.pending && database.live && !known.has(k) && answerable(database.live, question)) asked.set(k, question);
-      return undefined;
+      if (!unit.pending) return undefined;
+      const count = known.get(k);
+      if (count === undefined && database.live && answerable(database.live, question)) asked.set(k, question);
+      return count;
     },
   });
+  // Analyzers are pure: with nothing to ask, the answers would change nothing (generate of a new schema).
+  if (asked.size === 0 && !readServer) return recorded;
   const { answers, server } = await ask(context, [...asked.values()], wantsServer);
   for (const [k, count] of known) answers.set(k, count);
   return analyze({

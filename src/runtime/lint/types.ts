@@ -72,7 +72,7 @@ export interface LintStatement {
   /** The schema just before this statement. */
   before: Snapshot;
   /** Tables created earlier in the same unit: they hold no rows yet. */
-  fresh: ReadonlySet<string>;
+  fresh: Pick<ReadonlySet<string>, "has">;
   /** Codes silenced by `-- viborm:nolint CODE` lines just above it. */
   silenced: ReadonlySet<string>;
 }
