@@ -34,6 +34,7 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     globalSetup: ["tests/helpers/global-setup.ts"],
+    setupFiles: ["tests/helpers/property-seed.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Database-backed files share servers; each file uses its own database or schema names.

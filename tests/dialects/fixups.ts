@@ -83,6 +83,11 @@ function keyedOnly(tables: Table[]): Table[] {
 
 type Pick = (i: number, n: number) => boolean;
 
+/** A text or varchar column: what text_pattern_ops accepts. */
+function isText(column: Column | undefined): boolean {
+  return column?.type.kind === "string" && !column.type.fixed && !column.array && !column.nativeType;
+}
+
 function quoted(dialect: ServerDialect, name: string): string {
   return dialect === "mysql" ? `\`${name.replaceAll("`", "``")}\`` : `"${name.replaceAll('"', '""')}"`;
 }
@@ -101,7 +106,7 @@ function widen(dialect: ServerDialect, table: Table, t: number, pick: Pick): Tab
     if (pick(t * 3 + i, 2)) options[last] = { ...options[last], order: "desc" };
     const first = index.columns[0]!;
     const column = columns.find((c) => c.name === first);
-    if (dialect === "postgres" && column?.type.kind === "string" && !column.array && !column.nativeType) {
+    if (dialect === "postgres" && isText(column)) {
       if (pick(t * 11 + i, 2) && (index.type ?? "btree") === "btree")
         options[first] = { ...options[first], opclass: "text_pattern_ops" };
     }
@@ -223,14 +228,15 @@ function postgresTable(table: Table): Table {
   };
 }
 
-/** text_pattern_ops only on a plain text column (a foreign key may have retyped the column since). */
+/**
+ * text_pattern_ops only on a text or varchar column (a foreign key may have retyped the column since);
+ * char(n) is bpchar and takes bpchar_pattern_ops (42804).
+ */
 function postgresIndex(index: Index, columns: Column[]): Index {
   const { columnOptions, ...rest } = index;
   const options: Record<string, IndexColumnOptions> = {};
   for (const [name, { opclass, ...kept }] of Object.entries(columnOptions ?? {})) {
-    const column = columns.find((c) => c.name === name);
-    const text = column?.type.kind === "string" && !column.array && !column.nativeType;
-    if (opclass !== undefined && text) options[name] = { ...kept, opclass };
+    if (opclass !== undefined && isText(columns.find((c) => c.name === name))) options[name] = { ...kept, opclass };
     else if (Object.keys(kept).length > 0) options[name] = kept;
   }
   return Object.keys(options).length > 0 ? { ...rest, columnOptions: options } : rest;
@@ -268,11 +274,19 @@ function mysqlTable(table: Table): Table {
     names.every((n) => columns.find((c) => c.name === n)?.nullable && !inKey.has(n));
   const action = (value: ReferentialAction, names: string[]): ReferentialAction =>
     value === "setDefault" || (value === "setNull" && !nullable(names)) ? "noAction" : value;
+  const foreignKeys = table.foreignKeys
+    .filter((fk) => free(fk.columns))
+    .map((fk) => ({ ...fk, onDelete: action(fk.onDelete, fk.columns), onUpdate: action(fk.onUpdate, fk.columns) }));
   // MariaDB drops a CHECK naming no column whenever any column of its table is dropped, and refuses
-  // one naming an AUTO_INCREMENT column (1901).
-  const serial = columns.filter((c) => c.autoIncrement).map((c) => quoted("mysql", c.name));
+  // one naming an AUTO_INCREMENT column or a column of a foreign key with a CASCADE or SET NULL
+  // action (1901; MySQL 3823).
+  const passive = (value: ReferentialAction) => value === "noAction" || value === "restrict";
+  const refused = new Set([
+    ...columns.filter((c) => c.autoIncrement).map((c) => c.name),
+    ...foreignKeys.filter((fk) => !passive(fk.onDelete) || !passive(fk.onUpdate)).flatMap((fk) => fk.columns),
+  ]);
   const checks = (table.checks ?? []).filter(
-    (c) => /[`a-z]/i.test(c.expression) && !serial.some((name) => c.expression.includes(name)),
+    (c) => /[`a-z]/i.test(c.expression) && ![...refused].some((name) => c.expression.includes(quoted("mysql", name))),
   );
   return {
     ...table,
@@ -281,9 +295,7 @@ function mysqlTable(table: Table): Table {
     uniques,
     indexes,
     ...(checks.length > 0 ? { checks } : { checks: undefined }),
-    foreignKeys: table.foreignKeys
-      .filter((fk) => free(fk.columns))
-      .map((fk) => ({ ...fk, onDelete: action(fk.onDelete, fk.columns), onUpdate: action(fk.onUpdate, fk.columns) })),
+    foreignKeys,
   };
 }
 
