@@ -1,4 +1,3 @@
-import type { Statement } from "../dialects/types.js";
 import { invertOperations, isLossyInverse, resolveChanges } from "../diff/index.js";
 import type { Operation } from "../diff/operations.js";
 import { isVibormError, MigrationMissingError } from "../errors.js";
@@ -18,10 +17,10 @@ import {
   type StoredMigration,
   UP_FILE,
 } from "./journal.js";
-import { lintOperations } from "./lint/lint.js";
+import { lintPlan } from "./lint/lint.js";
 import { entryOf, MANIFEST_FILE, type ManifestEntry, manifestText } from "./manifest.js";
 import { deriveName, nextMigrationId, toKebabName } from "./migration-id.js";
-import { planStatements } from "./plan.js";
+import { planStatements, type StatementPlan } from "./plan.js";
 import { inverseEntries, renderSql } from "./sql-files.js";
 import { type FolderState, readFolderState } from "./state.js";
 import { readTracking } from "./tracking.js";
@@ -39,13 +38,16 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   const storage = requireStorage(context, "generate");
   const { dialect } = context;
   const givenName = options.name === undefined ? undefined : toKebabName(options.name);
-  const listing = await storage.list();
-  const stored = await loadMigrations(storage, context.dialect.name, listing);
+  // The tracking table is read while storage is: the two are independent round trips.
+  const [tracking, { listing, stored }] = await Promise.all([
+    readTrackingIfReachable(context),
+    storage.list().then(async (listing) => ({ listing, stored: await loadMigrations(storage, dialect.name, listing) })),
+  ]);
   const conflicts = branchConflicts(stored).map(
     ({ migrations: [a, b], tables }) =>
       `Migrations ${a} and ${b} were generated on separate branches and both change ${tables.join(", ")}; check that they combine as intended.`,
   );
-  const unreachable = await checkNoneMissing(context, stored);
+  const unreachable = checkNoneMissing(tracking, stored);
   const folder = readFolderState(dialect, stored);
   // Only what concerns the new migration is recorded in its migration.json; the rest is reported.
   const warnings = [...conflicts, ...unreachable, ...folderWarnings(folder)];
@@ -66,7 +68,7 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
     lossy,
   });
   // Lint reads the database: done before anything is written, so a failure leaves storage as it was.
-  const findings = await lintOperations(context, state, plan.operations, id);
+  const findings = await lintPlan(context, up, id);
   if (!options.dryRun) await writeFolder(storage, id, files, manifestUpdate(listing, stored));
   return {
     migration,
@@ -90,8 +92,8 @@ export async function buildMigration(
   /** What migration.json records; `lossy` (the undos that lose data) also heads down.sql. */
   notes: { warnings: string[]; lossy: string[] },
 ): Promise<{
-  up: { statements: Statement[] };
-  down: { statements: Statement[] };
+  up: StatementPlan;
+  down: StatementPlan;
   files: [string, string][];
   migration: Migration;
 }> {
@@ -125,23 +127,29 @@ export { writeFolder };
 
 // internal
 
+/** The tracking table's records, or the error's message when the database cannot be reached. */
+async function readTrackingIfReachable(context: RuntimeContext): Promise<{ id: string }[] | { unreachable: string }> {
+  try {
+    return await readTracking(context);
+  } catch (error) {
+    if (!isVibormError(error) || (error.code as string) !== "CONNECTION_FAILED") throw error;
+    return { unreachable: error.message };
+  }
+}
+
 /**
  * Refuses when the tracking table lists a migration storage does not hold. A database that cannot
  * be reached does not stop generate (which needs only the folder): the check is skipped and a
  * warning says so.
  */
-async function checkNoneMissing(context: RuntimeContext, stored: StoredMigration[]): Promise<string[]> {
-  let records: { id: string }[];
-  try {
-    records = await readTracking(context);
-  } catch (error) {
-    if (!isVibormError(error) || (error.code as string) !== "CONNECTION_FAILED") throw error;
+function checkNoneMissing(tracking: { id: string }[] | { unreachable: string }, stored: StoredMigration[]): string[] {
+  if (!Array.isArray(tracking)) {
     return [
-      `The database could not be reached (${error.message}), so applied migrations whose folders are missing were not looked for.`,
+      `The database could not be reached (${tracking.unreachable}), so applied migrations whose folders are missing were not looked for.`,
     ];
   }
   const held = new Set(stored.map((s) => s.migration.id));
-  const missing = records.map((record) => record.id).filter((id) => !held.has(id));
+  const missing = tracking.map((record) => record.id).filter((id) => !held.has(id));
   if (missing.length === 0) return [];
   const list = missing.join(", ");
   throw new MigrationMissingError(

@@ -7,7 +7,7 @@ import type { RuntimeContext } from "./context.js";
 import { countFacts, type EmptyFact, emptyFacts, emptyFactTargets, readCounts } from "./facts.js";
 import { compareFingerprints, fingerprintOf } from "./fingerprint.js";
 import { introspect } from "./introspect.js";
-import { lintOperations } from "./lint/lint.js";
+import { lintPlan } from "./lint/lint.js";
 import { planStatements } from "./plan.js";
 import {
   checkPlan,
@@ -44,7 +44,8 @@ export async function push(context: RuntimeContext, options: PushOptions = {}): 
     },
   });
   const { operations } = resolved;
-  const { statements } = planStatements(dialect, live, operations);
+  const planned = planStatements(dialect, live, operations);
+  const { statements } = planned;
   const plan = await sealPlan({
     format: PUSH_PLAN_FORMAT,
     version: PUSH_PLAN_VERSION,
@@ -54,7 +55,7 @@ export async function push(context: RuntimeContext, options: PushOptions = {}): 
     statements: statements.map((statement) => statement.sql),
     decisions: planDecisions(resolved.decisions),
   });
-  const findings = await lintOperations(context, live, operations, null, live, counted);
+  const findings = await lintPlan(context, planned, null, live, counted);
   const result = { operations, statements: plan.statements, changes: resolved.changes, plan, findings };
   if (options.dryRun || statements.length === 0) return { ...result, applied: false };
   await execute(context, statements);
@@ -77,7 +78,8 @@ async function pushPlan(context: RuntimeContext, options: PushOptions): Promise<
   const plan = await checkPlan(options.plan, context.dialect.name);
   const live = await introspect(context);
   await assertFresh(context, plan, live);
-  const { statements } = planStatements(context.dialect, live, plan.operations);
+  const planned = planStatements(context.dialect, live, plan.operations);
+  const { statements } = planned;
   const differs = Math.max(statements.length, plan.statements.length);
   for (let index = 0; index < differs; index++) {
     if (statements[index]?.sql !== plan.statements[index]) throw foreignStatements(index);
@@ -87,7 +89,7 @@ async function pushPlan(context: RuntimeContext, options: PushOptions): Promise<
     statements: plan.statements,
     changes: plan.decisions.map((decided) => decided.change),
     plan,
-    findings: await lintOperations(context, live, plan.operations, null, live),
+    findings: await lintPlan(context, planned, null, live),
   };
   if (options.dryRun || statements.length === 0) return { ...result, applied: false };
   await execute(context, statements);

@@ -36,9 +36,12 @@ export interface Facts {
   count(unit: LintUnit, question: CountQuestion): Count | undefined;
 }
 
-/** The database as lint found it; `live` is `null` when it could not be reached. */
+/**
+ * The database as lint found it; `live` is `null` when it could not be reached, or a reader that
+ * runs only if some rule has a question for the database (generate of a new schema asks none).
+ */
 export interface Database {
-  live: Snapshot | null;
+  live: Snapshot | null | (() => Promise<Snapshot | null>);
   /** Counts already made (push's data-loss facts), reused instead of asked again. */
   known?: readonly DestructiveChange[];
 }
@@ -51,28 +54,30 @@ export async function withCounts<T>(
 ): Promise<T> {
   const edge = context.dialect.lint.edgeLimits(context.driver.name);
   const known = knownCounts(database.known ?? []);
-  const asked = new Map<string, CountQuestion>();
-  let wantsServer = false;
+  const pending = new Map<string, CountQuestion>();
   let readServer = false;
   const recorded = analyze({
     dialect: context.dialect,
     get server() {
       readServer = true;
-      wantsServer = database.live !== null && context.dialect.lint.server !== null;
       return {};
     },
     edge,
     count(unit, question) {
-      const k = key(question);
       if (!unit.pending) return undefined;
+      const k = key(question);
       const count = known.get(k);
-      if (count === undefined && database.live && answerable(database.live, question)) asked.set(k, question);
+      if (count === undefined) pending.set(k, question);
       return count;
     },
   });
-  // Analyzers are pure: with nothing to ask, the answers would change nothing (generate of a new schema).
-  if (asked.size === 0 && !readServer) return recorded;
-  const { answers, server } = await ask(context, [...asked.values()], wantsServer);
+  // Analyzers are pure: with nothing to ask, the answers would change nothing.
+  if (pending.size === 0 && !readServer) return recorded;
+  const live = typeof database.live === "function" ? await database.live() : database.live;
+  const asked = live ? [...pending.values()].filter((question) => answerable(live, question)) : [];
+  const wantsServer = readServer && live !== null && context.dialect.lint.server !== null;
+  if (asked.length === 0 && !wantsServer) return recorded;
+  const { answers, server } = await ask(context, asked, wantsServer);
   for (const [k, count] of known) answers.set(k, count);
   return analyze({
     dialect: context.dialect,

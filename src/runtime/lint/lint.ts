@@ -3,19 +3,20 @@
  * written by hand) and, when the database can be reached, from the rows it holds. Writes nothing:
  * it reads storage, the tracking table, the catalog and counts.
  */
-import type { DestructiveChange, Operation } from "../../diff/operations.js";
+import type { DestructiveChange } from "../../diff/operations.js";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Snapshot } from "../../schema/snapshot.js";
 import { type RuntimeContext, requireStorage } from "../context.js";
 import { introspect } from "../introspect.js";
 import { loadMigrations } from "../journal.js";
+import type { StatementPlan } from "../plan.js";
 import { readFolderState } from "../state.js";
 import { findMigration } from "../target.js";
 import { readTracking } from "../tracking.js";
 import { analyzeUnits } from "./analyze.js";
 import { readLive, withCounts } from "./facts.js";
 import type { Finding, LintOptions, LintResult } from "./types.js";
-import { unitOfMigration, unitOfOperations } from "./units.js";
+import { unitOfMigration, unitOfSteps } from "./units.js";
 
 /**
  * Lints the pending migrations (or all, or the ones named). `"pending"` needs the database (which
@@ -43,21 +44,20 @@ export async function lint(context: RuntimeContext, options: LintOptions = {}): 
 }
 
 /**
- * The findings for operations about to be written (generate) or run (push), from `from`. `live` is
- * the live schema when push has read it already (with `known`, the counts it made for its
- * data-loss decisions); otherwise the database is read if it can be.
+ * The findings for a plan about to be written (generate) or run (push). `live` is the live schema
+ * when push has read it already (with `known`, the counts it made for its data-loss decisions);
+ * otherwise the database is read only if a rule has a question for it.
  */
-export async function lintOperations(
+export async function lintPlan(
   context: RuntimeContext,
-  from: Snapshot,
-  operations: Operation[],
+  plan: StatementPlan,
   migration: string | null,
   live?: Snapshot,
   known: readonly DestructiveChange[] = [],
 ): Promise<Finding[]> {
-  if (operations.length === 0) return [];
-  const database = { live: live ?? (await readLive(() => introspect(context), true)), known };
-  const unit = unitOfOperations(context.dialect, from, operations, migration);
+  if (plan.steps.length === 0) return [];
+  const database = { live: live ?? (() => readLive(() => introspect(context), true)), known };
+  const unit = unitOfSteps(plan.steps, migration);
   return withCounts(context, database, (facts) => analyzeUnits([unit], facts));
 }
 

@@ -3,12 +3,11 @@
  * operations `generate` is about to write and `push` is about to run.
  */
 
-import type { Dialect, Statement } from "../../dialects/types.js";
-import { applyOperation } from "../../diff/apply.js";
+import type { Dialect } from "../../dialects/types.js";
 import type { Operation } from "../../diff/operations.js";
-import type { Snapshot } from "../../schema/snapshot.js";
 import { splitSqlStatementsAt } from "../../util/sql-split.js";
 import { hasNoTransactionDirective, type StoredMigration } from "../journal.js";
+import type { PlannedStep } from "../plan.js";
 import type { MigrationReading } from "../state.js";
 import type { LintStatement, LintUnit } from "./types.js";
 
@@ -41,23 +40,15 @@ export function unitOfMigration(
 }
 
 /**
- * Operations about to be written (generate) or run (push) as a lint unit: each operation's DDL,
- * the operation attached to its first statement, statement indexes as in the file (or plan).
+ * A plan about to be written (generate) or run (push) as a lint unit: each step's statements, the
+ * operation attached to its first statement, statement indexes as in the file (or plan).
  */
-export function unitOfOperations(
-  dialect: Dialect,
-  from: Snapshot,
-  operations: Operation[],
-  migration: string | null,
-): LintUnit {
+export function unitOfSteps(steps: readonly PlannedStep[], migration: string | null): LintUnit {
   const statements: LintStatement[] = [];
   const perStatement: Operation[][] = [];
-  let before = from;
-  for (const operation of operations) {
-    const after = applyOperation(before, operation);
-    const sql: Statement[] = dialect.ddl(operation, { before, after });
-    sql.forEach((statement, i) => {
-      const attached = i === 0 ? [operation] : [];
+  for (const step of steps) {
+    step.statements.forEach((statement, i) => {
+      const attached = i === 0 ? [step.operation] : [];
       perStatement.push(attached);
       statements.push({
         index: statements.length,
@@ -66,23 +57,22 @@ export function unitOfOperations(
         origin: "generated",
         parsed: { kind: "schema", operations: attached, hints: {} },
         operations: attached,
-        before,
-        fresh: new Set(),
+        before: step.before,
+        fresh: NOTHING_FRESH,
         silenced: new Set(),
       });
     });
-    before = after;
   }
   const fresh = freshTables(perStatement);
-  return {
-    migration,
-    statements: statements.map((statement, i) => ({ ...statement, fresh: fresh[i]! })),
-    transactional: true,
-    pending: true,
-  };
+  statements.forEach((statement, i) => {
+    statement.fresh = fresh[i]!;
+  });
+  return { migration, statements, transactional: true, pending: true };
 }
 
 // internal
+
+const NOTHING_FRESH: Pick<ReadonlySet<string>, "has"> = { has: () => false };
 
 /**
  * For each statement, the tables created earlier in the unit (followed through renames). Each
