@@ -35,7 +35,7 @@ import {
   tablesEqual,
   uniquesEqual,
 } from "./compare.js";
-import { renameColumnReferences } from "./expression.js";
+import { renameColumnReferences } from "../schema/expression.js";
 import type { Operation, OperationOf } from "./operations.js";
 
 /** How strictly {@link applyOperationWith} checks an operation. */

@@ -14,27 +14,59 @@
 export function renameColumnReferences(expression: string, from: string, to: string): string | null {
   let out = "";
   let last = 0;
-  const replace = (start: number, end: number, text: string) => {
-    out += expression.slice(last, start) + text;
-    last = end;
-  };
+  let quotable = true;
+  forEachReference(expression, (reference) => {
+    if (!names(reference, from)) return;
+    if (reference.quote === null && !/^[a-z_][a-z0-9_]*$/.test(to)) quotable = false;
+    const q = reference.quote;
+    out += expression.slice(last, reference.start) + (q === null ? to : q + to.replaceAll(q, q + q) + q);
+    last = reference.end;
+  });
+  return quotable ? out + expression.slice(last) : null;
+}
+
+/**
+ * Whether `expression` names column `column` (bare, in any letter case, or quoted exactly).
+ *
+ * @example referencesColumn(`"parentId" IS NULL OR parentId > 0`, "parentId") // → true
+ */
+export function referencesColumn(expression: string, column: string): boolean {
+  let found = false;
+  forEachReference(expression, (reference) => {
+    if (names(reference, column)) found = true;
+  });
+  return found;
+}
+
+// internal
+
+interface Reference {
+  /** The name, unquoted. */
+  name: string;
+  quote: '"' | "`" | null;
+  start: number;
+  end: number;
+}
+
+/** A bare name matches in any letter case (databases fold it), a quoted one exactly. */
+function names(reference: Reference, column: string): boolean {
+  return reference.quote === null ? reference.name.toLowerCase() === column.toLowerCase() : reference.name === column;
+}
+
+/** Each identifier of `expression` that may name a column: not in a string literal, not a function called. */
+function forEachReference(expression: string, visit: (reference: Reference) => void): void {
   for (let i = 0; i < expression.length; ) {
     const ch = expression[i]!;
     if (ch === "'") {
       i = afterQuoted(expression, i, "'");
     } else if (ch === '"' || ch === "`") {
       const end = afterQuoted(expression, i, ch);
-      const name = expression.slice(i + 1, end - 1).replaceAll(ch + ch, ch);
-      if (name === from) replace(i, end, ch + to.replaceAll(ch, ch + ch) + ch);
+      visit({ name: expression.slice(i + 1, end - 1).replaceAll(ch + ch, ch), quote: ch, start: i, end });
       i = end;
     } else if (/[A-Za-z_]/.test(ch)) {
       let end = i + 1;
       while (end < expression.length && /[\w$]/.test(expression[end]!)) end++;
-      const word = expression.slice(i, end);
-      if (word.toLowerCase() === from.toLowerCase() && !isCall(expression, end)) {
-        if (!/^[a-z_][a-z0-9_]*$/.test(to)) return null;
-        replace(i, end, to);
-      }
+      if (!isCall(expression, end)) visit({ name: expression.slice(i, end), quote: null, start: i, end });
       i = end;
     } else if (/\d/.test(ch)) {
       // A number's digits and exponent are not words (`1e5`).
@@ -43,10 +75,7 @@ export function renameColumnReferences(expression: string, from: string, to: str
       i++;
     }
   }
-  return out + expression.slice(last);
 }
-
-// internal
 
 /** Index just past the quote closing the one at `open` (a doubled quote escapes). */
 function afterQuoted(text: string, open: number, quote: string): number {

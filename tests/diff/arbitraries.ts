@@ -4,7 +4,7 @@
  * to them (with the renames they make).
  */
 import fc from "fast-check";
-import { renameColumnReferences } from "../../src/diff/expression.js";
+import { renameColumnReferences } from "../../src/schema/expression.js";
 import type { Rename } from "../../src/diff/index.js";
 import type {
   Column,

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { checksEqual } from "../../src/diff/compare.js";
-import { renameColumnReferences } from "../../src/diff/expression.js";
+import { renameColumnReferences } from "../../src/schema/expression.js";
 
 const same = (a: string, b: string) => checksEqual({ name: "c", expression: a }, { name: "c", expression: b });
 
