@@ -75,7 +75,7 @@ export function serializeSchema(schema: Schema, options: SerializeOptions = {}):
       table.foreignKeys = [];
     }
   }
-  if (options.dialect !== undefined) checkDialect(models, options.dialect);
+  if (options.dialect !== undefined) checkDialect(models, tables, options.dialect);
   const snapshot: Snapshot = {
     version: SNAPSHOT_VERSION,
     tables,

@@ -229,4 +229,38 @@ describe.skipIf(!available)("schema breadth on MariaDB", () => {
     );
     expect(pk).toEqual([]);
   });
+  test("a check on a column its foreign key's SET NULL writes is INVALID_SCHEMA at createClient; with NO ACTION it pushes", async () => {
+    const parent = s.model({ id: s.int().id() });
+    const child = (action: "setNull" | "noAction") =>
+      s
+        .model({
+          id: s.int().id(),
+          parentId: s.int().nullable(),
+          parent: s
+            .manyToOne(() => parent)
+            .fields("parentId")
+            .references("id")
+            .onDelete(action)
+            .optional(),
+        })
+        .check("parent_positive", "parentId > 0");
+    let refused: unknown;
+    try {
+      client({ parent, child: child("setNull") });
+    } catch (error) {
+      refused = error;
+    }
+    expect(isVibormError(refused, "INVALID_SCHEMA")).toBe(true);
+    expect(refused).toMatchObject({
+      meta: { model: "child", field: "parentId", problem: "unsupportedByDialect", dialect: "mysql" },
+    });
+    expect(String((refused as Error).message)).toContain("parent_positive");
+    // Without a database key, or with an action that writes nothing, MariaDB takes the check.
+    expect(() => client({ parent, child: child("setNull") }, { foreignKeys: false })).not.toThrow();
+    const c = client({ parent, child: child("noAction") });
+    await createMigrationClient(c).push();
+    await c.$executeRaw("INSERT INTO parent (id) VALUES (0)");
+    await expect(c.$executeRaw("INSERT INTO child (id, parentId) VALUES (1, 0)")).rejects.toThrow(/parent_positive/);
+    expect(Number((await rows(c, "SELECT COUNT(*) AS n FROM child"))[0]?.n)).toBe(0);
+  });
 });
