@@ -7,6 +7,8 @@
  * previous definition, so inverses are exact), or a dependency a database would refuse to break
  * (dropping a table, column or key that a foreign key or index still uses).
  */
+
+import { renameColumnReferences } from "../schema/expression.js";
 import type { Column, Enum, Index, Snapshot, Table } from "../schema/snapshot.js";
 import { canonicalize, SNAPSHOT_VERSION } from "../schema/snapshot.js";
 import { assertNever } from "../util/assert-never.js";
@@ -35,7 +37,6 @@ import {
   tablesEqual,
   uniquesEqual,
 } from "./compare.js";
-import { renameColumnReferences } from "../schema/expression.js";
 import type { Operation, OperationOf } from "./operations.js";
 
 /** How strictly {@link applyOperationWith} checks an operation. */

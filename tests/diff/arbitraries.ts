@@ -4,8 +4,8 @@
  * to them (with the renames they make).
  */
 import fc from "fast-check";
-import { renameColumnReferences } from "../../src/schema/expression.js";
 import type { Rename } from "../../src/diff/index.js";
+import { renameColumnReferences } from "../../src/schema/expression.js";
 import type {
   Column,
   ColumnDefault,
