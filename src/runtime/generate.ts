@@ -38,11 +38,17 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   const storage = requireStorage(context, "generate");
   const { dialect } = context;
   const givenName = options.name === undefined ? undefined : toKebabName(options.name);
-  // The tracking table is read while storage is: the two are independent round trips.
-  const [tracking, { listing, stored }] = await Promise.all([
-    readTrackingIfReachable(context),
+  // The tracking table is read while storage is: the two are independent round trips. Both are
+  // awaited before either's error is thrown, so when both fail the error reported is storage's,
+  // whichever settled first.
+  const [storageRead, trackingRead] = await Promise.allSettled([
     storage.list().then(async (listing) => ({ listing, stored: await loadMigrations(storage, dialect.name, listing) })),
+    readTrackingIfReachable(context),
   ]);
+  if (storageRead.status === "rejected") throw storageRead.reason;
+  if (trackingRead.status === "rejected") throw trackingRead.reason;
+  const { listing, stored } = storageRead.value;
+  const tracking = trackingRead.value;
   const conflicts = branchConflicts(stored).map(
     ({ migrations: [a, b], tables }) =>
       `Migrations ${a} and ${b} were generated on separate branches and both change ${tables.join(", ")}; check that they combine as intended.`,

@@ -146,6 +146,10 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
     const missing = await migrations.apply().catch((e: unknown) => e);
     expect(isVibormError(missing, "INVALID_MIGRATION")).toBe(true);
     expect((missing as { meta: { file: string } }).meta.file).toMatch(/20270101000000_broken\/down\.sql/);
+    const keysBefore = (await storageDriver.list()).sort();
+    const generating = await migrations.generate({ name: "again" }).catch((e: unknown) => e);
+    expect(isVibormError(generating, "INVALID_MIGRATION")).toBe(true);
+    expect((await storageDriver.list()).sort()).toEqual(keysBefore);
     await storageDriver.delete("20270101000000_broken/up.sql");
     await storageDriver.put(`${migration!.id}/migration.json`, "{ not json");
     const corrupt = await migrations.apply().catch((e: unknown) => e);
