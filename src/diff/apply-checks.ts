@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import type { Column, Snapshot, Table } from "../schema/snapshot.js";
-import { columnSignature, findTable, keySignatures } from "./compare.js";
+import { columnSignature, findSortedTable, keySignatures } from "./compare.js";
 import type { Operation } from "./operations.js";
 
 /** Throws the `INVALID_ARGUMENT` error of an operation that does not fit. */
@@ -34,7 +34,7 @@ export function checkForeignKeyTargets(
   op: Operation,
 ): void {
   needColumns(table, fk.columns, op);
-  const target = findTable(s, fk.referencedTable);
+  const target = findSortedTable(s, fk.referencedTable);
   if (!target) misfit(op, `foreign key ${fk.name} references missing table ${fk.referencedTable}`);
   needColumns(target, fk.referencedColumns, op);
   if (fk.columns.length !== fk.referencedColumns.length) misfit(op, `foreign key ${fk.name} has mismatched columns`);
@@ -96,7 +96,7 @@ export function enumUser(s: Snapshot, name: string): string | null {
 
 /** The table, or the error that it does not exist. */
 export function needTable(s: Snapshot, name: string, op: Operation): Table {
-  return findTable(s, name) ?? misfit(op, `table ${name} does not exist`);
+  return findSortedTable(s, name) ?? misfit(op, `table ${name} does not exist`);
 }
 
 /** The column, or the error that it does not exist. */

@@ -29,11 +29,12 @@ import {
 import {
   checksEqual,
   columnsEqual,
-  findTable,
+  findSortedTable,
   foreignKeysEqual,
   indexesEqual,
   primaryKeysEqual,
   sameList,
+  sortedIndex,
   tablesEqual,
   uniquesEqual,
 } from "./compare.js";
@@ -85,22 +86,23 @@ export function applyOperationWith(snapshot: Snapshot, operation: Operation, che
 function applyTableOperation(s: Snapshot, op: Operation, checks: ApplyChecks): Snapshot | null {
   switch (op.kind) {
     case "createTable": {
-      if (findTable(s, op.table.name)) misfit(op, `table ${op.table.name} already exists`);
-      const table = canonicalTable(copyData(op.table));
+      if (findSortedTable(s, op.table.name)) misfit(op, `table ${op.table.name} already exists`);
+      const table = createdTable(op.table);
       const next = { ...s, tables: insertByName(s.tables, table) };
       if (checks.references) checkNewTable(next, table, op);
       return next;
     }
     case "dropTable": {
       const current = needTable(s, op.table.name, op);
-      if (!tablesEqual(current, canonicalTable(op.table)))
-        misfit(op, `table ${current.name} differs from the one given`);
+      if (!tablesEqual(current, createdTable(op.table))) misfit(op, `table ${current.name} differs from the one given`);
       if (checks.references) checkUnreferenced(s, current.name, null, op);
-      return { ...s, tables: s.tables.filter((table) => table.name !== current.name) };
+      const tables = s.tables.slice();
+      tables.splice(sortedIndex(tables, current.name), 1);
+      return { ...s, tables };
     }
     case "renameTable":
       needTable(s, op.from, op);
-      if (findTable(s, op.to)) misfit(op, `table ${op.to} already exists`);
+      if (findSortedTable(s, op.to)) misfit(op, `table ${op.to} already exists`);
       return renameTableInSnapshot(s, op.from, op.to);
     case "renameColumn": {
       const table = needTable(s, op.table, op);
@@ -327,8 +329,9 @@ function renameIndexColumn(index: Index, from: string, to: string): Index {
 
 /** Replaces the table of the same name; the table's own lists are re-sorted (the only ones touched). */
 function replaceTable(s: Snapshot, table: Table): Snapshot {
-  const sorted = canonicalTable(table);
-  return { ...s, tables: s.tables.map((t) => (t.name === table.name ? sorted : t)) };
+  const tables = s.tables.slice();
+  tables[sortedIndex(tables, table.name)] = canonicalTable(table);
+  return { ...s, tables };
 }
 
 /**
@@ -354,19 +357,32 @@ function isSorted(items: readonly { name: string }[]): boolean {
 
 /** A copy of sorted `items` with `item` inserted in place (binary search: no re-sort). */
 function insertByName<T extends { name: string }>(items: readonly T[], item: T): T[] {
-  let low = 0;
-  let high = items.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (items[middle]!.name < item.name) low = middle + 1;
-    else high = middle;
-  }
-  return [...items.slice(0, low), item, ...items.slice(low)];
+  const copy = items.slice();
+  copy.splice(sortedIndex(items, item.name), 0, item);
+  return copy;
 }
 
 function sortByName<T extends { name: string }>(items: T[]): T[] {
   return items.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+/**
+ * The table a `createTable` puts in the state: a canonical copy, so the state shares no object with
+ * the operation. Planning applies the same operations several times (ordering, materializing,
+ * classifying, planning statements), so the copy is made once per operation and shared by every
+ * state that holds it; states are never changed in place (each step builds new objects for what it
+ * changes), so sharing is safe.
+ */
+function createdTable(table: Table): Table {
+  let copy = createdTables.get(table);
+  if (copy === undefined) {
+    copy = canonicalTable(copyData(table));
+    createdTables.set(table, copy);
+  }
+  return copy;
+}
+
+const createdTables = new WeakMap<Table, Table>();
 
 function canonicalTable(table: Table): Table {
   return canonicalize({ version: SNAPSHOT_VERSION, tables: [table], enums: [] }).tables[0]!;

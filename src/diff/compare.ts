@@ -137,6 +137,7 @@ export function foreignKeysEqual(a: ForeignKey, b: ForeignKey): boolean {
 
 /** True when two tables are the same, column order included. */
 export function tablesEqual(a: Table, b: Table): boolean {
+  if (a === b) return true;
   return (
     a.name === b.name &&
     a.columns.length === b.columns.length &&
@@ -173,6 +174,27 @@ export function columnSignature(columns: readonly string[]): string {
 /** Finds a table by name. */
 export function findTable(snapshot: Snapshot, name: string): Table | undefined {
   return snapshot.tables.find((table) => table.name === name);
+}
+
+/**
+ * Where `name` is, or would be inserted, in `items` sorted by name (a canonical snapshot's lists):
+ * a binary search, since folding a plan looks tables up at every step.
+ */
+export function sortedIndex(items: readonly { name: string }[], name: string): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (items[middle]!.name < name) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/** {@link findTable} for a canonical snapshot (tables sorted by name). */
+export function findSortedTable(snapshot: Snapshot, name: string): Table | undefined {
+  const table = snapshot.tables[sortedIndex(snapshot.tables, name)];
+  return table?.name === name ? table : undefined;
 }
 
 /** Code-unit order, the same on every machine and locale (never `localeCompare`). */
