@@ -29,8 +29,12 @@ export function materialize(before: Snapshot, operations: readonly Operation[]):
 function fill(state: Snapshot, op: Operation): Operation {
   const table = "table" in op && typeof op.table === "string" ? findTable(state, op.table) : undefined;
   switch (op.kind) {
-    case "createTable":
-      return { ...op, table: { ...op.table, columns: op.table.columns.map((c) => withEnumValues(state, c)) } };
+    case "createTable": {
+      const columns = op.table.columns.map((c) => withEnumValues(state, c));
+      // Unchanged, the operation itself goes on: folding then copies its table once, not per pass.
+      if (columns.every((c, i) => c === op.table.columns[i])) return op;
+      return { ...op, table: { ...op.table, columns } };
+    }
     case "dropTable":
       return { ...op, table: findTable(state, op.table.name) ?? op.table };
     case "addColumn":
