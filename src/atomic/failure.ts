@@ -3,7 +3,7 @@
  */
 import type { Statement } from "../dialects/types.js";
 import type { QueryResult, Session } from "../drivers/types.js";
-import { LockTimeoutError, MigrationFailedError, QueryFailedError } from "../errors.js";
+import { isVibormError, LockTimeoutError, MigrationFailedError, QueryFailedError } from "../errors.js";
 import type { AtomicUnit } from "./types.js";
 
 /** Runs one statement on a session; a check statement that returns rows is a failure. */
@@ -72,7 +72,9 @@ export function unitFailed(
 export function driverErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
-    if (!(current instanceof QueryFailedError) && typeof current === "object") {
+    // Any viborm error is a wrapper (its code is viborm's), also one from another copy of the
+    // package: a CLI installed globally over a project's own viborm, whose drivers throw theirs.
+    if (!isVibormError(current) && typeof current === "object") {
       const code = (current as { code?: unknown }).code;
       if (typeof code === "string") return code;
     }
