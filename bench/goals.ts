@@ -7,10 +7,11 @@
  *   (MariaDB, goal ≤ 1.5×), each on a fresh database;
  * - `viborm migrate generate` from scratch, 300 tables, as a whole process (the built CLI on a
  *   temporary project), against a `node` start that imports `viborm/migrations` and the project's
- *   config (goal ≤ 1.5×); once with a `viborm.config.ts` (loaded through jiti) and once with a
- *   `viborm.config.mjs`; and, for the record, against a start that imports the package alone.
+ *   config the way the CLI loads it (goal ≤ 1.5×): once a `viborm.config.ts` through jiti, once a
+ *   `viborm.config.mjs` natively; and, for the record, against a start that imports the package
+ *   alone.
  * Needs the package built (`npm run build`; `npm run bench` does it). BENCH_GOALS_TABLES changes
- * the table count.
+ * the table count; BENCH_GOALS=push or BENCH_GOALS=generate runs one group.
  */
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -26,6 +27,7 @@ import { generatedSchema, printTable } from "./harness.js";
 
 const RUNS = Number(process.env.BENCH_GOALS_RUNS ?? 5);
 const TABLES = Number(process.env.BENCH_GOALS_TABLES ?? 300);
+const SELECTED = new Set((process.env.BENCH_GOALS ?? "push,generate").split(","));
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(ROOT, "dist/cli/index.js");
 
@@ -41,11 +43,13 @@ interface Goal {
 
 export async function benchGoals(): Promise<void> {
   const goals: Goal[] = [];
-  if (await isReachable("postgres")) goals.push(await pushGoal("postgres"));
-  else console.log("[skip] push goal on PostgreSQL: not reachable");
-  if (await isReachable("mysql")) goals.push(await pushGoal("mysql"));
-  else console.log("[skip] push goal on MariaDB: not reachable");
-  const project = await generateProject();
+  if (SELECTED.has("push")) {
+    if (await isReachable("postgres")) goals.push(await pushGoal("postgres"));
+    else console.log("[skip] push goal on PostgreSQL: not reachable");
+    if (await isReachable("mysql")) goals.push(await pushGoal("mysql"));
+    else console.log("[skip] push goal on MariaDB: not reachable");
+  }
+  const project = SELECTED.has("generate") ? await generateProject() : undefined;
   try {
     if (project) goals.push(...project.goals);
     const rows: Record<string, string | number>[] = [];
@@ -192,6 +196,23 @@ async function generateProject(): Promise<{ goals: Goal[]; remove(): void } | un
       ["--input-type=module", "-e", `await import("viborm/migrations"); await import("./viborm.config.mjs");`],
       { cwd: dir },
     );
+  // A TypeScript config costs every tool its TypeScript loader: the floor for it loads the same
+  // config through jiti, as the CLI does (same options, same transpile cache).
+  const withTsConfig = () =>
+    timeProcess(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        [
+          `await import("viborm/migrations");`,
+          `const { createJiti } = await import(${JSON.stringify(import.meta.resolve("jiti"))});`,
+          `const path = ${JSON.stringify(join(dir, "viborm.config.ts"))};`,
+          `await createJiti(path, { interopDefault: false }).import(path);`,
+        ].join(" "),
+      ],
+      { cwd: dir },
+    );
   const generate = (configFile: string) => async () => {
     rmSync(join(dir, "migrations"), { recursive: true, force: true });
     return timeProcess(process.execPath, [CLI, "migrate", "generate", "--name", "init", "--config", configFile], {
@@ -200,10 +221,10 @@ async function generateProject(): Promise<{ goals: Goal[]; remove(): void } | un
   };
   const goal = (configFile: string): Goal => ({
     measure: `migrate generate, from scratch (${configFile})`,
-    a: `node importing viborm/migrations + viborm.config.mjs`,
+    a: `node importing viborm/migrations + ${configFile}${configFile.endsWith(".ts") ? " (jiti)" : ""}`,
     b: "viborm migrate generate",
     limit: 1.5,
-    runA: withConfig,
+    runA: configFile.endsWith(".ts") ? withTsConfig : withConfig,
     runB: generate(configFile),
   });
   const literal: Goal = {
