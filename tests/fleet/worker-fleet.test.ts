@@ -12,6 +12,7 @@ import { Miniflare } from "miniflare";
 import type { D1DatabaseLike } from "viborm/d1";
 import type { FleetWorkflowStatus } from "viborm/fleet/workflow";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { d1AccessWorker, d1Database } from "../helpers/miniflare.js";
 import { builtWorker, COMPATIBILITY_DATE, tablesOf } from "../worker/harness.js";
 import { type D1Api, startD1Api } from "./d1-api.js";
 
@@ -50,11 +51,13 @@ async function startFleet(
   options: { persist?: string; vars?: Record<string, string>; stepLimit?: number } = {},
 ): Promise<Fleet> {
   const persist = options.persist;
-  const mf = new Miniflare({
+  const d1Databases = ["DB", ...BINDINGS, ...HTTP];
+  const worker = {
+    name: "viborm-fleet-example",
     modules: true,
     scriptPath: await builtWorker(),
     compatibilityDate: COMPATIBILITY_DATE,
-    d1Databases: ["DB", ...BINDINGS, ...HTTP],
+    d1Databases,
     workflows: {
       FLEET_WORKFLOW: {
         name: "viborm-fleet",
@@ -72,6 +75,11 @@ async function startFleet(
       FLEET_D1_NAME_PREFIX: "tenant-",
       ...options.vars,
     },
+  };
+  // The tenants' databases are read through a second Worker by fetch: Miniflare's own D1 proxy
+  // answers prepare() over a synchronous channel that, on a loaded machine, can fail a call.
+  const mf = new Miniflare({
+    workers: [worker, d1AccessWorker(d1Databases)],
     ...(persist
       ? {
           d1Persist: join(persist, "d1"),
@@ -87,7 +95,10 @@ async function startFleet(
   };
   const fleet: Fleet = {
     mf,
-    db: async (name) => (await mf.getD1Database(name)) as never,
+    db: async (name) => {
+      const database = d1Database(mf, name);
+      return { ...database, exec: (sql: string) => database.prepare(sql).all() } as never;
+    },
     async start(params = {}) {
       const { status, body } = await fetchJson("/fleet", { method: "POST", body: JSON.stringify(params) });
       expect(status, JSON.stringify(body)).toBe(202);

@@ -5,7 +5,7 @@
  * Pinned to miniflare 4.20260426.0, the newest release whose `engines` accepts Node 20 (later
  * ones need Node 22). Storage is in memory, so every instance starts empty; ready in ~0.3 s.
  */
-import { Miniflare } from "miniflare";
+import { Miniflare, type WorkerOptions } from "miniflare";
 
 /** Which bindings to create, by binding name. */
 export interface StartMiniflareOptions {
@@ -82,6 +82,16 @@ export function d1Database(mf: Miniflare, binding: string): D1Like {
         D1AllResult[]
       >,
   };
+}
+
+/**
+ * A Worker to list in a multi-Worker Miniflare's `workers` beside the Worker under test, so that
+ * {@link d1Database} reaches that Worker's D1 databases (the same names are the same databases).
+ *
+ * @example new Miniflare({ workers: [{ name: "app", scriptPath, d1Databases: ["DB"] }, d1AccessWorker(["DB"])] })
+ */
+export function d1AccessWorker(d1Databases: string[]): WorkerOptions {
+  return { name: "viborm-test-d1-access", modules: true, script: D1_SCRIPT, routes: ["d1.local/*"], d1Databases };
 }
 
 /** The part of a D1 binding the tests use. */
