@@ -7,6 +7,7 @@ import { Miniflare } from "miniflare";
 import type { D1DatabaseLike } from "viborm/d1";
 import type { MigrationStatus } from "viborm/migrations";
 import { buildWorker } from "../../worker-example/scripts/build.js";
+import { d1AccessWorker, d1Database } from "../helpers/miniflare.js";
 
 /** The root `wrangler.toml`, as text. */
 export const WRANGLER_TOML = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
@@ -56,20 +57,29 @@ export interface RunningWorker {
  */
 export async function startWorker(source: string): Promise<RunningWorker> {
   const logs: WorkerLog[] = [];
+  // `env.DB` is read from Node through a second Worker by fetch: Miniflare's own D1 proxy answers
+  // prepare() over a synchronous channel that, on a loaded machine, can fail a call.
   const mf = new Miniflare({
-    modules: true,
-    scriptPath: await builtWorker(),
-    compatibilityDate: COMPATIBILITY_DATE,
-    d1Databases: ["DB"],
-    kvNamespaces: ["MIGRATIONS_KV"],
-    r2Buckets: ["MIGRATIONS_R2"],
-    bindings: { MIGRATIONS_SOURCE: source },
+    workers: [
+      {
+        name: "viborm-example",
+        modules: true,
+        scriptPath: await builtWorker(),
+        compatibilityDate: COMPATIBILITY_DATE,
+        d1Databases: ["DB"],
+        kvNamespaces: ["MIGRATIONS_KV"],
+        r2Buckets: ["MIGRATIONS_R2"],
+        bindings: { MIGRATIONS_SOURCE: source },
+      },
+      d1AccessWorker(["DB"]),
+    ],
     handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
       if (level === "log" && message.startsWith("{")) logs.push(JSON.parse(message) as WorkerLog);
     },
   });
   await mf.ready;
-  const db = (await mf.getD1Database("DB")) as unknown as RunningWorker["db"];
+  const database = d1Database(mf, "DB");
+  const db = { ...database, exec: (sql: string) => database.prepare(sql).all() } as unknown as RunningWorker["db"];
   const get = async (path: string) => {
     const response = await mf.dispatchFetch(`http://localhost${path}`);
     return { status: response.status, body: (await response.json()) as unknown };
