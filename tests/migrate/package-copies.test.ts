@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createStorage } from "unstorage";
+import type { VibormClient } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
 import { afterAll, describe, expect, test } from "vitest";
@@ -22,6 +23,19 @@ function schemaOf(copy: Copy) {
   return { user: copy.s.model({ id: copy.s.int().id().increment(), email: copy.s.string() }) };
 }
 
+/** What a first run does on an empty database: generate, apply, status. */
+async function firstRun(client: VibormClient): Promise<void> {
+  try {
+    const migrations = createMigrationClient(client, { storageDriver: createUnstorageDriver(createStorage()) });
+    const { migration } = await migrations.generate({ name: "init" });
+    expect(migration?.name).toBe("init");
+    expect((await migrations.apply()).applied.map((m) => m.name)).toEqual(["init"]);
+    expect((await migrations.status()).map((m) => m.state)).toEqual(["applied"]);
+  } finally {
+    await client.$close();
+  }
+}
+
 describe("a client made by another copy of the package", () => {
   const databases: TempDatabase[] = [];
   afterAll(async () => {
@@ -31,16 +45,7 @@ describe("a client made by another copy of the package", () => {
   test("SQLite: generate and apply from scratch (no tracking table yet is not an error)", async () => {
     const copy = await fromBuiltCopy<Copy>("index.js");
     const { createClient } = await fromBuiltCopy<typeof import("viborm/sqlite3")>("drivers/sqlite3.js");
-    const client = createClient({ schema: schemaOf(copy), filename: ":memory:" });
-    try {
-      const migrations = createMigrationClient(client, { storageDriver: createUnstorageDriver(createStorage()) });
-      const { migration } = await migrations.generate({ name: "init" });
-      expect(migration?.name).toBe("init");
-      expect((await migrations.apply()).applied.map((m) => m.name)).toEqual(["init"]);
-      expect((await migrations.status()).map((m) => m.state)).toEqual(["applied"]);
-    } finally {
-      await client.$close();
-    }
+    await firstRun(createClient({ schema: schemaOf(copy), filename: ":memory:" }));
   });
 
   test("PostgreSQL: generate and apply from scratch", async () => {
@@ -49,15 +54,6 @@ describe("a client made by another copy of the package", () => {
     databases.push(db);
     const copy = await fromBuiltCopy<Copy>("index.js");
     const { createClient } = await fromBuiltCopy<typeof import("viborm/pg")>("drivers/pg.js");
-    const client = createClient({ schema: schemaOf(copy), databaseUrl: db.url });
-    try {
-      const migrations = createMigrationClient(client, { storageDriver: createUnstorageDriver(createStorage()) });
-      const { migration } = await migrations.generate({ name: "init" });
-      expect(migration?.name).toBe("init");
-      expect((await migrations.apply()).applied.map((m) => m.name)).toEqual(["init"]);
-      expect((await migrations.status()).map((m) => m.state)).toEqual(["applied"]);
-    } finally {
-      await client.$close();
-    }
+    await firstRun(createClient({ schema: schemaOf(copy), databaseUrl: db.url }));
   });
 });
