@@ -144,12 +144,30 @@ export function branchConflicts(migrations: StoredMigration[]): { migrations: [s
   return conflicts;
 }
 
-/** Serialises a migration's metadata file (stable key order, trailing newline). */
+/**
+ * Serialises a migration's metadata file (stable key order, trailing newline): a field per line, and
+ * in each list an entry per line, so an operation is one line. Fully indented, the operations of a
+ * 300-table migration made a 600 KB file that every apply reads and hashes.
+ */
 export function metaToJson(meta: MigrationMeta): string {
-  return `${JSON.stringify(meta, null, 2)}\n`;
+  return `${layOut(meta, "")}\n`;
 }
 
 // internal
+
+function layOut(value: unknown, indent: string): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    return `[\n${value.map((item) => `${inner}${JSON.stringify(item)}`).join(",\n")}\n${indent}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const fields = Object.entries(value).filter(([, item]) => item !== undefined);
+    if (fields.length === 0) return "{}";
+    return `{\n${fields.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${layOut(item, inner)}`).join(",\n")}\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
 
 async function loadOne(storage: MigrationStorageDriver, id: string, files: Set<string>): Promise<StoredMigration> {
   if (!ID_PATTERN.test(id)) {
