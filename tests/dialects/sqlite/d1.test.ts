@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import type { Statement } from "../../../src/dialects/types.js";
 import type { Snapshot } from "../../../src/schema/snapshot.js";
-import { type StartedMiniflare, startMiniflare } from "../../helpers/miniflare.js";
+import { d1Database, type StartedMiniflare, startMiniflare } from "../../helpers/miniflare.js";
 import { CORPUS } from "./corpus.js";
 import { col, creationStatements, dialect, plan, snapshot, table } from "./helpers.js";
 
@@ -44,7 +44,7 @@ describe("SQLite dialect on D1 (Miniflare)", () => {
   });
   afterAll(() => started.dispose());
   beforeEach(async () => {
-    db = (await started.mf.getD1Database(DATABASES.shift()!)) as unknown as D1Like;
+    db = d1Database(started.mf, DATABASES.shift()!) as unknown as D1Like;
   });
 
   test("the corpus round-trips through sqlite_master, and D1's _cf_ tables are left out", async () => {
