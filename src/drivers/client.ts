@@ -4,8 +4,9 @@
  */
 import type { Row } from "../dialects/types.js";
 import { InvalidArgumentError } from "../errors.js";
-import { type Schema, type SchemaDialect, serializeSchema } from "../schema/index.js";
+import { type Schema, type SchemaDialect, type SerializeOptions, serializeSchema } from "../schema/index.js";
 import type { Snapshot } from "../schema/snapshot.js";
+import { deepFreeze } from "../util/copy.js";
 import type { Driver } from "./types.js";
 
 export interface VibormClient<S extends Schema = Schema> {
@@ -56,7 +57,7 @@ export function createClient<S extends Schema>(
       value: options.foreignKeys,
     });
   }
-  const snapshot = serializeSchema(schema, {
+  const snapshot = snapshotOf(schema, {
     ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
     ...(options.foreignKeys === undefined ? {} : { foreignKeys: options.foreignKeys }),
     ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
@@ -81,4 +82,32 @@ export function createClient<S extends Schema>(
       return closed;
     },
   };
+}
+
+// internal
+
+/**
+ * Snapshots already made, by schema object and options: a Worker that makes its client per request,
+ * or a fleet that makes one per tenant, validates and serialises its schema once. A schema is a
+ * plain record of models, and a model never changes (each of its methods returns a new model), so
+ * the record's entries, compared on every hit, are all that can differ. The snapshot is shared by
+ * those clients, so it is frozen.
+ */
+const snapshots = new WeakMap<object, { key: string; entries: [string, unknown][]; snapshot: Snapshot }[]>();
+
+function snapshotOf(schema: Schema, options: SerializeOptions): Snapshot {
+  if (typeof schema !== "object" || schema === null) return serializeSchema(schema, options);
+  const key = JSON.stringify([options.dialect ?? null, options.foreignKeys ?? null, options.extensions ?? null]);
+  const entries = Object.entries(schema);
+  const made = snapshots.get(schema) ?? [];
+  const found = made.find((entry) => entry.key === key && sameEntries(entry.entries, entries));
+  if (found) return found.snapshot;
+  const snapshot = deepFreeze(serializeSchema(schema, options));
+  made.push({ key, entries, snapshot });
+  snapshots.set(schema, made);
+  return snapshot;
+}
+
+function sameEntries(a: readonly [string, unknown][], b: readonly [string, unknown][]): boolean {
+  return a.length === b.length && a.every(([key, value], i) => b[i]![0] === key && b[i]![1] === value);
 }

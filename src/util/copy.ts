@@ -12,3 +12,17 @@ export function copyData<T>(value: T): T {
   for (const [key, item] of Object.entries(value)) copy[key] = copyData(item);
   return copy as T;
 }
+
+/**
+ * `value` made read-only all the way down (plain data): for data shared between callers, so a write
+ * through one of them throws instead of changing what the others see.
+ *
+ * @example const shared = deepFreeze(serializeSchema(schema));
+ */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
