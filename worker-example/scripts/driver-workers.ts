@@ -21,6 +21,12 @@ export const DRIVER_WORKERS = [
   { driver: "pglite", runsOn: "node", client: "createClient({ schema })" },
 ] as const;
 
+/**
+ * The most a D1 cron Worker (`commands`: apply and status) may weigh minified and gzipped, in bytes:
+ * held by tests/worker/build.test.ts, its margin printed by bench/worker-size.ts.
+ */
+export const D1_CRON_WORKER_BUDGET = 35 * 1024;
+
 /** One of {@link DRIVER_WORKERS}. */
 export type DriverWorker = (typeof DRIVER_WORKERS)[number];
 
