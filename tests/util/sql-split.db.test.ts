@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { splitSqlStatements } from "../../src/util/sql-split.js";
 import { createMysqlDatabase, createPgDatabase, requireDatabase, type TempDatabase } from "../helpers/databases.js";
-import { type StartedMiniflare, startMiniflare } from "../helpers/miniflare.js";
+import { d1Database, type StartedMiniflare, startMiniflare } from "../helpers/miniflare.js";
 
 const PG_SCRIPT = `-- viborm:no-transaction
 CREATE TABLE items (id serial PRIMARY KEY, label text NOT NULL, note text);
@@ -176,12 +176,12 @@ describe("splitSqlStatements on SQLite and D1", () => {
   });
 
   it("runs the same statements as one D1 batch", async () => {
-    const db = await miniflare.mf.getD1Database("DB");
+    const db = d1Database(miniflare.mf, "DB");
     const statements = splitSqlStatements(SQLITE_SCRIPT, "sqlite");
     await db.batch(statements.map((statement: string) => db.prepare(statement)));
     const items = await db.prepare('SELECT "label;" AS label, kind FROM items ORDER BY id').all();
     expect(items.results).toEqual(expected.items);
     const log = await db.prepare("SELECT line FROM log ORDER BY line").all();
-    expect(log.results.map((row: { line: string }) => row.line)).toEqual(expected.log);
+    expect((log.results ?? []).map((row) => (row as { line: string }).line)).toEqual(expected.log);
   });
 });
