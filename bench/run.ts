@@ -1,7 +1,8 @@
 /**
  * Runs every benchmark and prints its tables: `npm run bench`
  * (BENCH_SIZES=10,100, BENCH_MIGRATIONS=20, BENCH_FLEET_SQLITE=200, BENCH_FLEET_PG=40 and
- * BENCH_GOALS_RUNS=3 shorten it).
+ * BENCH_GOALS_RUNS=3 shorten it; BENCH_GOALS=push or BENCH_GOALS=generate keeps one group of the
+ * speed goals).
  */
 
 import { benchFleet } from "./fleet.js";
