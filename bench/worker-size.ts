@@ -53,9 +53,11 @@ async function benchExampleWorker(): Promise<void> {
  */
 async function benchDriverWorkers(): Promise<void> {
   const rows: Record<string, string>[] = [];
+  let d1CronBytes = 0;
   for (const worker of DRIVER_WORKERS) {
     const commands = await bundleDriverWorker(worker, "commands");
     const client = await bundleDriverWorker(worker, "client");
+    if (worker.driver === "d1") d1CronBytes = gzip(commands.code);
     rows.push({
       driver: worker.driver,
       bundle: worker.runsOn === "worker" ? "Worker (neutral)" : "Node, packages external",
@@ -72,10 +74,8 @@ async function benchDriverWorkers(): Promise<void> {
       " commands: applyMigrations + migrationStatus, client: createMigrationClient with every command)",
     rows,
   );
-  const d1 = await bundleDriverWorker(DRIVER_WORKERS.find((worker) => worker.driver === "d1")!, "commands");
-  const bytes = gzip(d1.code);
   console.log(
-    `D1 cron Worker: ${bytes} bytes gzipped of its ${D1_CRON_WORKER_BUDGET}-byte budget (tests/worker/build.test.ts), ${D1_CRON_WORKER_BUDGET - bytes} to spare`,
+    `D1 cron Worker: ${d1CronBytes} bytes gzipped of its ${D1_CRON_WORKER_BUDGET}-byte budget (tests/worker/build.test.ts), ${D1_CRON_WORKER_BUDGET - d1CronBytes} to spare`,
   );
 }
 

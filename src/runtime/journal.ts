@@ -159,7 +159,8 @@ function layOut(value: unknown, indent: string): string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
-    return `[\n${value.map((item) => `${inner}${JSON.stringify(item)}`).join(",\n")}\n${indent}]`;
+    // As JSON.stringify writes them: a missing entry of a list is null.
+    return `[\n${value.map((item) => `${inner}${JSON.stringify(item) ?? "null"}`).join(",\n")}\n${indent}]`;
   }
   if (value !== null && typeof value === "object") {
     const fields = Object.entries(value).filter(([, item]) => item !== undefined);

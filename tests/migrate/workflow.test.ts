@@ -66,6 +66,12 @@ describe.each(DRIVERS)("migrations on $name", (driver) => {
     expect(first.migration?.id).toBe("20261126184000_add-users");
     expect(first.up.join("\n")).toMatch(/CREATE TABLE/i);
     expect(readdirSync(join(dir, first.migration!.id)).sort()).toEqual(["down.sql", "migration.json", "up.sql"]);
+    // migration.json: valid JSON, a field per line and each operation on one line of its own.
+    const metaText = readFileSync(join(dir, first.migration!.id, "migration.json"), "utf8");
+    const meta = JSON.parse(metaText) as { id: string; operations: unknown[] };
+    expect(meta.id).toBe(first.migration!.id);
+    const operationLines = metaText.split("\n").filter((line) => line.startsWith('    {"kind":'));
+    expect(operationLines.map((line) => JSON.parse(line.replace(/,$/, "")))).toEqual(meta.operations);
     expect((await m1.generate()).migration).toBeNull();
 
     expect(await m1.status()).toEqual([{ id: first.migration!.id, name: "add-users", state: "pending" }]);
