@@ -87,10 +87,11 @@ export function d1Database(mf: Miniflare, binding: string): D1Like {
 /**
  * A Worker to list in a multi-Worker Miniflare's `workers` beside the Worker under test, so that
  * {@link d1Database} reaches that Worker's D1 databases (the same names are the same databases).
+ * A record maps bindings to database ids, as for a D1 that wrangler persisted under its id.
  *
  * @example new Miniflare({ workers: [{ name: "app", scriptPath, d1Databases: ["DB"] }, d1AccessWorker(["DB"])] })
  */
-export function d1AccessWorker(d1Databases: string[]): WorkerOptions {
+export function d1AccessWorker(d1Databases: string[] | Record<string, string>): WorkerOptions {
   return { name: "viborm-test-d1-access", modules: true, script: D1_SCRIPT, routes: ["d1.local/*"], d1Databases };
 }
 

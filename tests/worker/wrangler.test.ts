@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import type { D1DatabaseLike } from "viborm/d1";
 import { afterAll, describe, expect, test } from "vitest";
+import { d1AccessWorker, d1Database } from "../helpers/miniflare.js";
 import { CRON, tablesOf, WRANGLER_TOML } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -133,17 +134,22 @@ describe.skipIf(!available)("the example Worker under real wrangler (Node 22, of
     dev.stdout?.on("data", (chunk) => (output += chunk));
     dev.stderr?.on("data", (chunk) => (output += chunk));
     const base = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 40_000;
-    while (!/Ready on/.test(output)) {
-      if (dev.exitCode !== null) throw new Error(`wrangler dev exited (${dev.exitCode}):\n${output}`);
-      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    // wrangler passes the Worker's console on through its own stdout, so a log line can arrive
+    // after the HTTP answer of the request that wrote it: wait for it rather than read it at once.
+    const waitFor = async (pattern: RegExp, what: string, ms: number) => {
+      const deadline = Date.now() + ms;
+      while (!pattern.test(output)) {
+        if (dev.exitCode !== null) throw new Error(`wrangler dev exited (${dev.exitCode}):\n${output}`);
+        if (Date.now() > deadline) throw new Error(`${what}:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    await waitFor(/Ready on/, "wrangler dev did not start", 40_000);
 
     const scheduled = await fetch(`${base}/__scheduled?cron=${encodeURIComponent(CRON)}`);
     expect(scheduled.status, output).toBe(200);
     expect(await scheduled.text()).toMatch(/Ran scheduled event/);
-    expect(output).toMatch(/"event":"migrations\.applied"/);
+    await waitFor(/"event":"migrations\.applied"/, "the cron logged no migrations.applied", 10_000);
     const status = (await (await fetch(`${base}/migrations`)).json()) as { name: string; state: string }[];
     expect(status.map((row) => [row.name, row.state])).toEqual([
       ["init", "applied"],
@@ -154,15 +160,9 @@ describe.skipIf(!available)("the example Worker under real wrangler (Node 22, of
     await stop(dev);
 
     // The local D1 that wrangler persisted, read independently of the Worker.
-    const mf = new Miniflare({
-      modules: true,
-      script: "export default { fetch: () => new Response('') };",
-      d1Databases: { DB: DB_ID },
-      d1Persist: join(persist, "v3", "d1"),
-    });
+    const mf = new Miniflare({ workers: [d1AccessWorker({ DB: DB_ID })], d1Persist: join(persist, "v3", "d1") });
     try {
-      // Miniflare types its D1 with @cloudflare/workers-types, which is not installed here.
-      const db = (await mf.getD1Database("DB")) as unknown as D1DatabaseLike;
+      const db = d1Database(mf, "DB") as unknown as D1DatabaseLike;
       expect(await tablesOf(db)).toEqual(["_viborm_migrations", "authors", "comments", "posts"]);
       const { results = [] } = await db.prepare('SELECT id FROM "_viborm_migrations" ORDER BY id').all();
       expect(results.map((row) => (row as { id: string }).id)).toEqual([
