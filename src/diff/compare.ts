@@ -15,6 +15,9 @@ import type {
   Table,
   Unique,
 } from "../schema/snapshot.js";
+import { canonicalCheckExpression } from "./check-expression.js";
+
+export { canonicalCheckExpression };
 
 /** True when two column types are the same to the database (enum by name and values). */
 export function typesEqual(a: ColumnType, b: ColumnType): boolean {
@@ -111,18 +114,6 @@ export function checksEqual(a: Check, b: Check): boolean {
   return a.name === b.name && canonicalCheckExpression(a.expression) === canonicalCheckExpression(b.expression);
 }
 
-/**
- * A CHECK expression in a dialect-neutral spelling for comparison only (never sent to a server):
- * identifier quotes dropped, lower case outside string literals, one space between tokens, `!=` as
- * `<>`, and parentheses around the whole expression or around a single token removed.
- *
- * @example canonicalCheckExpression("(`Price` >  0)") // → "price > 0"
- */
-export function canonicalCheckExpression(expression: string): string {
-  const tokens = stripCasts(checkTokens(expression));
-  return stripGroups(tokens).join(" ");
-}
-
 /** True when two foreign keys have the same name and definition. */
 export function foreignKeysEqual(a: ForeignKey, b: ForeignKey): boolean {
   return (
@@ -217,85 +208,6 @@ export function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 // internal
-
-/** Tokens of a CHECK expression: string literals kept (re-quoted), words lower-cased and unquoted. */
-function checkTokens(expression: string): string[] {
-  const tokens: string[] = [];
-  const pattern =
-    /'((?:[^'\\]|\\.|'')*)'|`((?:[^`]|``)*)`|"((?:[^"]|"")*)"|(\d+(?:\.\d+)?)|([A-Za-z_][\w$]*)|(::|<=>|<>|!=|<=|>=|\|\||&&|\S)/g;
-  for (const match of expression.matchAll(pattern)) {
-    const [, literal, backtick, doubled, number, word, symbol] = match;
-    if (literal !== undefined) tokens.push(`'${literal.replace(/\\'|''/g, "''")}'`);
-    else if (backtick !== undefined) tokens.push(backtick.replaceAll("``", "`").toLowerCase());
-    else if (doubled !== undefined) tokens.push(doubled.replaceAll('""', '"').toLowerCase());
-    else if (number !== undefined) tokens.push(number);
-    else if (word !== undefined) tokens.push(word.toLowerCase());
-    else if (symbol !== undefined) tokens.push(symbol === "!=" ? "<>" : symbol);
-  }
-  return tokens;
-}
-
-/** Words that continue a type name after its first word (`character varying`, `timestamp with time zone`). */
-const TYPE_NAME_WORDS = new Set(["varying", "precision", "with", "without", "time", "zone"]);
-
-/**
- * Removes PostgreSQL's `::type` casts, which it adds to literals and columns when it stores a check
- * (`fee >= 0` comes back as `fee >= (0)::numeric`): a cast the author did not write is not a change.
- */
-function stripCasts(tokens: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i] !== "::" || !/^[a-z_]/.test(tokens[i + 1] ?? "")) {
-      out.push(tokens[i]!);
-      continue;
-    }
-    i++;
-    while (TYPE_NAME_WORDS.has(tokens[i + 1] ?? "")) i++;
-    if (tokens[i + 1] === "(") i = closingOf(tokens, i + 1);
-    while (tokens[i + 1] === "[" && tokens[i + 2] === "]") i += 2;
-  }
-  return out;
-}
-
-/** Removes parentheses that wrap the whole token list, and those around one token not after a function name. */
-function stripGroups(tokens: string[]): string[] {
-  let current = [...tokens];
-  while (current[0] === "(" && closingOf(current, 0) === current.length - 1) current = current.slice(1, -1);
-  const out: string[] = [];
-  for (let i = 0; i < current.length; i++) {
-    const single = current[i] === "(" && current[i + 2] === ")" && current[i + 1] !== "(";
-    const call = i > 0 && /^[a-z_][\w$]*$/.test(current[i - 1]!) && !CHECK_KEYWORDS.has(current[i - 1]!);
-    if (single && !call) {
-      out.push(current[i + 1]!);
-      i += 2;
-    } else out.push(current[i]!);
-  }
-  return out;
-}
-
-const CHECK_KEYWORDS = new Set([
-  "and",
-  "or",
-  "not",
-  "xor",
-  "in",
-  "is",
-  "like",
-  "between",
-  "when",
-  "then",
-  "else",
-  "case",
-]);
-
-function closingOf(tokens: readonly string[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (tokens[i] === "(") depth++;
-    else if (tokens[i] === ")" && --depth === 0) return i;
-  }
-  return -1;
-}
 
 function sameBy<T>(a: readonly T[], b: readonly T[], equal: (x: T, y: T) => boolean): boolean {
   return a.length === b.length && a.every((item, i) => equal(item, b[i]!));

@@ -97,9 +97,24 @@ function normalizeTable(table: Table, snapshot: Snapshot): Table {
     indexes: visibleIndexes,
     foreignKeys,
   };
-  const checks: Check[] = (table.checks ?? []).map((check) => ({ name: check.name, expression: check.expression }));
+  const checks: Check[] = (table.checks ?? []).map((check) => ({
+    name: check.name,
+    expression: lengthSpelling(check.expression),
+  }));
   if (checks.length > 0) normal.checks = checks;
   return normal;
+}
+
+/**
+ * MariaDB stores `LENGTH(x)` in a check as its synonym `OCTET_LENGTH(x)`: both spellings are
+ * written `length(`, on the schema's side and the live one, so neither reads as a change. (On
+ * PostgreSQL and SQLite the two differ, characters against bytes, so this is MySQL's alone.)
+ */
+function lengthSpelling(expression: string): string {
+  return expression.replace(
+    /('(?:[^'\\]|\\.|'')*'|`(?:[^`]|``)*`|"(?:[^"\\]|\\.|"")*")|\boctet_length(?=\s*\()/gi,
+    (_match, quoted: string | undefined) => quoted ?? "length",
+  );
 }
 
 function normalizeColumn(column: Column, keyed: boolean, inPrimaryKey: boolean): Column {
