@@ -169,6 +169,13 @@ export interface IndexColumnOptions {
 export interface Check {
   name: string;
   expression: string;
+  /**
+   * MariaDB: the check is written in this column's definition (`qty INT CHECK (qty > 0)`, named
+   * after the column) rather than as a table constraint. `DROP CONSTRAINT` cannot remove such a
+   * check and every `MODIFY` of the column that does not repeat it removes it, so the DDL re-states
+   * the column instead. Read from a live database or hand-written SQL only; never compared.
+   */
+  column?: string;
 }
 
 export type ReferentialAction = "cascade" | "restrict" | "noAction" | "setNull" | "setDefault";

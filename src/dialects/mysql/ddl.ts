@@ -85,9 +85,9 @@ function statementSql(op: SingleStatementOperation, context: DdlContext): string
     case "dropForeignKey":
       return keyOperationSql(op, context);
     case "addCheck":
-      return addCheckSql(op.table, op.check);
+      return addCheckSql(op, context);
     case "dropCheck":
-      return dropCheckSql(op.table, op.check);
+      return dropCheckSql(op, context);
     default:
       return assertNever(op, "operation");
   }

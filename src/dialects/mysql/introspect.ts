@@ -126,6 +126,9 @@ function readChecks(rows: Row[], tables: Map<string, Table>): void {
     const expression = text(row.CHECK_CLAUSE ?? row.check_clause).trim();
     if (!table || /^json_valid\(`((?:[^`]|``)+)`\)$/i.test(expression)) continue;
     const check: Check = { name: text(row.CONSTRAINT_NAME ?? row.constraint_name), expression };
+    // A column-level check is named after its column; one renamed since is read as a table's.
+    if (text(row.LEVEL ?? row.level) === "Column" && table.columns.some((column) => column.name === check.name))
+      check.column = check.name;
     table.checks = [...(table.checks ?? []), check];
   }
 }

@@ -97,10 +97,11 @@ function normalizeTable(table: Table, snapshot: Snapshot): Table {
     indexes: visibleIndexes,
     foreignKeys,
   };
-  const checks: Check[] = (table.checks ?? []).map((check) => ({
-    name: check.name,
-    expression: lengthSpelling(check.expression),
-  }));
+  const checks: Check[] = (table.checks ?? []).map((check) => {
+    const normal: Check = { name: check.name, expression: lengthSpelling(check.expression) };
+    if (check.column !== undefined) normal.column = check.column;
+    return normal;
+  });
   if (checks.length > 0) normal.checks = checks;
   return normal;
 }

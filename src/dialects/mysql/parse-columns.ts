@@ -39,6 +39,8 @@ export interface WrittenKey {
   references?: { table: string; columns: string[]; onDelete: string; onUpdate: string };
   /** A CHECK's expression, as written. */
   expression?: string;
+  /** A CHECK written in this column's definition (MariaDB names it after the column). */
+  column?: string;
 }
 
 /** Tokenises MySQL text. */

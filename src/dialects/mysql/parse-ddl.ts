@@ -30,7 +30,7 @@ import {
 import { isWord } from "../parse/tokens.js";
 import type { ParsedStatement, StatementHints } from "../types.js";
 import { isKeyDefinition, readColumn, readKey, tokens, type WrittenColumn, type WrittenKey } from "./parse-columns.js";
-import { keyOperations } from "./parse-keys.js";
+import { diffKeys, keyOperations } from "./parse-keys.js";
 import { buildTable, writtenTable } from "./parse-rows.js";
 
 /**
@@ -234,18 +234,18 @@ function readSpec(
   if (cursor.acceptWord("DROP")) return dropSpec(cursor, table, state, ownIndexes);
   if (cursor.acceptWord("MODIFY")) {
     cursor.acceptWord("COLUMN");
-    const written = changedColumn(cursor);
-    return changeColumn(table, needColumn(table, written.name), written, state);
+    const written = readColumn(cursor);
+    return changeColumn(table, needColumn(table, written.name), written, state, written.name);
   }
   if (cursor.acceptWord("CHANGE")) {
     cursor.acceptWord("COLUMN");
     const from = needColumn(table, cursor.name());
-    const written = changedColumn(cursor);
-    if (written.name === from.name) return changeColumn(table, from, written, state);
+    const written = readColumn(cursor);
+    if (written.name === from.name) return changeColumn(table, from, written, state, from.name);
     const rename: Operation = { kind: "renameColumn", table: table.name, from: from.name, to: written.name };
     const renamed = applyOperationWith(state, rename, { references: false });
     const next = needTable(renamed, table.name);
-    return [rename, ...changeColumn(next, needColumn(next, written.name), written, renamed)];
+    return [rename, ...changeColumn(next, needColumn(next, written.name), written, renamed, from.name)];
   }
   if (cursor.acceptWord("ALTER")) return alterColumnSpec(cursor, table, state);
   if (cursor.acceptWord("RENAME")) return renameSpec(cursor, table, state);
@@ -257,17 +257,6 @@ function readSpec(
   )
     return [];
   return unreadable(`ALTER TABLE … ${cursor.peek()?.value ?? ""} is not read`);
-}
-
-/**
- * The new definition of a MODIFY or CHANGE. MariaDB replaces the column's own CHECK with the one
- * the definition carries; which of a table's checks are column-level the snapshot does not keep.
- */
-function changedColumn(cursor: Cursor): WrittenColumn {
-  const written = readColumn(cursor);
-  if (written.check !== undefined)
-    unreadable("a column CHECK in MODIFY or CHANGE is not read: write ADD CONSTRAINT name CHECK (…)");
-  return written;
 }
 
 function addColumn(table: Table, written: WrittenColumn, state: Snapshot): Operation[] {
@@ -283,22 +272,41 @@ function addColumn(table: Table, written: WrittenColumn, state: Snapshot): Opera
   if (written.primaryKey) extra.push({ kind: "primary", columns: [written.name] });
   if (written.unique) extra.push({ kind: "unique", columns: [written.name] });
   if (written.check !== undefined)
-    extra.push({ kind: "check", name: written.name, columns: [], expression: written.check });
+    extra.push({ kind: "check", name: written.name, columns: [], expression: written.check, column: written.name });
   if (extra.length === 0) return operations;
   const after = applyOperationWith(state, operations[0]!, { references: false });
   return [...operations, ...keyOperations(needTable(after, table.name), after, extra, [])];
 }
 
-function changeColumn(table: Table, from: Column, written: WrittenColumn, state: Snapshot): Operation[] {
+/**
+ * A MODIFY, CHANGE or ALTER COLUMN of `from`. A MODIFY or CHANGE is a whole new definition
+ * (`redefined`: the column's name before it): MariaDB replaces the column's own CHECK, one written
+ * in its definition (see `Check.column`), with the one the new definition carries, or drops it.
+ */
+function changeColumn(
+  table: Table,
+  from: Column,
+  written: WrittenColumn,
+  state: Snapshot,
+  redefined?: string,
+): Operation[] {
   const { columns, keys } = writtenTable(table);
-  const read = buildTable(
-    table.name,
-    columns.map((column) => (column.name === written.name ? written : column)),
-    keys,
-    state,
+  const definitions = columns.map((column) => (column.name === written.name ? written : column));
+  const own = (key: WrittenKey) => key.kind === "check" && key.column !== undefined && key.column === redefined;
+  if (written.check === undefined && !keys.some(own)) {
+    const read = buildTable(table.name, definitions, keys, state);
+    const to = read.columns.find((column) => column.name === written.name)!;
+    return JSON.stringify(to) === JSON.stringify(from) ? [] : [{ kind: "alterColumn", table: table.name, from, to }];
+  }
+  return diffKeys(
+    table,
+    buildTable(
+      table.name,
+      definitions,
+      keys.filter((key) => !own(key)),
+      state,
+    ),
   );
-  const to = read.columns.find((column) => column.name === written.name)!;
-  return JSON.stringify(to) === JSON.stringify(from) ? [] : [{ kind: "alterColumn", table: table.name, from, to }];
 }
 
 function alterColumnSpec(cursor: Cursor, table: Table, state: Snapshot): Operation[] {

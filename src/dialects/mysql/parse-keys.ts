@@ -25,7 +25,14 @@ export function keyOperations(table: Table, state: Snapshot, adds: WrittenKey[],
       );
   }
   const after = buildTable(table.name, columns, [...remaining, ...adds], state);
-  return diffKeys(table, after);
+  return tableChanges(table, after);
+}
+
+/**
+ * The operations between a table and the same table with its keys or columns changed.
+ */
+export function diffKeys(before: Table, after: Table): Operation[] {
+  return tableChanges(before, after);
 }
 
 // internal
@@ -43,7 +50,7 @@ function matches(key: WrittenKey, dropped: WrittenKey): boolean {
 }
 
 /** The key operations between a table and the same table with its keys changed. */
-function diffKeys(before: Table, after: Table): Operation[] {
+function tableChanges(before: Table, after: Table): Operation[] {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const t = before.name;
   const operations: Operation[] = [];

@@ -24,7 +24,8 @@ export function buildTable(name: string, columns: WrittenColumn[], keys: Written
   const checkRows: Row[] = [];
   for (const key of named) {
     if (key.kind === "check") {
-      checkRows.push({ table_name: name, constraint_name: key.name, check_clause: key.expression });
+      const level = key.column === undefined ? "Table" : "Column";
+      checkRows.push({ table_name: name, constraint_name: key.name, check_clause: key.expression, level });
     } else if (key.kind === "foreign") {
       foreignKeyRows.push(...foreignKeyRows_(name, key, state));
       // InnoDB indexes a foreign key's columns itself when no key starts with them.
@@ -65,7 +66,7 @@ export function writtenTable(table: Table): { columns: WrittenColumn[]; keys: Wr
     });
   }
   for (const check of table.checks ?? [])
-    keys.push({ kind: "check", name: check.name, columns: [], expression: check.expression });
+    keys.push({ kind: "check", name: check.name, columns: [], expression: check.expression, column: check.column });
   return { columns, keys };
 }
 
@@ -89,7 +90,7 @@ function nameKeys(table: string, columns: WrittenColumn[], keys: WrittenKey[], s
     if (column.primaryKey) all.push({ kind: "primary", columns: [column.name] });
     if (column.unique) all.push({ kind: "unique", columns: [column.name] });
     if (column.check !== undefined)
-      all.push({ kind: "check", name: column.name, columns: [], expression: column.check });
+      all.push({ kind: "check", name: column.name, columns: [], expression: column.check, column: column.name });
   }
   all.push(...keys);
   const taken = new Set(all.filter((key) => key.name !== undefined).map((key) => key.name!.toLowerCase()));

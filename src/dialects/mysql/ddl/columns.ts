@@ -7,7 +7,7 @@
  */
 import type { OperationOf } from "../../../diff/operations.js";
 import { InvalidArgumentError } from "../../../errors.js";
-import type { Column, Snapshot, Table } from "../../../schema/snapshot.js";
+import type { Check, Column, Snapshot, Table } from "../../../schema/snapshot.js";
 import { quoteBacktick as q } from "../../quote.js";
 import type { DdlContext } from "../../types.js";
 import { defaultSql } from "../defaults.js";
@@ -31,7 +31,19 @@ export function columnDefinition(column: Column, table: Table): string {
     const value = defaultSql(column, sqlType, table.name);
     if (value !== null) parts.push(`DEFAULT ${value}`);
   }
+  // The column's own check is part of its definition: a MODIFY without it would drop it.
+  const own = ownCheck(table, column.name);
+  if (own) parts.push(`CHECK (${own.expression})`);
   return parts.join(" ");
+}
+
+/**
+ * The check MariaDB keeps in column `name`'s definition (see `Check.column`), if `table` has one.
+ *
+ * @example ownCheck(items, "qty") // → { name: "qty", expression: "`qty` > 0", column: "qty" }
+ */
+export function ownCheck(table: Table, name: string): Check | undefined {
+  return table.checks?.find((check) => check.column === name && check.name === name);
 }
 
 /** The table `name` in `snapshot`; an operation that names a missing table is an invalid argument. */
