@@ -139,6 +139,12 @@ export interface PrimaryKey {
 export interface Unique {
   name: string;
   columns: string[];
+  /**
+   * SQLite: declared inside the table (a column's `UNIQUE`, or `UNIQUE (…)`), as tables made by hand
+   * often have it, rather than by `CREATE UNIQUE INDEX`: its index cannot be dropped, only the table
+   * rebuilt without it. Read from a live database or hand-written SQL only; never compared.
+   */
+  inline?: true;
 }
 
 export interface Index {

@@ -57,7 +57,10 @@ export function sqliteDdl(operation: Operation, context: DdlContext): Statement[
     case "addUnique":
       return statements(uniqueSql(operation.table, operation.unique));
     case "dropUnique":
-      return statements(`DROP INDEX ${quote(operation.unique.name)}`);
+      // A UNIQUE declared in the table owns an index SQLite will not drop.
+      return operation.unique.inline
+        ? recreateTable(operation.table, context)
+        : statements(`DROP INDEX ${quote(operation.unique.name)}`);
     case "createIndex":
       return statements(indexSql(operation.table, operation.index));
     case "dropIndex":

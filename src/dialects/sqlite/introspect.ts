@@ -178,7 +178,8 @@ function buildTable(
     const signature = JSON.stringify(unique.columns);
     if (seen.has(signature)) continue;
     seen.add(signature);
-    uniques.push({ name: indexNames(unique.name, `${name}_${unique.columns.join("_")}_key`), columns: unique.columns });
+    const columns = unique.columns;
+    uniques.push({ name: indexNames(unique.name, `${name}_${columns.join("_")}_key`), columns, inline: true });
   }
   const foreignKeyNames = uniqueNames(parsed.foreignKeys.flatMap((foreignKey) => foreignKey.name ?? []));
   const foreignKeys: ForeignKey[] = parsed.foreignKeys.map((foreignKey) => ({

@@ -24,7 +24,8 @@ export function normalizeSqlite(snapshot: Snapshot): Snapshot {
   for (const table of snapshot.tables) {
     rows.push({ type: "table", name: table.name, tbl_name: table.name, sql: createTableSql(table) });
     for (const unique of table.uniques) {
-      rows.push({ type: "index", name: unique.name, tbl_name: table.name, sql: uniqueSql(table.name, unique) });
+      if (!unique.inline)
+        rows.push({ type: "index", name: unique.name, tbl_name: table.name, sql: uniqueSql(table.name, unique) });
     }
     for (const index of table.indexes) {
       rows.push({ type: "index", name: index.name, tbl_name: table.name, sql: indexSql(table.name, index) });

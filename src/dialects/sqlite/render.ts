@@ -25,6 +25,8 @@ export function createTableSql(table: Table, as = table.name, intermediate = fal
   if (table.primaryKey && table.primaryKey.columns.length > 0 && !autoIncrement) {
     lines.push(`PRIMARY KEY (${table.primaryKey.columns.map(quote).join(", ")})`);
   }
+  for (const unique of table.uniques)
+    if (unique.inline) lines.push(`CONSTRAINT ${quote(unique.name)} UNIQUE (${unique.columns.map(quote).join(", ")})`);
   for (const foreignKey of table.foreignKeys) {
     const target = foreignKey.referencedTable === table.name ? as : foreignKey.referencedTable;
     lines.push(foreignKeySql(foreignKey, target));
@@ -79,13 +81,13 @@ export function uniqueSql(table: string, unique: Unique): string {
 }
 
 /**
- * Every index and unique of a table, as statements' SQL.
+ * Every index and unique of a table, as statements' SQL (a unique declared inline is in its CREATE TABLE).
  *
  * @example tableIndexesSql(users) // → ['CREATE UNIQUE INDEX "users_email_key" …']
  */
 export function tableIndexesSql(table: Table): string[] {
   return [
-    ...table.uniques.map((unique) => uniqueSql(table.name, unique)),
+    ...table.uniques.flatMap((unique) => (unique.inline ? [] : [uniqueSql(table.name, unique)])),
     ...table.indexes.map((index) => indexSql(table.name, index)),
   ];
 }

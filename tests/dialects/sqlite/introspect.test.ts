@@ -114,8 +114,9 @@ describe("SQLite introspection", () => {
       ['we"ird', "select"],
       {
         uniques: [
-          { name: 'we"ird_order_ratio_key', columns: ["order", "ratio"] },
-          { name: "u2", columns: ["price"] },
+          // Declared in the table: only a rebuild drops them.
+          { name: 'we"ird_order_ratio_key', columns: ["order", "ratio"], inline: true },
+          { name: "u2", columns: ["price"], inline: true },
         ],
         indexes: [
           {
@@ -166,7 +167,7 @@ describe("SQLite introspection", () => {
       // SQLite enforces no length: a VARCHAR(10) is a plain string.
       col("code", "string", { nullable: true }),
     ]);
-    expect(parent.uniques).toEqual([{ name: "parent_code_key", columns: ["code"] }]);
+    expect(parent.uniques).toEqual([{ name: "parent_code_key", columns: ["code"], inline: true }]);
     expect(live.tables.map((t) => t.name)).toEqual(["parent", 'we"ird']);
     expect(live.enums).toEqual([{ name: 'we"ird_kind', values: ["a", "b'c"] }]);
     // What was read is stable: normalising it changes nothing.
@@ -222,9 +223,9 @@ describe("SQLite introspection", () => {
     ]);
     // The index's own name wins; the made-up name of the UNIQUE it collides with moves aside.
     expect(live.uniques).toEqual([
-      { name: "c_a_email_key", columns: ["a", "email"] },
-      { name: "c_email_a_key", columns: ["email", "a"] },
-      { name: "c_email_key1", columns: ["email"] },
+      { name: "c_a_email_key", columns: ["a", "email"], inline: true },
+      { name: "c_email_a_key", columns: ["email", "a"], inline: true },
+      { name: "c_email_key1", columns: ["email"], inline: true },
     ]);
     expect(live.indexes.map((index) => [index.name, index.columnOptions])).toEqual([
       ["c_email_key", { email: { order: "desc" } }],
