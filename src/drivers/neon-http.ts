@@ -11,7 +11,7 @@ import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed, errorCode, isPostgresConnectionCode, isUnreachable } from "./connection-errors.js";
-import { checkExtensions, checkPgSchema, type ExtensionsOption, type PgSchemaOption } from "./pg-schema.js";
+import { checkExtensions, checkPgSchema, type ExtensionsOption, type PgSchemaOption, searchPath } from "./pg-schema.js";
 import { urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult } from "./types.js";
 
@@ -120,7 +120,10 @@ export function createClient<S extends Schema>(options: NeonHttpClientOptions<S>
     foreignKeys,
     extensions: checkedExtensions,
     driver: () =>
-      createNeonHttpDriver(driverOptions as NeonHttpDriverOptions & NeonTransactionOptions & PgSchemaOption),
+      createNeonHttpDriver({
+        ...(driverOptions as NeonHttpDriverOptions & NeonTransactionOptions & PgSchemaOption),
+        extensions: checkedExtensions,
+      }),
   });
 }
 
@@ -132,14 +135,21 @@ export function createClient<S extends Schema>(options: NeonHttpClientOptions<S>
  *
  * @example const driver = createNeonHttpDriver({ sql: neon(env.DATABASE_URL) });
  */
-export function createNeonHttpDriver(options: NeonHttpDriverOptions & NeonTransactionOptions & PgSchemaOption): Driver {
+export function createNeonHttpDriver(
+  options: NeonHttpDriverOptions & NeonTransactionOptions & PgSchemaOption & ExtensionsOption,
+): Driver {
   const owned = options.sql === undefined;
   const pgSchema = checkPgSchema(options.pgSchema);
   const isolationLevel = checkIsolationLevel(options.isolationLevel);
   // Each request is its own session: with pgSchema, every request is a transaction that first sets
   // search_path for itself (set_config(…, true) lasts until its COMMIT), in the same HTTP call.
   const prefix: Statement[] = pgSchema
-    ? [{ sql: "SELECT pg_catalog.set_config('search_path', $1, true)", params: [`"${pgSchema}"`] }]
+    ? [
+        {
+          sql: "SELECT pg_catalog.set_config('search_path', $1, true)",
+          params: [searchPath(pgSchema, checkExtensions(options.extensions))],
+        },
+      ]
     : [];
   const sql = options.sql ?? openSql(options.databaseUrl);
   const unroute =

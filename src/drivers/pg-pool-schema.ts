@@ -10,9 +10,9 @@ import { RESET_SEARCH_PATH, searchPathSql } from "./pg-schema.js";
  * schema. That costs two round trips per checkout; a pool viborm opens from `databaseUrl` sets it
  * at connection start instead, for free.
  *
- * @example const pool = pinPoolToSchema(userPool, "tenant_42");
+ * @example const pool = pinPoolToSchema(userPool, searchPath("tenant_42", undefined));
  */
-export function pinPoolToSchema(pool: PgPoolLike, schema: string): PgPoolLike {
+export function pinPoolToSchema(pool: PgPoolLike, path: string): PgPoolLike {
   const pinned: PgPoolLike = {
     async query(text, values) {
       const connection = await pinned.connect();
@@ -29,7 +29,7 @@ export function pinPoolToSchema(pool: PgPoolLike, schema: string): PgPoolLike {
     async connect() {
       const connection = await pool.connect();
       try {
-        await connection.query(searchPathSql(schema));
+        await connection.query(searchPathSql(path));
       } catch (error) {
         connection.release(true);
         throw error;

@@ -9,7 +9,9 @@ export interface PgSchemaOption {
   /**
    * Every table, enum type and the tracking table live in this PostgreSQL schema, created when
    * missing; nothing outside it is read or planned. Migration SQL names no schema (the connection's
-   * `search_path` is set to it), so one migration set serves every tenant schema.
+   * `search_path` is set to it), so one migration set serves every tenant schema. With
+   * `extensions`, `public` comes after it in the `search_path`: extensions are database-wide and
+   * live there, shared by every schema.
    * @default the connection's own search_path (usually "public")
    * @example createClient({ schema, databaseUrl, pgSchema: "tenant_42" })
    */
@@ -19,8 +21,9 @@ export interface PgSchemaOption {
 /** PostgreSQL extensions a schema needs (the PostgreSQL drivers' `extensions` option). */
 export interface ExtensionsOption {
   /**
-   * Extensions push and generate create first when missing (`CREATE EXTENSION IF NOT EXISTS`), so
-   * their types (`citext`) and operator classes (`gin_trgm_ops`) can be used. Never dropped.
+   * Extensions push and generate create first when missing (`CREATE EXTENSION IF NOT EXISTS … SCHEMA
+   * public`), so their types (`citext`) and operator classes (`gin_trgm_ops`) can be used. Never
+   * dropped. They live in `public` whatever the client's `pgSchema`, so tenants share them.
    * @example createClient({ schema, databaseUrl, extensions: ["pg_trgm", "citext"] })
    */
   extensions?: string[];
@@ -81,26 +84,38 @@ export function checkPgSchema(value: unknown): string | undefined {
 }
 
 /**
- * `SET search_path TO "schema"`: only that schema, so an unqualified name can never fall through to
- * another tenant's table in `public` (`pg_catalog` is always searched first anyway).
+ * The `search_path` of a client in `schema`: only that schema, so an unqualified name can never
+ * fall through to another tenant's table in `public` (`pg_catalog` is always searched first
+ * anyway) — unless the client uses extensions, whose types, functions and operators live in
+ * `public`: it then comes after the schema. No spaces, so it also fits a startup option.
  *
- * @example searchPathSql("tenant_42") // → 'SET search_path TO "tenant_42"'
+ * @example searchPath("tenant_42", ["citext"]) // → '"tenant_42",public'
  */
-export function searchPathSql(schema: string): string {
-  return `SET search_path TO "${schema}"`;
+export function searchPath(schema: string, extensions: readonly string[] | undefined): string {
+  return extensions && extensions.length > 0 ? `"${schema}",public` : `"${schema}"`;
+}
+
+/**
+ * `SET search_path TO …` for a {@link searchPath}.
+ *
+ * @example searchPathSql('"tenant_42"') // → 'SET search_path TO "tenant_42"'
+ */
+export function searchPathSql(path: string): string {
+  return `SET search_path TO ${path}`;
 }
 
 /** Restores the session's own `search_path` (from the connection string, role or database). */
 export const RESET_SEARCH_PATH = "RESET search_path";
 
 /**
- * A connection string whose startup `options` also set `search_path`, so every connection of a
- * pool opened from it starts in the schema at no extra round trip. Existing `options` are kept.
- * Returns `undefined` for a string that is not a URL (the caller then passes `options` itself).
+ * A connection string whose startup `options` also set `search_path` (a {@link searchPath}), so
+ * every connection of a pool opened from it starts in the schema at no extra round trip. Existing
+ * `options` are kept. Returns `undefined` for a string that is not a URL (the caller then passes
+ * `options` itself).
  *
- * @example withSearchPathOption("postgres://u@h/db", "t1") // → "postgres://u@h/db?options=-c+search_path%3D%22t1%22"
+ * @example withSearchPathOption("postgres://u@h/db", '"t1"') // → "postgres://u@h/db?options=-c+search_path%3D%22t1%22"
  */
-export function withSearchPathOption(databaseUrl: string, schema: string): string | undefined {
+export function withSearchPathOption(databaseUrl: string, path: string): string | undefined {
   let url: URL;
   try {
     url = new URL(databaseUrl);
@@ -108,11 +123,11 @@ export function withSearchPathOption(databaseUrl: string, schema: string): strin
     return undefined;
   }
   const existing = url.searchParams.get("options");
-  url.searchParams.set("options", `${existing ? `${existing} ` : ""}${searchPathOption(schema)}`);
+  url.searchParams.set("options", `${existing ? `${existing} ` : ""}${searchPathOption(path)}`);
   return url.toString();
 }
 
-/** The startup option setting `search_path`, e.g. `-c search_path="t1"`. */
-export function searchPathOption(schema: string): string {
-  return `-c search_path="${schema}"`;
+/** The startup option setting `search_path` to a {@link searchPath}, e.g. `-c search_path="t1"`. */
+export function searchPathOption(path: string): string {
+  return `-c search_path=${path}`;
 }

@@ -14,6 +14,7 @@ import {
   checkPgSchema,
   type ExtensionsOption,
   type PgSchemaOption,
+  searchPath,
   searchPathOption,
   withSearchPathOption,
 } from "./pg-schema.js";
@@ -81,7 +82,8 @@ export function createClient<S extends Schema>(options: PgClientOptions<S>): Vib
     dialect: "postgres",
     foreignKeys,
     extensions: checkedExtensions,
-    driver: () => createPgDriver(driverOptions as PgDriverOptions & PgSchemaOption),
+    driver: () =>
+      createPgDriver({ ...(driverOptions as PgDriverOptions & PgSchemaOption), extensions: checkedExtensions }),
   });
 }
 
@@ -91,11 +93,12 @@ export function createClient<S extends Schema>(options: PgClientOptions<S>): Vib
  *
  * @example const driver = createPgDriver({ pool: new pg.Pool({ connectionString }) });
  */
-export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Driver {
+export function createPgDriver(options: PgDriverOptions & PgSchemaOption & ExtensionsOption): Driver {
   const owned = options.pool === undefined;
   const pgSchema = checkPgSchema(options.pgSchema);
-  const given = options.pool && pgSchema ? pinPoolToSchema(options.pool, pgSchema) : options.pool;
-  const pool: PgPoolLike = given ?? openPool(options.databaseUrl, pgSchema);
+  const path = pgSchema === undefined ? undefined : searchPath(pgSchema, checkExtensions(options.extensions));
+  const given = options.pool && path ? pinPoolToSchema(options.pool, path) : options.pool;
+  const pool: PgPoolLike = given ?? openPool(options.databaseUrl, path);
   let closed: Promise<void> | undefined;
   const target = owned ? urlTarget(options.databaseUrl) : configTarget((pool as { options?: unknown }).options);
   return {
@@ -129,17 +132,17 @@ export function createPgDriver(options: PgDriverOptions & PgSchemaOption): Drive
 
 // internal
 
-function openPool(databaseUrl: string | undefined, pgSchema: string | undefined): PgPoolLike {
+function openPool(databaseUrl: string | undefined, path: string | undefined): PgPoolLike {
   if (!databaseUrl)
     throw new InvalidArgumentError("viborm/pg needs either databaseUrl or pool.", {
       argument: "databaseUrl",
       problem: "missing",
     });
   // With pgSchema, search_path is a startup option of every connection: no extra round trip.
-  const url = pgSchema === undefined ? databaseUrl : withSearchPathOption(databaseUrl, pgSchema);
+  const url = path === undefined ? databaseUrl : withSearchPathOption(databaseUrl, path);
   const pool = new pg.Pool(
-    url === undefined && pgSchema !== undefined
-      ? { connectionString: databaseUrl, options: searchPathOption(pgSchema) }
+    url === undefined && path !== undefined
+      ? { connectionString: databaseUrl, options: searchPathOption(path) }
       : { connectionString: url ?? databaseUrl },
   );
   // An idle connection the server closes (restart, pg_terminate_backend) is reported on the pool;

@@ -14,6 +14,7 @@ import {
   type ExtensionsOption,
   type PgSchemaOption,
   RESET_SEARCH_PATH,
+  searchPath,
   searchPathSql,
 } from "./pg-schema.js";
 import { scriptText } from "./pooled.js";
@@ -75,7 +76,8 @@ export function createClient<S extends Schema>(options: PgliteClientOptions<S>):
     dialect: "postgres",
     foreignKeys,
     extensions: checkedExtensions,
-    driver: () => createPgliteDriver(driverOptions as PgliteDriverOptions & PgSchemaOption),
+    driver: () =>
+      createPgliteDriver({ ...(driverOptions as PgliteDriverOptions & PgSchemaOption), extensions: checkedExtensions }),
   });
 }
 
@@ -85,12 +87,13 @@ export function createClient<S extends Schema>(options: PgliteClientOptions<S>):
  *
  * @example const driver = createPgliteDriver({ client: await PGlite.create() });
  */
-export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption = {}): Driver {
+export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption & ExtensionsOption = {}): Driver {
   const owned = options.client === undefined;
   const db: PgliteLike = options.client ?? new PGlite(options.dataDir);
   const pgSchema = checkPgSchema(options.pgSchema);
+  const path = pgSchema === undefined ? undefined : searchPath(pgSchema, checkExtensions(options.extensions));
   let closed: Promise<void> | undefined;
-  const pinned = <T>(fn: (tx: PgliteQueryable) => Promise<T>) => pinnedSession(db, pgSchema, fn);
+  const pinned = <T>(fn: (tx: PgliteQueryable) => Promise<T>) => pinnedSession(db, path, fn);
   return {
     name: "pglite",
     dialect: "postgres",
@@ -141,13 +144,13 @@ async function run(target: PgliteQueryable, sql: string, params?: unknown[]): Pr
  */
 function pinnedSession<T>(
   db: PgliteLike,
-  schema: string | undefined,
+  path: string | undefined,
   fn: (tx: PgliteQueryable) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
     await wrap("COMMIT", () => tx.query("COMMIT"));
-    if (schema === undefined) return fn(tx);
-    const setPath = searchPathSql(schema);
+    if (path === undefined) return fn(tx);
+    const setPath = searchPathSql(path);
     await wrap(setPath, () => tx.exec(setPath));
     try {
       return await fn(tx);

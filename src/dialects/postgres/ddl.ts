@@ -80,7 +80,9 @@ export function postgresDdl(operation: Operation, context: DdlContext): Statemen
     case "dropCheck":
       return dropConstraintStatements(operation.table, operation.check.name);
     case "createExtension":
-      return [{ sql: `CREATE EXTENSION IF NOT EXISTS ${q(operation.name)}` }];
+      // In public, whatever the client's schema: extensions are database-wide, and every tenant
+      // schema's search_path reaches them there (see `searchPath`).
+      return [{ sql: `CREATE EXTENSION IF NOT EXISTS ${q(operation.name)} SCHEMA public` }];
     default:
       return assertNever(operation, "operation");
   }
