@@ -26,7 +26,7 @@ export interface D1Api {
 /**
  * Starts the API on 127.0.0.1.
  *
- * @example const api = await startD1Api(); api.add(uuid, "tenant-a", await mf.getD1Database("HTTP_A"));
+ * @example const api = await startD1Api(); api.add(uuid, "tenant-a", d1Database(mf, "HTTP_A"));
  */
 export async function startD1Api(): Promise<D1Api> {
   const databases: Record<string, D1DatabaseLike> = {};

@@ -12,7 +12,7 @@ import { Miniflare } from "miniflare";
 import type { D1DatabaseLike } from "viborm/d1";
 import type { FleetWorkflowStatus } from "viborm/fleet/workflow";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { d1AccessWorker, d1Database } from "../helpers/miniflare.js";
+import { accessWorker, d1Database } from "../helpers/miniflare.js";
 import { builtWorker, COMPATIBILITY_DATE, tablesOf } from "../worker/harness.js";
 import { type D1Api, startD1Api } from "./d1-api.js";
 
@@ -79,7 +79,7 @@ async function startFleet(
   // The tenants' databases are read through a second Worker by fetch: Miniflare's own D1 proxy
   // answers prepare() over a synchronous channel that, on a loaded machine, can fail a call.
   const mf = new Miniflare({
-    workers: [worker, d1AccessWorker(d1Databases)],
+    workers: [worker, accessWorker({ d1Databases })],
     ...(persist
       ? {
           d1Persist: join(persist, "d1"),

@@ -13,18 +13,18 @@ import { createMigrationClient, type MigrationStorageDriver } from "viborm/migra
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
 import { createClient } from "viborm/sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type StartedMiniflare, startMiniflare } from "../helpers/miniflare.js";
+import { kvNamespace, r2Bucket, type StartedMiniflare, startMiniflare } from "../helpers/miniflare.js";
 import { clock } from "./helpers.js";
 
 let miniflare: StartedMiniflare;
 let dir: string;
 const stores: Record<string, () => Promise<MigrationStorageDriver>> = {
   kv: async () =>
-    createUnstorageDriver(createStorage({ driver: kvBinding({ binding: await miniflare.mf.getKVNamespace("KV") }) }), {
+    createUnstorageDriver(createStorage({ driver: kvBinding({ binding: kvNamespace(miniflare.mf, "KV") as never }) }), {
       base: "migrations",
     }),
   r2: async () =>
-    createUnstorageDriver(createStorage({ driver: r2Binding({ binding: await miniflare.mf.getR2Bucket("R2") }) }), {
+    createUnstorageDriver(createStorage({ driver: r2Binding({ binding: r2Bucket(miniflare.mf, "R2") as never }) }), {
       base: "migrations",
     }),
 };

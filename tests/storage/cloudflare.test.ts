@@ -8,7 +8,7 @@ import r2Binding from "unstorage/drivers/cloudflare-r2-binding";
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testStorageDriver } from "../conformance/storage-driver.js";
-import { type StartedMiniflare, startMiniflare } from "../helpers/miniflare.js";
+import { d1Database, kvNamespace, r2Bucket, type StartedMiniflare, startMiniflare } from "../helpers/miniflare.js";
 
 /** The parts of the KV and R2 bindings these tests call (Cloudflare's types are not installed). */
 interface Kv {
@@ -28,8 +28,8 @@ let r2: R2;
 
 beforeAll(async () => {
   miniflare = await startMiniflare({ d1Databases: ["DB"] });
-  kv = (await miniflare.mf.getKVNamespace("KV")) as unknown as Kv;
-  r2 = (await miniflare.mf.getR2Bucket("R2")) as unknown as R2;
+  kv = kvNamespace(miniflare.mf, "KV") as unknown as Kv;
+  r2 = r2Bucket(miniflare.mf, "R2") as unknown as R2;
 });
 afterAll(async () => {
   await miniflare?.dispose();
@@ -87,7 +87,7 @@ describe("Cloudflare bindings", () => {
 
 describe("startMiniflare", () => {
   it("also serves D1 to Node 20: queries and an all-or-nothing batch", async () => {
-    const db = await miniflare.mf.getD1Database("DB");
+    const db = d1Database(miniflare.mf, "DB");
     expect((await db.prepare("select 1 as x").all()).results).toEqual([{ x: 1 }]);
     await db.batch([db.prepare("create table t (a int primary key)"), db.prepare("insert into t values (?)").bind(1)]);
     await expect(

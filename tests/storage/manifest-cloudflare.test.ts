@@ -9,7 +9,7 @@ import { createMigrationClient, type MigrationStorageDriver, writeManifest } fro
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
 import { createClient } from "viborm/sqlite3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type StartedMiniflare, startMiniflare } from "../helpers/miniflare.js";
+import { kvNamespace, r2Bucket, type StartedMiniflare, startMiniflare } from "../helpers/miniflare.js";
 import { countingBinding, handWrittenId, totalOps, writeHandWritten } from "../helpers/storage-ops.js";
 
 let miniflare: StartedMiniflare;
@@ -31,7 +31,7 @@ describe.each(["kv", "r2"] as const)("a no-op apply from %s", (source) => {
   test.each([1, 30])(
     "makes at most 3 operations at %i migrations",
     async (k) => {
-      const raw = await (source === "kv" ? miniflare.mf.getKVNamespace(`KV${k}`) : miniflare.mf.getR2Bucket(`R2${k}`));
+      const raw = source === "kv" ? kvNamespace(miniflare.mf, `KV${k}`) : r2Bucket(miniflare.mf, `R2${k}`);
       const storage = over(source, raw);
       await writeHandWritten(storage, 1, k);
       const counted = countingBinding(raw as object);

@@ -7,7 +7,7 @@ import { Miniflare } from "miniflare";
 import type { D1DatabaseLike } from "viborm/d1";
 import type { MigrationStatus } from "viborm/migrations";
 import { buildWorker } from "../../worker-example/scripts/build.js";
-import { d1AccessWorker, d1Database } from "../helpers/miniflare.js";
+import { accessWorker, d1Database, kvNamespace, r2Bucket } from "../helpers/miniflare.js";
 
 /** The root `wrangler.toml`, as text. */
 export const WRANGLER_TOML = readFileSync(new URL("../../wrangler.toml", import.meta.url), "utf8");
@@ -71,7 +71,7 @@ export async function startWorker(source: string): Promise<RunningWorker> {
         r2Buckets: ["MIGRATIONS_R2"],
         bindings: { MIGRATIONS_SOURCE: source },
       },
-      d1AccessWorker(["DB"]),
+      accessWorker({ d1Databases: ["DB"], kvNamespaces: ["MIGRATIONS_KV"], r2Buckets: ["MIGRATIONS_R2"] }),
     ],
     handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
       if (level === "log" && message.startsWith("{")) logs.push(JSON.parse(message) as WorkerLog);
@@ -101,10 +101,7 @@ export async function startWorker(source: string): Promise<RunningWorker> {
       return body as MigrationStatus[];
     },
     async put(binding, key, value) {
-      const target = (binding === "kv"
-        ? await mf.getKVNamespace("MIGRATIONS_KV")
-        : await mf.getR2Bucket("MIGRATIONS_R2")) as unknown as { put(key: string, value: string): Promise<unknown> };
-      await target.put(key, value);
+      await (binding === "kv" ? kvNamespace(mf, "MIGRATIONS_KV") : r2Bucket(mf, "MIGRATIONS_R2")).put(key, value);
     },
     dispose: () => mf.dispose(),
   };

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import type { D1DatabaseLike } from "viborm/d1";
 import { afterAll, describe, expect, test } from "vitest";
-import { d1AccessWorker, d1Database } from "../helpers/miniflare.js";
+import { accessWorker, d1Database } from "../helpers/miniflare.js";
 import { CRON, tablesOf, WRANGLER_TOML } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -160,7 +160,10 @@ describe.skipIf(!available)("the example Worker under real wrangler (Node 22, of
     await stop(dev);
 
     // The local D1 that wrangler persisted, read independently of the Worker.
-    const mf = new Miniflare({ workers: [d1AccessWorker({ DB: DB_ID })], d1Persist: join(persist, "v3", "d1") });
+    const mf = new Miniflare({
+      workers: [accessWorker({ d1Databases: { DB: DB_ID } })],
+      d1Persist: join(persist, "v3", "d1"),
+    });
     try {
       const db = d1Database(mf, "DB") as unknown as D1DatabaseLike;
       expect(await tablesOf(db)).toEqual(["_viborm_migrations", "authors", "comments", "posts"]);

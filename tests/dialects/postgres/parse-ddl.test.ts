@@ -3,7 +3,7 @@
  * from, and hand-written DDL reads as what the real server's catalog shows after running it.
  */
 import { describe, expect, test } from "vitest";
-import { emptySnapshot, type Snapshot } from "../../../src/schema/snapshot.js";
+import { emptySnapshot } from "../../../src/schema/snapshot.js";
 import { canonicalFragments, foldParsed, parseOne } from "../parse-harness.js";
 import { CORPUS } from "./corpus.js";
 import { creationOperations, dialect, introspect, plan, TARGETS, useTarget } from "./harness.js";
