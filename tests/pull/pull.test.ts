@@ -25,6 +25,8 @@ interface Case {
   /** A client on a fresh database; `schema` may be empty (`{}`) to introspect only. */
   open(): Promise<{ client: (schema: Schema) => VibormClient; drop(): Promise<void> }>;
   ddl: string[];
+  /** A table whose column has a default only SQL can say, and a row inserted without it. */
+  sqlDefault: [create: string, insert: string];
 }
 
 const PG_DDL = [
@@ -98,6 +100,10 @@ const CASES: Case[] = [
     name: "pg",
     available: () => requireDatabase("postgres", "pull on pg"),
     ddl: PG_DDL,
+    sqlDefault: [
+      "CREATE TABLE stamp (id int PRIMARY KEY, token text DEFAULT md5(random()::text))",
+      "INSERT INTO stamp (id) VALUES (1)",
+    ],
     async open() {
       const database: TempDatabase = await createPgDatabase("pull");
       return track(database.url, (schema, url) => createPgClient({ schema, databaseUrl: url }), database.drop);
@@ -107,6 +113,10 @@ const CASES: Case[] = [
     name: "mysql2",
     available: () => requireDatabase("mysql", "pull on mysql2"),
     ddl: MYSQL_DDL,
+    sqlDefault: [
+      "CREATE TABLE stamp (id int PRIMARY KEY, token varchar(64) DEFAULT (md5(rand())))",
+      "INSERT INTO stamp (id) VALUES (1)",
+    ],
     async open() {
       const database = await createMysqlDatabase("pull");
       return track(database.url, (schema, url) => createMysqlClient({ schema, databaseUrl: url }), database.drop);
@@ -116,6 +126,10 @@ const CASES: Case[] = [
     name: "sqlite3",
     available: async () => true,
     ddl: SQLITE_DDL,
+    sqlDefault: [
+      "CREATE TABLE stamp (id INTEGER PRIMARY KEY, token TEXT DEFAULT (datetime('now')))",
+      "INSERT INTO stamp (id) VALUES (1)",
+    ],
     async open() {
       const dir = mkdtempSync(join(tmpdir(), "viborm-pull-"));
       return track(
@@ -166,5 +180,23 @@ describe.each(CASES)("pull on $name", (entry) => {
     expect(pulled.source).toMatch(/posts: s\.oneToMany\(\(\) => posts\)/);
     expect(pulled.source).toContain('.check("title_len"');
     expect(pulled.warnings).toEqual([]);
+  });
+
+  test("a default only SQL can say: pull warns of it, and push keeps it", async (ctx) => {
+    if (!(await entry.available())) ctx.skip();
+    const db = await entry.open();
+    const raw = db.client({});
+    const [create, insert] = entry.sqlDefault;
+    await raw.$executeRaw(create);
+    const pulled = await createMigrationClient(raw).pull();
+    expect(pulled.warnings).toEqual([
+      expect.stringMatching(/^Column stamp\.token has the default .+, which the schema cannot say/),
+    ]);
+    const client = db.client(evaluateSource(pulled.source));
+    expect((await createMigrationClient(client).push({ dryRun: true })).operations).toEqual([]);
+    await createMigrationClient(client).push();
+    await client.$executeRaw(insert);
+    const [row] = await client.$queryRaw<{ token: string | null }>("SELECT token FROM stamp");
+    expect(row?.token).toEqual(expect.any(String));
   });
 });
