@@ -164,26 +164,33 @@ export const DRIVERS: DriverCase[] = selected();
 
 // internal
 
-let pgDatabase: Promise<{ url: string; pool: pg.Pool }> | undefined;
+let pgDatabase: Promise<{ url: string; pool: pg.Pool; drop(): Promise<void> }> | undefined;
 let pgliteInstance: Promise<PGlite> | undefined;
 
+// The shared instances end with the test file. Registered here, while the file is collected: a hook
+// registered later, from inside a running test, never ran, and every file left its database behind.
+afterAll(async () => {
+  const [database, pglite] = await Promise.all([
+    pgDatabase?.catch(() => undefined),
+    pgliteInstance?.catch(() => undefined),
+  ]);
+  pgDatabase = pgliteInstance = undefined;
+  await database?.pool.end();
+  await database?.drop();
+  await pglite?.close();
+});
+
 function sharedPgDatabase(): Promise<{ url: string; pool: pg.Pool }> {
-  pgDatabase ??= createPgDatabase().then((database) => {
-    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-    afterAll(async () => {
-      await pool.end();
-      await database.drop();
-    });
-    return { url: database.url, pool };
-  });
+  pgDatabase ??= createPgDatabase().then((database) => ({
+    url: database.url,
+    pool: new pg.Pool({ connectionString: database.url, max: 1 }),
+    drop: database.drop,
+  }));
   return pgDatabase;
 }
 
 function sharedPglite(): Promise<PGlite> {
-  pgliteInstance ??= PGlite.create().then((instance) => {
-    afterAll(() => instance.close());
-    return instance;
-  });
+  pgliteInstance ??= PGlite.create();
   return pgliteInstance;
 }
 
