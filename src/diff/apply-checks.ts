@@ -4,7 +4,7 @@
  * targets a new table, key or foreign key needs.
  */
 import { InvalidArgumentError } from "../errors.js";
-import type { Column, Snapshot, Table } from "../schema/snapshot.js";
+import { type Column, isIndexExpression, type Snapshot, type Table } from "../schema/snapshot.js";
 import { columnSignature, findSortedTable, keySignatures } from "./compare.js";
 import type { Operation } from "./operations.js";
 
@@ -22,7 +22,13 @@ export function checkNewTable(s: Snapshot, table: Table, op: Operation): void {
   const names = new Set(table.columns.map((c) => c.name));
   if (names.size !== table.columns.length) misfit(op, `table ${table.name} repeats a column name`);
   if (table.primaryKey) needColumns(table, table.primaryKey.columns, op);
-  for (const item of [...table.uniques, ...table.indexes]) needColumns(table, item.columns, op);
+  for (const item of table.uniques) needColumns(table, item.columns, op);
+  for (const index of table.indexes)
+    needColumns(
+      table,
+      index.columns.filter((part) => !isIndexExpression(part)),
+      op,
+    );
   for (const fk of table.foreignKeys) checkForeignKeyTargets(s, table, fk, op);
 }
 

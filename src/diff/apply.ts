@@ -10,7 +10,7 @@
 
 import { renameColumnReferences } from "../schema/expression.js";
 import type { Column, Enum, Index, Snapshot, Table } from "../schema/snapshot.js";
-import { canonicalize, SNAPSHOT_VERSION } from "../schema/snapshot.js";
+import { canonicalize, isIndexExpression, SNAPSHOT_VERSION } from "../schema/snapshot.js";
 import { assertNever } from "../util/assert-never.js";
 import { copyData } from "../util/copy.js";
 import {
@@ -167,7 +167,12 @@ function applyOtherOperation(s: Snapshot, op: Operation, checks: ApplyChecks): S
       const table = needTable(s, op.table, op);
       const item = op.kind === "addUnique" ? op.unique : op.index;
       checkNameFree(table, item.name, op);
-      if (checks.references) needColumns(table, item.columns, op);
+      if (checks.references)
+        needColumns(
+          table,
+          item.columns.filter((part) => !isIndexExpression(part)),
+          op,
+        );
       return op.kind === "addUnique"
         ? replaceTable(s, { ...table, uniques: [...table.uniques, copyData(op.unique)] })
         : replaceTable(s, { ...table, indexes: [...table.indexes, copyData(op.index)] });
@@ -318,14 +323,16 @@ function renameColumnInSnapshot(s: Snapshot, tableName: string, from: string, to
   return { ...s, tables };
 }
 
-/** An index with a column renamed, in its column list, its per-column options and its predicate. */
+/** An index with a column renamed, in its key parts (inside expressions too), their options and its predicate. */
 function renameIndexColumn(index: Index, from: string, to: string): Index {
-  const renamed: Index = { ...index, columns: index.columns.map((c) => (c === from ? to : c)) };
+  const rename = (part: string) =>
+    part === from ? to : isIndexExpression(part) ? (renameColumnReferences(part, from, to) ?? part) : part;
+  const renamed: Index = { ...index, columns: index.columns.map(rename) };
   if (index.where !== undefined) renamed.where = renameColumnReferences(index.where, from, to) ?? index.where;
-  if (index.columnOptions?.[from] !== undefined) {
-    const { [from]: options, ...rest } = index.columnOptions;
-    renamed.columnOptions = { ...rest, [to]: options! };
-  }
+  if (index.columnOptions !== undefined)
+    renamed.columnOptions = Object.fromEntries(
+      Object.entries(index.columnOptions).map(([part, options]) => [rename(part), options]),
+    );
   return renamed;
 }
 

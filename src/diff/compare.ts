@@ -15,6 +15,7 @@ import type {
   Table,
   Unique,
 } from "../schema/snapshot.js";
+import { isIndexExpression } from "../schema/snapshot.js";
 import { canonicalCheckExpression } from "./check-expression.js";
 
 export { canonicalCheckExpression };
@@ -80,11 +81,17 @@ export function indexesEqual(a: Index, b: Index): boolean {
   return (
     a.name === b.name &&
     a.unique === b.unique &&
-    sameList(a.columns, b.columns) &&
+    a.columns.length === b.columns.length &&
+    a.columns.every((part, i) => sameKeyPart(part, b.columns[i]!)) &&
     (a.type ?? null) === (b.type ?? null) &&
     sameFragment(a.where, b.where) &&
     columnOptionsEqual(a, b)
   );
+}
+
+/** Key parts compare exactly, expressions as checks do: PostgreSQL prints `lower(email)` as `lower(email::text)`. */
+function sameKeyPart(a: string, b: string): boolean {
+  return a === b || (isIndexExpression(a) && isIndexExpression(b) && sameFragment(a, b));
 }
 
 /** Partial-index predicates compare like checks: servers store them rewritten (SQLite quotes a renamed column). */
@@ -93,14 +100,11 @@ function sameFragment(a: string | undefined, b: string | undefined): boolean {
   return a === b || canonicalCheckExpression(a) === canonicalCheckExpression(b);
 }
 
-/** True when two indexes give their columns the same options (sort order, operator class, prefix length). */
+/** True when two indexes give their key parts the same options (sort order, operator class, prefix length), part by part. */
 function columnOptionsEqual(a: Index, b: Index): boolean {
-  const left = a.columnOptions ?? {};
-  const right = b.columnOptions ?? {};
-  const names = new Set([...Object.keys(left), ...Object.keys(right)]);
-  return [...names].every((name) => {
-    const x = left[name] ?? {};
-    const y = right[name] ?? {};
+  return a.columns.every((part, i) => {
+    const x = a.columnOptions?.[part] ?? {};
+    const y = b.columnOptions?.[b.columns[i]!] ?? {};
     return x.order === y.order && x.opclass === y.opclass && x.length === y.length;
   });
 }

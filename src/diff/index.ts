@@ -2,7 +2,7 @@
  * @module viborm diff: snapshots in, ordered operations and the changes that need a decision out;
  * the inverse direction (apply, invert) and the resolver shared by push and generate.
  */
-export { adoptLiveNativeTypes, adoptLiveSqlDefaults } from "./adopt.js";
+export { adoptLive, adoptLiveNativeTypes, adoptUndeclarable } from "./adopt.js";
 export { type ApplyChecks, applyOperation, applyOperations } from "./apply.js";
 export { classifyOperations, compareColumnTypes, type TypeChange, typeLabel } from "./changes.js";
 export { type DiffOptions, type DiffResult, diff } from "./diff.js";

@@ -2,7 +2,7 @@
  * The CI gate: everything that is out of step between the schema, the migration folders and the
  * database, read-only (it never writes, not even a missing tracking table).
  */
-import { adoptLiveNativeTypes, diff } from "../diff/index.js";
+import { adoptLiveNativeTypes, adoptUndeclarable, diff } from "../diff/index.js";
 import type { Operation } from "../diff/operations.js";
 import { isVibormError } from "../errors.js";
 import { checkIntegrityProblems } from "./check-integrity.js";
@@ -26,7 +26,7 @@ export async function check(context: RuntimeContext): Promise<CheckResult> {
   const problems: CheckProblem[] = [];
 
   const folderState = dialect.normalize(readFolderState(dialect, stored).snapshot);
-  const ahead = diff(folderState, dialect.normalize(context.desired)).operations;
+  const ahead = diff(folderState, adoptUndeclarable(dialect.normalize(context.desired), folderState)).operations;
   if (ahead.length > 0) {
     problems.push({
       code: "SCHEMA_AHEAD",

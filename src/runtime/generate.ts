@@ -1,4 +1,4 @@
-import { invertOperations, isLossyInverse, resolveChanges } from "../diff/index.js";
+import { adoptUndeclarable, invertOperations, isLossyInverse, resolveChanges } from "../diff/index.js";
 import type { Operation } from "../diff/operations.js";
 import { isVibormError, MigrationMissingError } from "../errors.js";
 import type { Snapshot } from "../schema/snapshot.js";
@@ -58,7 +58,8 @@ export async function generate(context: RuntimeContext, options: GenerateOptions
   // Only what concerns the new migration is recorded in its migration.json; the rest is reported.
   const warnings = [...conflicts, ...unreachable, ...folderWarnings(folder)];
   const state = dialect.normalize(folder.snapshot);
-  const desired = dialect.normalize(context.desired);
+  // What SQL in the folders says and no schema can declare (an index on an expression) is kept.
+  const desired = adoptUndeclarable(dialect.normalize(context.desired), state);
   const plan = await resolveChanges(state, desired, { resolve: options.resolve, force: options.force });
   if (plan.operations.length === 0) return { migration: null, up: [], down: [], warnings, findings: [] };
 

@@ -1,6 +1,6 @@
 import type { Statement } from "../dialects/types.js";
 import type { DestructiveChange } from "../diff/index.js";
-import { adoptLiveNativeTypes, adoptLiveSqlDefaults, resolveChanges } from "../diff/index.js";
+import { adoptLive, resolveChanges } from "../diff/index.js";
 import { InvalidArgumentError, PlanStaleError, type StaleObjects } from "../errors.js";
 import type { Snapshot } from "../schema/snapshot.js";
 import type { RuntimeContext } from "./context.js";
@@ -33,7 +33,7 @@ export async function push(context: RuntimeContext, options: PushOptions = {}): 
   if (options.plan !== undefined) return pushPlan(context, options);
   const { dialect } = context;
   const live = await introspect(context);
-  const desired = adoptLiveSqlDefaults(adoptLiveNativeTypes(dialect.normalize(context.desired), live), live);
+  const desired = adoptLive(dialect.normalize(context.desired), live);
   let counted: DestructiveChange[] = [];
   const resolved = await resolveChanges(live, desired, {
     resolve: options.resolve,

@@ -147,8 +147,22 @@ export interface Unique {
   inline?: true;
 }
 
+/**
+ * Whether an index's key part is an expression rather than a column name (see `Index.columns`).
+ *
+ * @example isIndexExpression("lower(email)") // → true
+ */
+export function isIndexExpression(part: string): boolean {
+  return part.includes("(");
+}
+
 export interface Index {
   name: string;
+  /**
+   * Column names, in key order. An entry with a parenthesis is an expression key part, as the
+   * database prints it (`lower(email)`, `(a + b)`): only a live database or hand-written SQL has
+   * one; the schema cannot declare it.
+   */
   columns: string[];
   unique: boolean;
   /** Access method, e.g. "btree", "hash", "gin" (PostgreSQL). Absent means the database default. */

@@ -12,6 +12,7 @@ import {
   DEFAULT_TIME_PRECISION,
   type ForeignKey,
   type Index,
+  isIndexExpression,
   type Snapshot,
   type Table,
 } from "./snapshot.js";
@@ -135,7 +136,14 @@ function modelSource(
     const named = u.name === constraintName(table.name, u.columns, "key") ? "" : `, { name: ${literal(u.name)} }`;
     calls.push(`.unique([${u.columns.map((c) => literal(field(c))).join(", ")}]${named})`);
   }
-  for (const index of table.indexes) calls.push(indexSource(table, index, field));
+  for (const index of table.indexes) {
+    if (index.columns.some(isIndexExpression)) {
+      // Push keeps such an index as it is (it drops nothing the schema cannot declare).
+      warnings.push(
+        `Index ${index.name} on ${table.name} has an expression key part (${index.columns.find(isIndexExpression)}), which the schema cannot say; it is left out, and push keeps it.`,
+      );
+    } else calls.push(indexSource(table, index, field));
+  }
   for (const check of table.checks ?? []) calls.push(`.check(${literal(check.name)}, ${literal(check.expression)})`);
   if (!table.primaryKey && table.uniques.length === 0 && !table.indexes.some((index) => index.unique)) {
     warnings.push(

@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createStorage } from "unstorage";
 import { type Schema, s, type VibormClient } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
+import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
 import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient as createPgClient } from "viborm/pg";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
@@ -27,6 +29,8 @@ interface Case {
   ddl: string[];
   /** A table whose column has a default only SQL can say, and a row inserted without it. */
   sqlDefault: [create: string, insert: string];
+  /** A table with a unique index on an expression (a case-insensitive email), where the dialect has them. */
+  expressionIndex?: string[];
 }
 
 const PG_DDL = [
@@ -104,6 +108,10 @@ const CASES: Case[] = [
       "CREATE TABLE stamp (id int PRIMARY KEY, token text DEFAULT md5(random()::text))",
       "INSERT INTO stamp (id) VALUES (1)",
     ],
+    expressionIndex: [
+      "CREATE TABLE member (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), email varchar(100) NOT NULL)",
+      "CREATE UNIQUE INDEX member_email_ci ON member (lower(email))",
+    ],
     async open() {
       const database: TempDatabase = await createPgDatabase("pull");
       return track(database.url, (schema, url) => createPgClient({ schema, databaseUrl: url }), database.drop);
@@ -129,6 +137,10 @@ const CASES: Case[] = [
     sqlDefault: [
       "CREATE TABLE stamp (id INTEGER PRIMARY KEY, token TEXT DEFAULT (datetime('now')))",
       "INSERT INTO stamp (id) VALUES (1)",
+    ],
+    expressionIndex: [
+      "CREATE TABLE member (id INTEGER PRIMARY KEY, email TEXT NOT NULL)",
+      "CREATE UNIQUE INDEX member_email_ci ON member (lower(email))",
     ],
     async open() {
       const dir = mkdtempSync(join(tmpdir(), "viborm-pull-"));
@@ -198,5 +210,40 @@ describe.each(CASES)("pull on $name", (entry) => {
     await client.$executeRaw(insert);
     const [row] = await client.$queryRaw<{ token: string | null }>("SELECT token FROM stamp");
     expect(row?.token).toEqual(expect.any(String));
+  });
+});
+
+// MariaDB has no indexes on expressions (MySQL 8's are not read).
+describe.each(CASES.filter((entry) => entry.expressionIndex))("pull on $name, expression indexes", (entry) => {
+  test("an index on an expression: pull warns of it, push keeps it, and a baseline builds it again", async (ctx) => {
+    if (!(await entry.available())) ctx.skip();
+    const db = await entry.open();
+    const raw = db.client({});
+    for (const sql of entry.expressionIndex ?? []) await raw.$executeRaw(sql);
+    const pulled = await createMigrationClient(raw).pull();
+    expect(pulled.warnings).toEqual([
+      expect.stringMatching(/^Index member_email_ci on member has an expression key part/),
+    ]);
+    const schema = evaluateSource(pulled.source);
+    const client = db.client(schema);
+    expect((await createMigrationClient(client).push({ dryRun: true })).operations).toEqual([]);
+    await createMigrationClient(client).push();
+    // PostgreSQL fills the uuid key itself; SQLite's INTEGER PRIMARY KEY is the rowid.
+    const insert = (target: VibormClient, email: string) =>
+      target.$executeRaw(`INSERT INTO member (email) VALUES ('${email}')`);
+    await insert(client, "Ann@x.io");
+    await expect(insert(client, "ann@X.io")).rejects.toThrow();
+
+    // The baseline of this database, applied to an empty one, builds the same index.
+    const storageDriver = createUnstorageDriver(createStorage());
+    await createMigrationClient(client, { storageDriver }).baseline({ name: "baseline" });
+    const fresh = (await entry.open()).client(schema);
+    await createMigrationClient(fresh, { storageDriver }).apply();
+    expect((await createMigrationClient(fresh).pull()).source).toBe(pulled.source);
+    expect((await createMigrationClient(fresh, { storageDriver }).check()).problems).toEqual([]);
+    // Nor does the next migration drop what the schema cannot declare.
+    expect((await createMigrationClient(fresh, { storageDriver }).generate({ name: "next" })).migration).toBeNull();
+    await insert(fresh, "Bo@x.io");
+    await expect(insert(fresh, "BO@x.io")).rejects.toThrow();
   });
 });

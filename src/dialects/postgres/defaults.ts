@@ -21,14 +21,19 @@ type Typed = Pick<Column, "type" | "array">;
  *
  * @example defaultSql({ ...column, default: { kind: "uuid" } }) // → "gen_random_uuid()::text"
  */
-export function defaultSql(column: Typed & Pick<Column, "default">): string | null {
+export function defaultSql(
+  column: Typed & Pick<Column, "default"> & Partial<Pick<Column, "nativeType">>,
+): string | null {
   const value = column.default;
   if (value === null) return null;
   switch (value.kind) {
     case "now":
       return nowSql(column);
     case "uuid":
-      return "gen_random_uuid()::text";
+      // A text column takes the uuid as text; a native uuid column (adopted, or `nativeType`) as it is.
+      return column.nativeType?.postgres?.toLowerCase() === "uuid" && !column.array
+        ? "gen_random_uuid()"
+        : "gen_random_uuid()::text";
     case "sql":
       // Parenthesised: a column DEFAULT takes only a restricted expression (no AND, IS NULL…) bare.
       return `(${value.expression})`;

@@ -215,7 +215,9 @@ function indexElement(cursor: Cursor): { column: string; options?: IndexColumnOp
   const first = cursor.peek();
   let column: string;
   if (first?.value === "(") {
-    column = cursor.groupText();
+    // Kept in its parentheses, as PostgreSQL prints an expression key part (see `Index.columns`).
+    cursor.skipGroup();
+    column = cursor.text(start, cursor.position());
   } else if ((first?.kind === "word" || first?.kind === "identifier") && cursor.peek(1)?.value === "(") {
     cursor.next();
     cursor.skipGroup();

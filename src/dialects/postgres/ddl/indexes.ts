@@ -4,7 +4,7 @@
  * `("deletedAt" IS NULL)`): introspection reads the user's text back from the comment, so the
  * predicate round-trips exactly. The comment lives and dies with the index.
  */
-import type { Index } from "../../../schema/snapshot.js";
+import { type Index, isIndexExpression } from "../../../schema/snapshot.js";
 import { quoteDoubleQuoted as q, quoteStringLiteral } from "../../quote.js";
 import type { Statement } from "../../types.js";
 import { identifierList } from "./constraints.js";
@@ -35,13 +35,15 @@ export function whereCommentStatement(index: Index): Statement {
   };
 }
 
-/** `("a", "b" gin_trgm_ops DESC)`: each column with its operator class and sort order. */
+/** `("a", "b" gin_trgm_ops DESC, lower(c))`: each key part with its operator class and sort order. */
 function indexColumns(index: Index): string {
-  if (!index.columnOptions) return identifierList(index.columns);
+  if (!index.columnOptions && !index.columns.some(isIndexExpression)) return identifierList(index.columns);
   const parts = index.columns.map((column) => {
     const options = index.columnOptions?.[column];
     const opclass = options?.opclass ? ` ${options.opclass}` : "";
-    return `${q(column)}${opclass}${options?.order === "desc" ? " DESC" : ""}`;
+    // An expression key part is SQL as the database printed it (see `Index.columns`).
+    const part = isIndexExpression(column) ? column : q(column);
+    return `${part}${opclass}${options?.order === "desc" ? " DESC" : ""}`;
   });
   return `(${parts.join(", ")})`;
 }
