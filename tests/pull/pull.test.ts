@@ -70,7 +70,8 @@ const MYSQL_DDL = [
     created datetime(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     bio longtext,
     code char(3),
-    score decimal(8,2) DEFAULT 0.00
+    score decimal(8,2) DEFAULT 0.00,
+    flags SET('beta','staff') NULL
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
   `CREATE TABLE posts (
     id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,

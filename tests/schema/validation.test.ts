@@ -193,6 +193,18 @@ describe("INVALID_SCHEMA names the model and field", () => {
     expect(error.problem).toBe("duplicateColumn");
   });
 
+  test("a nativeType that is not a type name; MySQL's SET and ENUM lists are", () => {
+    for (const type of ["LONGTEXT; DROP TABLE x", "SET('a') NOT NULL, x int", "ENUM('a\\'', 'b')", "SET('a'"]) {
+      const error = invalid({ item: s.model({ id: id(), tag: s.string().nativeType({ mysql: type }) }) });
+      expectNames(error, "item", "tag");
+      expect(error.message).toContain("not a type name");
+    }
+    for (const type of ["SET('a','b')", "ENUM('it''s', 'x y')", "VARCHAR(20)", "DECIMAL(10, 2) UNSIGNED", "text[]"])
+      expect(() =>
+        serializeSchema({ item: s.model({ id: id(), tag: s.string().nativeType({ mysql: type }) }) }),
+      ).not.toThrow();
+  });
+
   test("increment() on a non-integer", () => {
     // @ts-expect-error increment() exists only on int and bigInt
     const user = s.model({ id: s.string().id().increment() });
