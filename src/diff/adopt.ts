@@ -19,14 +19,23 @@ export function adoptLive(desired: Snapshot, live: Snapshot): Snapshot {
 }
 
 /**
- * `desired` keeping what `current` has and no schema can declare — defaults only SQL can say,
- * indexes on expressions — so that nothing plans to remove them: the live database for push, the
- * migrations' state for generate (SQL written into an `up.sql` by hand stays).
+ * `desired` keeping what `current` has and no schema can declare — generated columns, defaults
+ * only SQL can say, indexes on expressions — so that nothing plans to remove them: the live
+ * database for push, the migrations' state for generate (SQL written into an `up.sql` by hand stays).
  *
  * @example const desired = adoptUndeclarable(dialect.normalize(context.desired), state);
  */
 export function adoptUndeclarable(desired: Snapshot, current: Snapshot): Snapshot {
-  return adoptLiveExpressionIndexes(adoptLiveSqlDefaults(desired, current), current);
+  return adoptLiveExpressionIndexes(adoptLiveSqlDefaults(adoptGenerated(desired, current), current), current);
+}
+
+/** `desired` with each column `current` computes (a generated column) computed the same way. */
+function adoptGenerated(desired: Snapshot, current: Snapshot): Snapshot {
+  return adoptColumns(desired, current, (column, other) =>
+    column.generated !== undefined || other.generated === undefined || column.autoIncrement
+      ? column
+      : { ...column, default: null, generated: { ...other.generated } },
+  );
 }
 
 /**

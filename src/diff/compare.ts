@@ -61,8 +61,15 @@ export function columnsEqual(a: Column, b: Column): boolean {
     !typeChanged(a, b) &&
     a.nullable === b.nullable &&
     a.autoIncrement === b.autoIncrement &&
-    defaultsEqual(a.default, b.default)
+    defaultsEqual(a.default, b.default) &&
+    sameGenerated(a.generated, b.generated)
   );
+}
+
+/** Generated columns compare by storage and expression (as checks do: servers store it rewritten). */
+function sameGenerated(a: Column["generated"], b: Column["generated"]): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.stored === b.stored && sameFragment(a.expression, b.expression);
 }
 
 /** True when two primary keys (or their absence) are the same: same columns in the same order. */

@@ -123,6 +123,13 @@ export interface Column {
    * spelling its introspection reads back. Absent when none.
    */
   nativeType?: NativeTypes;
+  /**
+   * A generated (computed) column: its value is `expression` over the row, `stored` or computed
+   * on read (MySQL's VIRTUAL), never written by inserts; it has no default. Read from a live
+   * database or hand-written SQL only (PostgreSQL and MySQL): the schema cannot declare one, and
+   * push and generate keep it as they found it.
+   */
+  generated?: { expression: string; stored: boolean };
 }
 
 /** Fractional-second digits of dateTime and time without `precision()`: a JavaScript Date's milliseconds. */

@@ -197,6 +197,10 @@ function scalarSource(
   if (column.nullable && !id) code += ".nullable()";
   if (column.autoIncrement) code += ".increment()";
   else if (column.default) code += defaultSource(table, column, column.default, warnings);
+  if (column.generated)
+    warnings.push(
+      `Column ${table.name}.${column.name} is generated from ${column.generated.expression}, which the schema cannot say; it is written as a plain column, and push and generate keep it generated.`,
+    );
   if (column.name !== field) code += `.map(${literal(column.name)})`;
   return code;
 }

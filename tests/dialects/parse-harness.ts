@@ -25,14 +25,23 @@ export function parseOne(dialect: Dialect, sql: string, state: Snapshot = emptyS
 }
 
 /**
- * Checks and partial-index predicates as the diff compares them: servers store them rewritten
- * (MariaDB quotes names, PostgreSQL adds brackets and casts, SQLite quotes a renamed column).
+ * Checks, partial-index predicates and generation expressions as the diff compares them: servers
+ * store them rewritten (MariaDB quotes names, PostgreSQL adds brackets and casts, SQLite quotes a
+ * renamed column).
  */
 export function canonicalFragments(snapshot: Snapshot): Snapshot {
   return {
     ...snapshot,
     tables: snapshot.tables.map((table) => ({
       ...table,
+      columns: table.columns.map((column) =>
+        column.generated
+          ? {
+              ...column,
+              generated: { ...column.generated, expression: canonicalCheckExpression(column.generated.expression) },
+            }
+          : column,
+      ),
       indexes: table.indexes.map((index) =>
         index.where === undefined ? index : { ...index, where: canonicalCheckExpression(index.where) },
       ),

@@ -31,6 +31,8 @@ interface Case {
   sqlDefault: [create: string, insert: string];
   /** A table with a unique index on an expression (a case-insensitive email), where the dialect has them. */
   expressionIndex?: string[];
+  /** A table with a generated column `doubled` (= qty * 2), where viborm reads them. */
+  generatedColumn?: string;
 }
 
 const PG_DDL = [
@@ -109,6 +111,8 @@ const CASES: Case[] = [
       "CREATE TABLE stamp (id int PRIMARY KEY, token text DEFAULT md5(random()::text))",
       "INSERT INTO stamp (id) VALUES (1)",
     ],
+    generatedColumn:
+      "CREATE TABLE line (id int PRIMARY KEY, qty int NOT NULL, doubled int GENERATED ALWAYS AS (qty * 2) STORED)",
     expressionIndex: [
       "CREATE TABLE member (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), email varchar(100) NOT NULL)",
       "CREATE UNIQUE INDEX member_email_ci ON member (lower(email))",
@@ -126,6 +130,7 @@ const CASES: Case[] = [
       "CREATE TABLE stamp (id int PRIMARY KEY, token varchar(64) DEFAULT (md5(rand())))",
       "INSERT INTO stamp (id) VALUES (1)",
     ],
+    generatedColumn: "CREATE TABLE line (id int PRIMARY KEY, qty int NOT NULL, doubled int AS (qty * 2) VIRTUAL)",
     async open() {
       const database = await createMysqlDatabase("pull");
       return track(database.url, (schema, url) => createMysqlClient({ schema, databaseUrl: url }), database.drop);
@@ -246,5 +251,37 @@ describe.each(CASES.filter((entry) => entry.expressionIndex))("pull on $name, ex
     expect((await createMigrationClient(fresh, { storageDriver }).generate({ name: "next" })).migration).toBeNull();
     await insert(fresh, "Bo@x.io");
     await expect(insert(fresh, "BO@x.io")).rejects.toThrow();
+  });
+});
+
+// SQLite's generated columns are not read yet (see the closing note).
+describe.each(CASES.filter((entry) => entry.generatedColumn))("pull on $name, generated columns", (entry) => {
+  test("a generated column: pull warns of it, push and generate keep it, a baseline builds it again", async (ctx) => {
+    if (!(await entry.available())) ctx.skip();
+    const db = await entry.open();
+    const raw = db.client({});
+    await raw.$executeRaw(entry.generatedColumn ?? "");
+    const pulled = await createMigrationClient(raw).pull();
+    expect(pulled.warnings).toEqual([
+      expect.stringMatching(/^Column line\.doubled is generated from .+, which the schema cannot say/),
+    ]);
+    const schema = evaluateSource(pulled.source);
+    const client = db.client(schema);
+    expect((await createMigrationClient(client).push({ dryRun: true })).operations).toEqual([]);
+    const doubled = async (target: VibormClient) => {
+      await target.$executeRaw("INSERT INTO line (id, qty) VALUES (1, 21)");
+      const [row] = await target.$queryRaw<{ doubled: unknown }>("SELECT doubled FROM line");
+      return Number(row?.doubled);
+    };
+    expect(await doubled(client)).toBe(42);
+
+    const storageDriver = createUnstorageDriver(createStorage());
+    await createMigrationClient(client, { storageDriver }).baseline({ name: "baseline" });
+    const fresh = (await entry.open()).client(schema);
+    await createMigrationClient(fresh, { storageDriver }).apply();
+    expect(await doubled(fresh)).toBe(42);
+    expect((await createMigrationClient(fresh).pull()).source).toBe(pulled.source);
+    expect((await createMigrationClient(fresh, { storageDriver }).check()).problems).toEqual([]);
+    expect((await createMigrationClient(fresh, { storageDriver }).generate({ name: "next" })).migration).toBeNull();
   });
 });

@@ -27,7 +27,7 @@ export const INTERNAL_TABLE_PREFIX = "_viborm_";
 
 const COLUMNS_SQL = `SELECT c.TABLE_NAME AS table_name, c.COLUMN_NAME AS column_name, c.ORDINAL_POSITION AS position,
   c.COLUMN_DEFAULT AS column_default, c.IS_NULLABLE AS is_nullable, c.DATA_TYPE AS data_type,
-  c.COLUMN_TYPE AS column_type, c.EXTRA AS extra
+  c.COLUMN_TYPE AS column_type, c.EXTRA AS extra, c.GENERATION_EXPRESSION AS generation_expression
 FROM information_schema.COLUMNS c
 JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
 WHERE c.TABLE_SCHEMA = DATABASE() AND t.TABLE_TYPE = 'BASE TABLE'
@@ -101,15 +101,21 @@ function readColumn(row: Row, flavour: ServerFlavour, isJson: boolean): Column {
   const extra = text(row.extra);
   const autoIncrement = /auto_increment/i.test(extra);
   const raw = row.column_default === null || row.column_default === undefined ? null : text(row.column_default);
+  const generation =
+    row.generation_expression === null || row.generation_expression === undefined
+      ? ""
+      : text(row.generation_expression);
+  const generated = /GENERATED/i.test(extra) && generation.trim() !== "";
   const column: Column = {
     name: text(row.column_name),
     type,
     array: false,
     nullable: text(row.is_nullable).toUpperCase() === "YES",
-    default: autoIncrement ? null : parseDefault(flavour, raw, extra, type),
+    default: autoIncrement || generated ? null : parseDefault(flavour, raw, extra, type),
     autoIncrement,
   };
   if (nativeType !== undefined) column.nativeType = { mysql: nativeType };
+  if (generated) column.generated = { expression: generation.trim(), stored: /STORED/i.test(extra) };
   return column;
 }
 

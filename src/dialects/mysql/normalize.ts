@@ -132,6 +132,10 @@ function normalizeColumn(column: Column, keyed: boolean, inPrimaryKey: boolean):
     autoIncrement,
   };
   if (read?.nativeType !== undefined) normal.nativeType = { mysql: read.nativeType };
+  if (column.generated) {
+    normal.default = null;
+    normal.generated = { ...column.generated };
+  }
   return normal;
 }
 

@@ -27,6 +27,8 @@ export interface WrittenColumn {
   unique: boolean;
   /** A column-level `CHECK (…)`: MariaDB names it after the column. */
   check?: string;
+  /** `[GENERATED ALWAYS] AS (expression) [VIRTUAL | STORED | PERSISTENT]`. */
+  generated?: { expression: string; stored: boolean };
 }
 
 /** A key or CHECK constraint of a table being defined or altered. */
@@ -220,7 +222,13 @@ function readAttribute(cursor: Cursor, column: WrittenColumn): void {
       "an inline REFERENCES clause is ignored by MySQL (and honoured by MariaDB): write FOREIGN KEY (…) REFERENCES …",
     );
   } else if (isWord(cursor.peek(), "GENERATED") || isWord(cursor.peek(), "AS")) {
-    unreadable("generated (computed) columns are not part of viborm's schema");
+    if (cursor.acceptWord("GENERATED")) cursor.expectWord("ALWAYS");
+    cursor.expectWord("AS");
+    const expression = cursor.groupText().trim();
+    // VIRTUAL is the default; PERSISTENT is MariaDB's older word for STORED.
+    const stored = cursor.acceptWord("STORED") || cursor.acceptWord("PERSISTENT");
+    if (!stored) cursor.acceptWord("VIRTUAL");
+    column.generated = { expression, stored };
   } else if (cursor.acceptWord("CHECK")) {
     column.check = cursor.groupText();
   } else if (isWord(cursor.peek(), "CONSTRAINT")) {

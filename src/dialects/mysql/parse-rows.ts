@@ -125,7 +125,12 @@ function columnRow(table: string, column: WrittenColumn, position: number): Row 
     is_nullable: column.nullable && !column.primaryKey ? "YES" : "NO",
     data_type: column.dataType,
     column_type: column.columnType,
-    extra: column.autoIncrement ? "auto_increment" : "",
+    extra: column.autoIncrement
+      ? "auto_increment"
+      : column.generated
+        ? `${column.generated.stored ? "STORED" : "VIRTUAL"} GENERATED`
+        : "",
+    generation_expression: column.generated?.expression ?? null,
   };
 }
 
@@ -166,7 +171,7 @@ function startsWith(columns: string[], prefix: string[]): boolean {
 function writtenColumn(column: Column, table: Table): WrittenColumn {
   const sqlType = mysqlColumnType(column, isKeyed(table, column));
   const { dataType, columnType } = catalogType(sqlType);
-  const expression = column.autoIncrement ? null : defaultSql(column, sqlType, table.name);
+  const expression = column.autoIncrement || column.generated ? null : defaultSql(column, sqlType, table.name);
   return {
     name: column.name,
     dataType,
@@ -176,5 +181,6 @@ function writtenColumn(column: Column, table: Table): WrittenColumn {
     autoIncrement: column.autoIncrement,
     primaryKey: false,
     unique: false,
+    ...(column.generated ? { generated: { ...column.generated } } : {}),
   };
 }

@@ -96,7 +96,8 @@ function columnsQuery(schema: string, tables: string): string {
   CASE WHEN t.typtype = 'e' THEN t.typname::text WHEN et.typtype = 'e' THEN et.typname::text END AS enum_name,
   a.attnotnull AS not_null,
   pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default_expr,
-  (a.attidentity <> '') AS is_identity
+  (a.attidentity <> '') AS is_identity,
+  (a.attgenerated = 's') AS is_generated
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -175,15 +176,18 @@ function readColumn(row: Row, enumValues: ReadonlyMap<string, string[]>): Column
   const identity = bool(row.is_identity);
   const expression = row.default_expr === null || row.default_expr === undefined ? null : text(row.default_expr);
   const parsed = readDefault(expression, { type, array });
+  // A generated column's expression is where a default's would be (pg_attrdef).
+  const generated = bool(row.is_generated) && expression !== null;
   const column: Column = {
     name: text(row.column_name),
     type,
     array,
     nullable: !bool(row.not_null),
-    default: identity ? null : parsed.default,
+    default: identity || generated ? null : parsed.default,
     autoIncrement: identity || parsed.serial,
   };
   if (nativeType !== undefined) column.nativeType = { postgres: nativeType };
+  if (generated) column.generated = { expression: stripOuterParens(expression), stored: true };
   return column;
 }
 
@@ -284,4 +288,16 @@ function jsonList(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const list: unknown = typeof value === "string" ? JSON.parse(value) : value;
   return Array.isArray(list) ? list.map((item) => String(item)) : [];
+}
+
+/** `(a + b)` → `a + b`: PostgreSQL prints a generation expression in one pair of its own. */
+function stripOuterParens(expression: string): string {
+  const trimmed = expression.trim();
+  if (!trimmed.startsWith("(") || !trimmed.endsWith(")")) return trimmed;
+  let depth = 0;
+  for (let i = 0; i < trimmed.length; i++) {
+    if (trimmed[i] === "(") depth++;
+    else if (trimmed[i] === ")" && --depth === 0 && i < trimmed.length - 1) return trimmed;
+  }
+  return trimmed.slice(1, -1).trim();
 }

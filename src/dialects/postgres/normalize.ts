@@ -154,8 +154,9 @@ function normalizeColumn(given: Column, enums: ReadonlyMap<string, string[]>): C
     type,
     array: column.array,
     nullable: column.nullable,
-    default: canonicalDefault(column.default, { type, array: column.array }),
+    default: column.generated ? null : canonicalDefault(column.default, { type, array: column.array }),
     autoIncrement: false,
     ...native,
+    ...(column.generated ? { generated: { ...column.generated } } : {}),
   };
 }

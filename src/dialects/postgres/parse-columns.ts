@@ -26,6 +26,8 @@ export interface WrittenColumn {
   /** The DEFAULT expression as written (a serial's `nextval(…)` stands in for SERIAL). */
   defaultExpr: string | null;
   identity: boolean;
+  /** `GENERATED ALWAYS AS (expression) STORED`: read back as introspection reads a generated column. */
+  generated?: string;
   primaryKey: boolean;
   unique: { name?: string } | null;
   references: WrittenReference | null;
@@ -277,7 +279,11 @@ function readColumnConstraint(cursor: Cursor, column: WrittenColumn): void {
 function readGenerated(cursor: Cursor, column: WrittenColumn): void {
   if (!cursor.acceptWord("ALWAYS")) cursor.expectWord("BY", "DEFAULT");
   cursor.expectWord("AS");
-  if (cursor.peek()?.value === "(") unreadable("generated (computed) columns are not part of viborm's schema");
+  if (cursor.peek()?.value === "(") {
+    column.generated = cursor.groupText().trim();
+    cursor.expectWord("STORED");
+    return;
+  }
   cursor.expectWord("IDENTITY");
   if (cursor.peek()?.value === "(") cursor.skipGroup();
   column.identity = true;
@@ -361,8 +367,9 @@ function columnRow(table: string, column: WrittenColumn, position: number, force
     is_array: column.isArray,
     enum_name: column.enumName,
     not_null: column.notNull || column.identity || forcedNotNull,
-    default_expr: column.defaultExpr,
+    default_expr: column.generated ?? column.defaultExpr,
     is_identity: column.identity,
+    is_generated: column.generated !== undefined,
   };
 }
 
@@ -405,8 +412,9 @@ function writtenFrom(column: Column): WrittenColumn {
     isArray,
     enumName,
     notNull: !column.nullable,
-    defaultExpr: column.autoIncrement ? null : defaultSql(column),
+    defaultExpr: column.autoIncrement || column.generated ? null : defaultSql(column),
     identity: column.autoIncrement,
+    ...(column.generated ? { generated: column.generated.expression } : {}),
     primaryKey: false,
     unique: null,
     references: null,

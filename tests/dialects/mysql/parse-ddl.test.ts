@@ -185,6 +185,14 @@ const HAND_WRITTEN: { name: string; statements: string[] }[] = [
     ],
   },
   {
+    name: "generated columns (virtual and stored), and a check in a column's definition",
+    statements: [
+      "CREATE TABLE ledger (id INT PRIMARY KEY, qty INT NOT NULL CHECK (qty > 0), doubled INT AS (qty * 2) VIRTUAL, tag VARCHAR(20) GENERATED ALWAYS AS (CONCAT('#', id)) STORED)",
+      "ALTER TABLE ledger ADD COLUMN tripled INT AS (qty * 3) PERSISTENT",
+      "ALTER TABLE ledger MODIFY qty BIGINT NOT NULL",
+    ],
+  },
+  {
     name: "statements outside the schema change nothing",
     statements: [
       "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT)",

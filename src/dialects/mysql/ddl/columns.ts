@@ -24,6 +24,11 @@ export function columnDefinition(column: Column, table: Table): string {
   const keyed = isKeyed(table, column);
   const sqlType = mysqlColumnType(column, keyed);
   const inPrimaryKey = table.primaryKey?.columns.includes(column.name) ?? false;
+  if (column.generated) {
+    // Computed by the server: no default, and MariaDB takes no NULL / NOT NULL on it.
+    const { expression, stored } = column.generated;
+    return `${q(column.name)} ${sqlType} GENERATED ALWAYS AS (${expression}) ${stored ? "STORED" : "VIRTUAL"}`;
+  }
   const parts = [q(column.name), sqlType, column.nullable && !inPrimaryKey ? "NULL" : "NOT NULL"];
   if (column.autoIncrement && keyed) {
     parts.push("AUTO_INCREMENT");
