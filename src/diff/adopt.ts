@@ -1,9 +1,11 @@
 /**
- * What a live database has that the schema does not ask about. A column the schema declares as a
- * plain kind (`s.string()`) over a live type viborm does not write itself (`uuid`, `citext`,
- * `MEDIUMTEXT`, `smallint`) is left as it is: push and drift detection take the live type as the
- * schema's, rather than converting a column nobody asked to convert. A schema that names a type, a
- * length or a precision still gets exactly that. Push likewise keeps a default only SQL can say.
+ * What the database (or the migrations' state) has that the schema does not ask about, kept rather
+ * than planned away. A column the schema declares as a plain kind (`s.string()`) over a live type
+ * viborm does not write itself (`uuid`, `citext`, `MEDIUMTEXT`, `smallint`) is left as it is: push
+ * and drift detection take the live type as the schema's, rather than converting a column nobody
+ * asked to convert; a schema that names a type, a length or a precision still gets exactly that.
+ * What no schema can declare at all — generated columns, defaults only SQL can say, indexes on
+ * expressions — push and generate keep as they found it.
  */
 import { type Column, isIndexExpression, type Snapshot } from "../schema/snapshot.js";
 import { compareNames, typesEqual } from "./compare.js";
@@ -61,7 +63,7 @@ export function adoptLiveNativeTypes(desired: Snapshot, live: Snapshot): Snapsho
  *
  * @example adoptLiveSqlDefaults(desired, live) // created TEXT DEFAULT (datetime('now')) stays
  */
-export function adoptLiveSqlDefaults(desired: Snapshot, live: Snapshot): Snapshot {
+function adoptLiveSqlDefaults(desired: Snapshot, live: Snapshot): Snapshot {
   return adoptColumns(desired, live, (column, other) =>
     column.default !== null || other.default?.kind !== "sql" || column.autoIncrement
       ? column
@@ -76,7 +78,7 @@ export function adoptLiveSqlDefaults(desired: Snapshot, live: Snapshot): Snapsho
  *
  * @example adoptLiveExpressionIndexes(desired, live) // CREATE UNIQUE INDEX … (lower(email)) stays
  */
-export function adoptLiveExpressionIndexes(desired: Snapshot, live: Snapshot): Snapshot {
+function adoptLiveExpressionIndexes(desired: Snapshot, live: Snapshot): Snapshot {
   const liveTables = new Map(live.tables.map((table) => [table.name, table]));
   let changed = false;
   const tables = desired.tables.map((table) => {
