@@ -413,7 +413,7 @@ function parse(tokens: readonly string[]): Node | null {
     if (!isQuotedName(token) && (KEYWORDS.has(token) || !/^[a-z_]/.test(token))) throw new ParseFailure(token);
     if (!isQuotedName(token) && isWord("(")) {
       at++;
-      const name = FUNCTION_SYNONYMS[token] ?? token;
+      const name = Object.hasOwn(FUNCTION_SYNONYMS, token) ? FUNCTION_SYNONYMS[token]! : token;
       if (!isWord("*")) return { kind: "call", name, args: list(")") };
       at++;
       take(")");
