@@ -57,11 +57,7 @@ export function createClient<S extends Schema>(
       value: options.foreignKeys,
     });
   }
-  const snapshot = snapshotOf(schema, {
-    ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
-    ...(options.foreignKeys === undefined ? {} : { foreignKeys: options.foreignKeys }),
-    ...(options.extensions === undefined ? {} : { extensions: options.extensions }),
-  });
+  const snapshot = snapshotOf(schema, options);
   // A factory is called only once the schema is valid, so an invalid schema opens no connection.
   const driver = typeof options.driver === "function" ? options.driver() : options.driver;
   let closed: Promise<void> | undefined;

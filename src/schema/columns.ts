@@ -127,13 +127,11 @@ function checkNativeType(model: string, field: string, types: NativeTypes): void
         `names dialect "${dialect}" in nativeType(); use ${NATIVE_TYPE_DIALECTS.join(", ")}.`,
       );
     }
-    // A native type is pasted into DDL: a name, a parenthesised list of sizes or of plain string
+    // A native type is pasted into DDL: a name, a parenthesised list of sizes or plain string
     // literals (MySQL's `SET('a','b')`; no backslash, a quote only doubled), words and [] only.
     if (
       typeof type !== "string" ||
-      !/^[A-Za-z_][A-Za-z0-9_. ]*(\(\s*(\d+(\s*,\s*\d+)*|'([^'\\]|'')*'(\s*,\s*'([^'\\]|'')*')*)\s*\))?[A-Za-z0-9_ ]*(\[\])?$/.test(
-        type.trim(),
-      )
+      !/^[A-Za-z_][\w. ]*(\((\s*,?\s*(\d+|'([^'\\]|'')*'))+\s*\))?[\w ]*(\[\])?$/.test(type.trim())
     )
       fail(
         model,
