@@ -25,14 +25,7 @@ export function keyOperations(table: Table, state: Snapshot, adds: WrittenKey[],
       );
   }
   const after = buildTable(table.name, columns, [...remaining, ...adds], state);
-  return tableChanges(table, after);
-}
-
-/**
- * The operations between a table and the same table with its keys or columns changed.
- */
-export function diffKeys(before: Table, after: Table): Operation[] {
-  return tableChanges(before, after);
+  return diffKeys(table, after);
 }
 
 // internal
@@ -49,8 +42,8 @@ function matches(key: WrittenKey, dropped: WrittenKey): boolean {
   );
 }
 
-/** The key operations between a table and the same table with its keys changed. */
-function tableChanges(before: Table, after: Table): Operation[] {
+/** The operations between a table and the same table with its keys or columns changed. */
+export function diffKeys(before: Table, after: Table): Operation[] {
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   const t = before.name;
   const operations: Operation[] = [];

@@ -123,7 +123,13 @@ function splitCasts(expression: string): { core: string } {
 const TYPE_NAME = String.raw`(?:(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_$]*)\.)?(?:"(?:[^"]|"")*"|[a-z_][a-z0-9_ ]*(?:\(\d+(?:,\s*\d+)?\))?(?: with(?:out)? time zone)?)(?:\[\])*`;
 const CAST_SUFFIX = new RegExp(`::${TYPE_NAME}$`, "i");
 
-function stripParens(expression: string): string {
+/**
+ * Removes parentheses around the whole expression (skipping quoted text): PostgreSQL prints
+ * defaults and generation expressions in pairs of its own.
+ *
+ * @example stripParens("((id * 2))") // → "id * 2"
+ */
+export function stripParens(expression: string): string {
   let current = expression;
   while (current.startsWith("(") && current.endsWith(")") && closingParen(current) === current.length - 1) {
     current = current.slice(1, -1).trim();

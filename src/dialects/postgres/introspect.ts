@@ -22,7 +22,7 @@ import { quoteStringLiteral } from "../quote.js";
 import type { IntrospectOptions, Row, Statement } from "../types.js";
 import { CHECK_COMMENT_PREFIX } from "./ddl/constraints.js";
 import { WHERE_COMMENT_PREFIX } from "./ddl/indexes.js";
-import { readDefault } from "./defaults.js";
+import { readDefault, stripParens } from "./defaults.js";
 import { readColumnType } from "./type-map.js";
 
 /** Tables whose names start with this are viborm's own bookkeeping and never introspected. */
@@ -187,7 +187,7 @@ function readColumn(row: Row, enumValues: ReadonlyMap<string, string[]>): Column
     autoIncrement: identity || parsed.serial,
   };
   if (nativeType !== undefined) column.nativeType = { postgres: nativeType };
-  if (generated) column.generated = { expression: stripOuterParens(expression), stored: true };
+  if (generated) column.generated = { expression: stripParens(expression), stored: true };
   return column;
 }
 
@@ -288,16 +288,4 @@ function jsonList(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   const list: unknown = typeof value === "string" ? JSON.parse(value) : value;
   return Array.isArray(list) ? list.map((item) => String(item)) : [];
-}
-
-/** `(a + b)` → `a + b`: PostgreSQL prints a generation expression in one pair of its own. */
-function stripOuterParens(expression: string): string {
-  const trimmed = expression.trim();
-  if (!trimmed.startsWith("(") || !trimmed.endsWith(")")) return trimmed;
-  let depth = 0;
-  for (let i = 0; i < trimmed.length; i++) {
-    if (trimmed[i] === "(") depth++;
-    else if (trimmed[i] === ")" && --depth === 0 && i < trimmed.length - 1) return trimmed;
-  }
-  return trimmed.slice(1, -1).trim();
 }
