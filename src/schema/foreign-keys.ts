@@ -5,7 +5,7 @@
 import { canonicalJson } from "../util/canonical-json.js";
 import { constraintName } from "./names.js";
 import { checkName, fail, type ResolvedModel, type ResolvedRelation, type ResolvedScalar } from "./resolve.js";
-import type { Column, ForeignKey, Unique } from "./snapshot.js";
+import { type Column, type ForeignKey, REFERENTIAL_ACTIONS, type Unique } from "./snapshot.js";
 
 /** The columns of each model by field key, as built by the serializer. */
 export type ColumnsByModel = ReadonlyMap<ResolvedModel, ReadonlyMap<string, Column>>;
@@ -66,13 +66,18 @@ function checkMethods(model: ResolvedModel, { key, state }: ResolvedRelation): v
       `is a ${state.kind} relation, which takes no .fields(), .references() or .optional(); declare them on the side holding the foreign key.`,
     );
   }
-  if (state.kind === "oneToMany" && (state.onDelete !== undefined || state.onUpdate !== undefined)) {
-    fail(
-      model.name,
-      key,
-      "invalidModifier",
-      "is a oneToMany relation; declare .onDelete()/.onUpdate() on its manyToOne side.",
-    );
+  for (const action of [state.onDelete, state.onUpdate]) {
+    if (action === undefined) continue;
+    if (state.kind === "oneToMany") {
+      fail(
+        model.name,
+        key,
+        "invalidModifier",
+        "is a oneToMany relation; declare .onDelete()/.onUpdate() on its manyToOne side.",
+      );
+    }
+    if (!REFERENTIAL_ACTIONS.includes(action))
+      fail(model.name, key, "invalidModifier", `has action "${action}"; use ${REFERENTIAL_ACTIONS.join(", ")}.`);
   }
   if (toOne && state.fields === undefined && state.references !== undefined) {
     fail(

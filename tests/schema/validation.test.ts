@@ -164,6 +164,24 @@ describe("INVALID_SCHEMA names the model and field", () => {
     expect(invalid({ user, setNull })).toMatchObject({ model: "setNull", field: "user", problem: "nullability" });
   });
 
+  test("a referential action that is not one (a plain-JavaScript typo reached DDL as ON DELETE undefined)", () => {
+    const user = s.model({ id: id() });
+    const post = s.model({
+      id: id(),
+      userId: s.int(),
+      user: s
+        .manyToOne(() => user)
+        .fields("userId")
+        .onDelete("nuke" as never),
+    });
+    const error = invalid({ user, post });
+    expectNames(error, "post", "user");
+    expect(error).toMatchObject({ problem: "invalidModifier" });
+    expect(error.message).toContain("nuke");
+    const tag = s.model({ id: id(), users: s.manyToMany(() => user).onUpdate("delete" as never) });
+    expect(invalid({ user, tag })).toMatchObject({ model: "tag", field: "users", problem: "invalidModifier" });
+  });
+
   test("two models mapped to one table", () => {
     const a = s.model({ id: id() }).map("things");
     const b = s.model({ id: id() }).map("things");
