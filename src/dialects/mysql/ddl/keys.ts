@@ -11,10 +11,11 @@
  */
 import type { OperationOf } from "../../../diff/operations.js";
 import { UnsupportedOperationError } from "../../../errors.js";
-import type { ForeignKey, Index, ReferentialAction } from "../../../schema/snapshot.js";
+import type { ForeignKey, Index, ReferentialAction, Table } from "../../../schema/snapshot.js";
 import { quoteBacktick as q } from "../../quote.js";
 import type { DdlContext } from "../../types.js";
 import { foreignKeysNeedingIndex, isDefaultIndexType, sameList } from "../keys.js";
+import { mysqlColumnType, needsExpressionDefault } from "../type-map.js";
 import { alterTable, modifyClauses, tableIn } from "./columns.js";
 
 /** The clauses a key operation contributes itself. */
@@ -75,7 +76,9 @@ export function keyOperationSql(
     case "dropUnique":
       return keyChangeSql(op.table, context, { drops: [`DROP INDEX ${q(op.unique.name)}`] });
     case "createIndex":
-      return keyChangeSql(op.table, context, { adds: [`ADD ${indexClause(op.index, op.table)}`] });
+      return keyChangeSql(op.table, context, {
+        adds: [`ADD ${indexClause(op.index, tableIn(context.after, op.table))}`],
+      });
     case "dropIndex":
       return keyChangeSql(op.table, context, { drops: [`DROP INDEX ${q(op.index.name)}`] });
     case "addForeignKey":
@@ -86,10 +89,12 @@ export function keyOperationSql(
 }
 
 /**
- * `[UNIQUE|FULLTEXT|SPATIAL] INDEX name (columns)`, for CREATE TABLE and ADD. Partial indexes,
- * operator classes and access methods MySQL does not have are refused.
+ * `[UNIQUE|FULLTEXT|SPATIAL] INDEX name (columns)`, for CREATE TABLE and ADD, on `owner` (the
+ * table as it is with the index). Partial indexes, operator classes, access methods MySQL does not
+ * have, and a whole BLOB/TEXT/JSON or over-long column in a plain index are refused.
  */
-export function indexClause(index: Index, table: string): string {
+export function indexClause(index: Index, owner: Table): string {
+  const table = owner.name;
   const unsupported = (detail: string, message: string) =>
     new UnsupportedOperationError(message, { dialect: "mysql", operation: "createIndex", table, detail });
   if (index.where) {
@@ -115,6 +120,14 @@ export function indexClause(index: Index, table: string): string {
     throw unsupported(
       `type ${index.type}`,
       `Index ${index.name} on ${table} uses the ${index.type} access method, which MySQL does not have; use btree, fulltext or spatial.`,
+    );
+  }
+  const whole =
+    index.unique || kind !== "INDEX" ? undefined : index.columns.find((name) => tooLongForKey(owner, index, name));
+  if (whole !== undefined) {
+    throw unsupported(
+      whole,
+      `Index ${index.name} on ${table} covers the whole of ${whole}, whose type MySQL indexes only by a prefix; give it one, e.g. { field: "${whole}", length: 191 }.`,
     );
   }
   return `${kind} ${q(index.name)} (${indexColumnList(index)})`;
@@ -151,6 +164,23 @@ export function columnList(columns: readonly string[]): string {
 }
 
 // internal
+
+/**
+ * InnoDB keys hold at most 3,072 bytes (768 utf8mb4 characters): a BLOB, TEXT or JSON column, or a
+ * longer string, can be indexed only by a prefix. MySQL 8 refuses a plain index over the whole
+ * column; MariaDB quietly indexes a prefix it chooses, which the schema then never matches.
+ * A unique one is fine on MariaDB, which hashes it (and a FULLTEXT index takes whole columns).
+ */
+function tooLongForKey(table: Table, index: Index, name: string): boolean {
+  const column = table.columns.find((candidate) => candidate.name === name);
+  if (column === undefined || index.columnOptions?.[name]?.length !== undefined) return false;
+  const sqlType = mysqlColumnType(column, true);
+  const length = /^(?:VAR)?CHAR\((\d+)\)/i.exec(sqlType)?.[1];
+  return needsExpressionDefault(sqlType) || Number(length) > MAX_KEY_CHARACTERS;
+}
+
+/** 3,072 bytes over utf8mb4's 4 bytes a character. */
+const MAX_KEY_CHARACTERS = 768;
 
 function actionSql(action: ReferentialAction, foreignKey: ForeignKey, table: string): string {
   switch (action) {

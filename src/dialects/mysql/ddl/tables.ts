@@ -21,7 +21,7 @@ export function createTableSql(table: Table): string {
   const items = table.columns.map((column) => columnDefinition(column, table));
   if (table.primaryKey) items.push(`PRIMARY KEY (${columnList(table.primaryKey.columns)})`);
   for (const unique of table.uniques) items.push(`UNIQUE INDEX ${q(unique.name)} (${columnList(unique.columns)})`);
-  for (const index of table.indexes) items.push(indexClause(index, table.name));
+  for (const index of table.indexes) items.push(indexClause(index, table));
   const indexNames = new Set(table.indexes.map((index) => index.name));
   for (const foreignKey of foreignKeysNeedingIndex(table)) {
     if (!indexNames.has(foreignKey.name)) items.push(foreignKeyIndexClause(foreignKey));
