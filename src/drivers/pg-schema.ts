@@ -60,10 +60,11 @@ export function checkExtensions(value: unknown): string[] | undefined {
 export function rejectPostgresOnlyOptions(driver: string, options: object): void {
   for (const name of POSTGRES_ONLY_OPTIONS) {
     if ((options as Record<string, unknown>)[name] === undefined) continue;
-    throw new InvalidArgumentError(
-      `${name} is a PostgreSQL option: viborm/${driver} cannot use it; give each tenant its own database instead.`,
-      { argument: name, value: (options as Record<string, unknown>)[name], problem: `not supported by ${driver}` },
-    );
+    throw new InvalidArgumentError(`${name} is a PostgreSQL option, which viborm/${driver} does not take.`, {
+      argument: name,
+      value: (options as Record<string, unknown>)[name],
+      problem: `not supported by ${driver}`,
+    });
   }
 }
 
