@@ -134,14 +134,16 @@ function foreignKeyOf(model: ResolvedModel, relation: ResolvedRelation, columns:
   const targetColumns = columns.get(target)!;
   own.forEach((scalar, index) => {
     const other = referenced[index]!;
-    const a = ownColumns.get(scalar.key)!;
-    const b = targetColumns.get(other.key)!;
-    if (canonicalJson([a.type, a.array], { compact: true }) !== canonicalJson([b.type, b.array], { compact: true })) {
+    // The whole type, lengths and native types too: "(string)" against "(string)" said nothing.
+    const [a, b] = [ownColumns.get(scalar.key)!, targetColumns.get(other.key)!].map((column) =>
+      canonicalJson(column.array ? [column.type] : column.type, { compact: true }),
+    );
+    if (a !== b) {
       fail(
         model.name,
         key,
         "typeMismatch",
-        `pairs "${scalar.key}" (${a.type.kind}) with "${target.name}.${other.key}" (${b.type.kind}); a foreign key needs the same type.`,
+        `pairs "${scalar.key}" (${a}) with "${target.name}.${other.key}" (${b}); a foreign key needs the same type.`,
       );
     }
   });

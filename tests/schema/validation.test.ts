@@ -119,6 +119,12 @@ describe("INVALID_SCHEMA names the model and field", () => {
     const user = s.model({ id: s.string().id() });
     const post = s.model({ id: id(), userId: s.int(), user: s.manyToOne(() => user).fields("userId") });
     expect(invalid({ user, post })).toMatchObject({ model: "post", field: "user", problem: "typeMismatch" });
+    // Two strings of different lengths: the message shows what differs, not "(string)" twice.
+    const code = s.model({ code: s.string().varchar(20).id() });
+    const item = s.model({ id: id(), codeId: s.string(), code: s.manyToOne(() => code).fields("codeId") });
+    const error = invalid({ code, item });
+    expect(error).toMatchObject({ model: "item", field: "code", problem: "typeMismatch" });
+    expect(error.message).toContain("20");
   });
 
   test("manyToOne without .fields() says which call is missing", () => {
