@@ -57,7 +57,7 @@ export function classifyOperations(before: Snapshot, operations: readonly Operat
   return changes;
 }
 
-/** A short label of a column's type for messages, e.g. `string(255)`, `enum role`, `int[]`. */
+/** A short label of a column's type for messages, e.g. `string(255)`, `enum role`, `enum('a', 'b')`, `int[]`. */
 export function typeLabel(column: Column): string {
   const { type } = column;
   const base =
@@ -70,7 +70,10 @@ export function typeLabel(column: Column): string {
           : type.kind === "decimal"
             ? `decimal(${type.precision}, ${type.scale})`
             : type.kind === "enum"
-              ? `enum ${type.name}`
+              ? // MySQL's enums live inline in the column and have no name: their values say what they are.
+                type.name
+                ? `enum ${type.name}`
+                : `enum(${type.values.map((value) => `'${value}'`).join(", ")})`
               : type.kind;
   return column.array ? `${base}[]` : base;
 }

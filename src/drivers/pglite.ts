@@ -8,6 +8,7 @@ import type { Row, Statement } from "../dialects/types.js";
 import { QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
+import { connectionFailed } from "./connection-errors.js";
 import {
   checkExtensions,
   checkPgSchema,
@@ -36,6 +37,8 @@ export interface PgliteQueryable {
 export interface PgliteLike extends PgliteQueryable {
   transaction<T>(fn: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Settles when the database is open; rejects when it cannot be (a data directory that cannot be made). */
+  waitReady?: Promise<void>;
 }
 
 /** Where the database comes from: opened by the driver (in memory or in `dataDir`), or your own PGlite. */
@@ -92,8 +95,15 @@ export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption
   const db: PgliteLike = options.client ?? new PGlite(options.dataDir);
   const pgSchema = checkPgSchema(options.pgSchema);
   const path = pgSchema === undefined ? undefined : searchPath(pgSchema, checkExtensions(options.extensions));
+  const target = { database: (owned ? options.dataDir : (db as { dataDir?: string }).dataDir) ?? "in-memory" };
+  // A database that never opened fails every call as CONNECTION_FAILED, not as a failed statement.
+  const ready = Promise.resolve(db.waitReady).catch((error: unknown) => {
+    throw connectionFailed("pglite", target, error);
+  });
+  ready.catch(() => undefined);
   let closed: Promise<void> | undefined;
-  const pinned = <T>(fn: (tx: PgliteQueryable) => Promise<T>) => pinnedSession(db, path, fn);
+  const opened = <T>(fn: () => Promise<T>) => ready.then(fn);
+  const pinned = <T>(fn: (tx: PgliteQueryable) => Promise<T>) => opened(() => pinnedSession(db, path, fn));
   return {
     name: "pglite",
     dialect: "postgres",
@@ -101,9 +111,10 @@ export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption
     ...(pgSchema === undefined ? {} : { pgSchema }),
     // With pgSchema, every call holds PGlite's one connection while search_path points at the
     // schema, so another client of the same PGlite (on another schema) never runs in between.
-    query: (sql, params) => (pgSchema ? pinned((tx) => run(tx, sql, params)) : run(db, sql, params)),
-    queryAll: (statements) => (pgSchema ? pinned((tx) => queryAll(tx, statements)) : queryAll(db, statements)),
-    target: { database: (owned ? options.dataDir : (db as { dataDir?: string }).dataDir) ?? "in-memory" },
+    query: (sql, params) => (pgSchema ? pinned((tx) => run(tx, sql, params)) : opened(() => run(db, sql, params))),
+    queryAll: (statements) =>
+      pgSchema ? pinned((tx) => queryAll(tx, statements)) : opened(() => queryAll(db, statements)),
+    target,
     atomic: {
       kind: "session",
       withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
@@ -116,7 +127,13 @@ export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption
       },
     },
     close() {
-      closed ??= owned ? db.close() : Promise.resolve();
+      // One that never opened has nothing to close.
+      closed ??= owned
+        ? ready.then(
+            () => db.close(),
+            () => undefined,
+          )
+        : Promise.resolve();
       return closed;
     },
   };

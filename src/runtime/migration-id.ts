@@ -21,6 +21,13 @@ export function nextMigrationId(now: Date, name: string, existing: string[]): st
 
 /** A user-given name as kebab-case; an empty or unusable name is an error. */
 export function toKebabName(raw: string): string {
+  if (typeof raw !== "string") {
+    throw new InvalidArgumentError(`A migration name is text such as "add-users", not ${typeof raw}.`, {
+      argument: "name",
+      value: raw,
+      problem: "not a string",
+    });
+  }
   const name = raw
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

@@ -222,6 +222,21 @@ describe("diff: each kind of change", () => {
     expect(kinds(changed.operations)).toEqual(["dropForeignKey", "addForeignKey"]);
   });
 
+  it("describes a narrowed inline enum (MySQL's, which has no name) by its values", () => {
+    const { changes } = diff(
+      snapshot([users(col("role", enumType("", ["USER", "ADMIN", "GUEST"])))]),
+      snapshot([users(col("role", enumType("", ["USER", "ADMIN"])))]),
+    );
+    expect(changes).toEqual([
+      expect.objectContaining({
+        kind: "narrowType",
+        table: "users",
+        column: "role",
+        description: expect.stringContaining("from enum('USER', 'ADMIN', 'GUEST') to enum('USER', 'ADMIN')"),
+      }),
+    ]);
+  });
+
   it("creates, alters and drops enums; removing values or the enum is flagged with the enum's name", () => {
     const withRole = (values: string[]) =>
       snapshot([users(col("role", enumType("role", values)))], [{ name: "role", values }]);

@@ -6,6 +6,7 @@ import { isVibormError, type Schema } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
 import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient } from "viborm/pg";
+import { createClient as createPgliteClient } from "viborm/pglite";
 import { beforeAll, describe, expect, test } from "vitest";
 import { generateSet, memoryStorage } from "../fleet/helpers.js";
 import { MYSQL_URL, PG_URL, requireDatabase } from "../helpers/databases.js";
@@ -82,5 +83,33 @@ describe.each(cases)("$name", ({ kind, driver, url, make }) => {
     } finally {
       await client.$close();
     }
+  });
+});
+
+describe("PGlite: a data directory that cannot be opened", () => {
+  test("every command fails with CONNECTION_FAILED naming the directory, and $close() does not throw", async () => {
+    const storage = memoryStorage();
+    // generate needs only the folder: a PostgreSQL client nobody answers writes the same migrations.
+    await generateSet((schema) => createClient({ schema, databaseUrl: urls["a host nobody listens on"] }), storage);
+    const dataDir = "/proc/viborm-no-such-directory/data";
+    const client = createPgliteClient({ schema: {}, dataDir });
+    const migrations = createMigrationClient(client, { storageDriver: storage });
+    const calls: [string, () => Promise<unknown>][] = [
+      ["status", () => migrations.status()],
+      ["apply", () => migrations.apply()],
+      ["rollback", () => migrations.rollback()],
+      ["push", () => migrations.push({ force: true })],
+      ["$queryRaw", () => client.$queryRaw("SELECT 1")],
+    ];
+    for (const [name, call] of calls) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isVibormError(error) ? error.code : error, name).toBe("CONNECTION_FAILED");
+      if (isVibormError(error, "CONNECTION_FAILED"))
+        expect(error.meta).toMatchObject({ driver: "pglite", database: dataDir });
+    }
+    await expect(client.$close()).resolves.toBeUndefined();
   });
 });

@@ -246,3 +246,18 @@ test("a storage write failing mid-generate leaves storage exactly as it was", as
   await expect(migrations.generate({ name: "init" })).rejects.toThrow("disk full");
   expect(await inner.list()).toEqual([]);
 });
+
+test("a migration name that is not text is INVALID_ARGUMENT for generate and baseline, and writes nothing", async () => {
+  const storageDriver = memoryStorage();
+  const { createClient } = await import("viborm/sqlite3");
+  const migrations = createMigrationClient(createClient({ schema: base, filename: ":memory:" }), { storageDriver });
+  // Callers from JavaScript (or a config read as JSON) can hand over anything.
+  for (const name of [5, { toString: () => "add-users" }] as unknown as string[]) {
+    for (const call of [() => migrations.generate({ name }), () => migrations.baseline({ name })]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(isVibormError(error, "INVALID_ARGUMENT"), String(error)).toBe(true);
+      expect((error as { meta: { argument: string } }).meta.argument).toBe("name");
+    }
+  }
+  expect(await storageDriver.list()).toEqual([]);
+});
