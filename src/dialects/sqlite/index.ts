@@ -39,7 +39,9 @@ export const sqliteDialect: Dialect = {
   parse: parseSqliteStatement,
   lint: sqliteLint,
   // Triggers go with their tables.
-  objects: { query: { sql: "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view') ORDER BY name" } },
+  objects: {
+    query: { sql: "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view') ORDER BY name" },
+  },
 };
 
 export { sqliteColumnType } from "./type-map.js";
