@@ -82,6 +82,22 @@ export interface LockSql {
 }
 
 /**
+ * Objects outside the snapshot that hand-written migration SQL makes — views, routines, sequences,
+ * domains — listed in one query so `reset` can drop them before the tables they depend on (else a
+ * view blocks its table's drop, or the re-applied migration finds it already there).
+ */
+export interface ObjectSql {
+  /**
+   * Rows of `kind` (or `type`: the keyword after `DROP`, `VIEW`, `FUNCTION`…) and `name`; `target` when the drop
+   * names it otherwise than by the quoted name (a PostgreSQL function with its argument types), and
+   * `restore`, the statement that makes it again, where compensation needs one (MySQL).
+   */
+  query: Statement | ((options: IntrospectOptions) => Statement);
+  /** Appended to each drop: PostgreSQL's ` CASCADE` takes dependants along (a view over a view). */
+  suffix?: string;
+}
+
+/**
  * SQL for the bookkeeping of a dialect whose DDL commits implicitly (MySQL): the statements of the
  * unit in flight, recorded before each is sent, so a killed run can be undone by the next one.
  */
@@ -169,6 +185,8 @@ export interface Dialect {
   inline?(statement: Statement): string | null;
   /** Progress bookkeeping, for dialects whose DDL commits implicitly (`transactionalDdl: false`). */
   progress?: ProgressSql;
+  /** What `reset` drops besides tables and enums: objects a migration's own SQL made (views, routines…). */
+  objects?: ObjectSql;
   /**
    * Reads one statement of a migration file against the schema before it: the operations it amounts
    * to, or that it touches rows only, or `unknown` with the reason. Pure; never throws for bad SQL.

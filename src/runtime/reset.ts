@@ -1,3 +1,4 @@
+import { dropObjects } from "../dialects/objects.js";
 import { diff } from "../diff/index.js";
 import { emptySnapshot } from "../schema/snapshot.js";
 import { apply } from "./apply.js";
@@ -9,8 +10,9 @@ import { planStatements } from "./plan.js";
 import type { ResetOptions, ResetResult } from "./types.js";
 
 /**
- * Drops every table and enum type the database holds (system objects excepted), the tracking
- * table with them, as one atomic unit; then applies every migration from the start.
+ * Drops every table and enum type the database holds (system objects excepted), the objects
+ * migrations' own SQL made (views, routines…) before them and the tracking table with them, as one
+ * atomic unit; then applies every migration from the start.
  * The migration files are read and checked first, so a broken folder stops it before any drop.
  */
 export async function reset(context: RuntimeContext, options: ResetOptions = {}): Promise<ResetResult> {
@@ -18,9 +20,10 @@ export async function reset(context: RuntimeContext, options: ResetOptions = {})
   const stored = await loadMigrations(storage, context.dialect.name);
   if (!options.dryRun) await context.strategy.recover?.();
   const live = await introspect(context);
+  const objects = await liveObjects(context);
   const { operations } = diff(live, emptySnapshot());
   const { statements } = planStatements(context.dialect, live, operations);
-  const dropped = [...live.tables.map((table) => table.name), ...live.enums.map((e) => e.name)];
+  const dropped = [...objects.names, ...live.tables.map((table) => table.name), ...live.enums.map((e) => e.name)];
   if (options.dryRun) {
     const changes = await resetLoss(context, live, operations);
     return { dropped, applied: stored.map((s) => s.migration), changes };
@@ -31,7 +34,24 @@ export async function reset(context: RuntimeContext, options: ResetOptions = {})
     // Dropping bookkeeping needs no undo: the next apply re-creates it.
     inverse: [],
   }));
-  await context.strategy.run({ label: "reset", statements: [...statements, ...bookkeeping], tracking: [] });
+  await context.strategy.run({
+    label: "reset",
+    statements: [...objects.statements, ...statements, ...bookkeeping],
+    tracking: [],
+  });
   const { applied } = await apply(context, { allowOutOfOrder: true });
   return { dropped, applied };
+}
+
+// internal
+
+/** The views, routines and other objects outside the snapshot, and their drops (none where the dialect lists none). */
+async function liveObjects(context: RuntimeContext): Promise<ReturnType<typeof dropObjects>> {
+  const { dialect, driver } = context;
+  if (!dialect.objects) return { names: [], statements: [] };
+  const { query } = dialect.objects;
+  const options =
+    context.pgSchema === undefined ? { excludeTables: [] } : { excludeTables: [], schema: context.pgSchema };
+  const [rows = []] = await driver.queryAll([typeof query === "function" ? query(options) : query]);
+  return dropObjects(dialect, rows);
 }

@@ -154,7 +154,7 @@ export interface ResetOptions {
 }
 
 export interface ResetResult {
-  /** Tables (and PostgreSQL enum types) dropped. */
+  /** Views, routines and other objects migrations made by hand, then tables and PostgreSQL enum types, dropped. */
   dropped: string[];
   applied: Migration[];
   /** With `dryRun`: each table (and enum type) dropped, with the `rows` each table holds now. */

@@ -17,6 +17,7 @@ import { mysqlIntrospectionQueries, readMysqlSchema } from "./introspect.js";
 import { mysqlLint } from "./lint.js";
 import { mysqlLock } from "./lock.js";
 import { normalizeMysql } from "./normalize.js";
+import { mysqlObjects } from "./objects.js";
 import { parseMysqlStatement } from "./parse-ddl.js";
 import { mysqlProgress } from "./progress.js";
 import { mysqlRefine } from "./refine.js";
@@ -42,6 +43,7 @@ export const mysqlDialect: Dialect = {
   transaction: plainTransaction,
   progress: mysqlProgress,
   parse: parseMysqlStatement,
+  objects: mysqlObjects,
   lint: mysqlLint,
 };
 

@@ -14,6 +14,7 @@ import { postgresIntrospectionQueries, readPostgres } from "./introspect.js";
 import { postgresLint } from "./lint.js";
 import { postgresLock } from "./lock.js";
 import { normalizePostgres } from "./normalize.js";
+import { postgresObjects } from "./objects.js";
 import { parsePostgresStatement } from "./parse-ddl.js";
 import { createSchemaStatement } from "./schema.js";
 import { postgresTracking } from "./tracking.js";
@@ -36,6 +37,7 @@ export const postgresDialect: Dialect = {
   inline: (statement) => inlineStatement(statement, postgresInline),
   transaction: plainTransaction,
   parse: parsePostgresStatement,
+  objects: postgresObjects,
   lint: postgresLint,
   createSchema: createSchemaStatement,
 };

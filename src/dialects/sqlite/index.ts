@@ -38,6 +38,10 @@ export const sqliteDialect: Dialect = {
   transaction: sqliteTransaction,
   parse: parseSqliteStatement,
   lint: sqliteLint,
+  // Triggers go with their tables.
+  objects: {
+    query: { sql: "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type IN ('view') ORDER BY name" },
+  },
 };
 
 export { sqliteColumnType } from "./type-map.js";
