@@ -8,6 +8,7 @@ import { createStorage } from "unstorage";
 import { s } from "viborm";
 import { createMigrationClient, type Finding, type MigrationStorageDriver } from "viborm/migrations";
 import { createUnstorageDriver } from "viborm/migrations/storage/unstorage";
+import { createClient as createMysqlClient } from "viborm/mysql2";
 import { describe, expect, test } from "vitest";
 import { DRIVERS, type DriverCase } from "../helpers/drivers.js";
 import { useFreshDatabase } from "../helpers/fresh.js";
@@ -66,6 +67,34 @@ describe.each(byDialect("postgres"))("PostgreSQL locks on $name", (driver) => {
     const locking = (await migrations.lint()).findings.filter((f) => f.migration === "20260103000000_locking");
     expect(summary(locking.filter((f) => f.code === "BLOCKING"))).toEqual(["0:BLOCKING", "1:BLOCKING", "2:BLOCKING"]);
     expect(locking[0]!.suggestion).toMatch(/CONCURRENTLY/);
+  });
+});
+
+describe.each(byDialect("mysql"))("MySQL online DDL on $name", (driver) => {
+  const db = useFreshDatabase(driver);
+
+  test("offline (no server version known), lint judges online DDL as a current server does", async () => {
+    const storage = memoryStorage();
+    const migrations = createMigrationClient(db.client(schema), {
+      storageDriver: storage,
+      now: clock("2026-01-01T00:00:00Z"),
+    });
+    await migrations.generate({ name: "init" });
+    await migrations.apply();
+    await handWritten(storage, "20260102000000_online", [
+      "ALTER TABLE `item` ADD COLUMN `extra` int NULL",
+      "CREATE INDEX `item_name_idx` ON `item` (`name`)",
+      "ALTER TABLE `item` MODIFY `name` varchar(100) NOT NULL",
+      "ALTER TABLE `item` DROP COLUMN `extra`",
+    ]);
+    const online = (await migrations.lint()).findings.filter((f) => f.code === "BLOCKING");
+    const offlineClient = createMysqlClient({ schema, databaseUrl: "mysql://root@127.0.0.1:1/none" });
+    const offline = await createMigrationClient(offlineClient, { storageDriver: storage })
+      .lint({ migrations: ["online"] })
+      .finally(() => offlineClient.$close());
+    const blocking = offline.findings.filter((f) => f.code === "BLOCKING");
+    expect(summary(blocking)).toEqual(summary(online));
+    expect(blocking.map((f) => f.message).join("\n")).not.toMatch(/before MySQL 5\.6|0\.0\.0/);
   });
 });
 

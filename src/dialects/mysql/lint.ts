@@ -44,8 +44,8 @@ export const mysqlLint: DialectLint = {
 
 interface Server {
   mariadb: boolean;
-  /** [major, minor, patch]. */
-  version: [number, number, number];
+  /** [major, minor, patch]; `null` when unknown (lint offline), taken as a current release. */
+  version: [number, number, number] | null;
 }
 
 function readServer(results: Row[][]): ServerFacts {
@@ -56,15 +56,25 @@ function readServer(results: Row[][]): ServerFacts {
 }
 
 function serverOf(facts: ServerFacts): Server {
-  const [major = 0, minor = 0, patch = 0] = (/(\d+)\.(\d+)\.(\d+)/.exec(facts.version ?? "") ?? [])
-    .slice(1)
-    .map(Number);
-  return { mariadb: /mariadb/i.test(facts.version ?? ""), version: [major, minor, patch] };
+  const found = /(\d+)\.(\d+)\.(\d+)/.exec(facts.version ?? "");
+  const version = found ? (found.slice(1).map(Number) as [number, number, number]) : null;
+  return { mariadb: /mariadb/i.test(facts.version ?? ""), version };
 }
 
+/**
+ * The server is this release or later. An unknown one (lint without a database) is taken as a
+ * current MySQL or MariaDB, so findings match what a server of today runs online.
+ */
 function atLeast(server: Server, major: number, minor: number, patch: number): boolean {
+  if (!server.version) return true;
   const [a, b, c] = server.version;
   return a !== major ? a > major : b !== minor ? b > minor : c >= patch;
+}
+
+function labelOf(server: Server): string {
+  return server.version
+    ? `${server.mariadb ? "MariaDB" : "MySQL"} ${server.version.join(".")}`
+    : "current MySQL and MariaDB";
 }
 
 const COPY_SUGGESTION =
@@ -78,7 +88,7 @@ function mysqlBlocking(operation: Operation, context: BlockingContext): Blocking
   const server = serverOf(context.server);
   if (operation.kind === "alterEnum")
     return enumBlocking(operation.name, operation.from, operation.to, context, server);
-  const label = `${server.mariadb ? "MariaDB" : "MySQL"} ${server.version.join(".")}`;
+  const label = labelOf(server);
   const engine = table ? context.server.engines?.[table] : undefined;
   if (
     table &&

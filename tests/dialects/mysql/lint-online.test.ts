@@ -2,7 +2,8 @@
  * MySQL BLOCKING, checked against the real server: for each operation, lint's verdict must match
  * whether the server accepts the generated ALTER with `ALGORITHM=INPLACE, LOCK=NONE` (online: the
  * server takes INSTANT where it can). Blocking means the server refuses that, so it would copy the
- * table or block writes.
+ * table or block writes. Offline (no server version known) the verdict is the same: lint takes the
+ * server as a current one.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mysqlDialect as dialect } from "../../../src/dialects/mysql/index.js";
@@ -149,5 +150,8 @@ describe("MySQL BLOCKING matches what the server runs online", () => {
     );
     const verdict = dialect.lint.blocking(operation, { before, after, hints: {}, server });
     expect(verdict === null, `${verdict?.message ?? "not blocking"}; server online: ${online}`).toBe(online);
+    // Offline (no server facts), lint takes the server as a current one: the same verdict.
+    const offline = dialect.lint.blocking(operation, { before, after, hints: {}, server: {} });
+    expect(offline === null, `offline: ${offline?.message ?? "not blocking"}; server online: ${online}`).toBe(online);
   });
 });
