@@ -143,13 +143,26 @@ function requireFilename(filename: string | undefined): string {
   });
 }
 
-/** Opens the file; one that cannot be opened (a missing folder, no permission) is CONNECTION_FAILED. */
+/**
+ * Opens the file; one that cannot be opened (a missing folder, no permission) or is not a SQLite
+ * database (SQLite reads the header only at the first statement, so one is read here) is
+ * CONNECTION_FAILED, the file left as it was.
+ */
 function open(filename: string): SqliteDatabaseLike {
   let database: InstanceType<typeof Database>;
   try {
     database = new Database(filename, { timeout: 0 });
   } catch (error) {
     throw connectionFailed("sqlite3", { database: filename }, error);
+  }
+  try {
+    database.prepare("SELECT 1 FROM sqlite_master LIMIT 1").get();
+  } catch (error) {
+    // Only the header's verdict: a busy file is waited on by the statement that needs it.
+    if (driverCode(error) === "SQLITE_NOTADB") {
+      database.close();
+      throw connectionFailed("sqlite3", { database: filename }, error);
+    }
   }
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 0");

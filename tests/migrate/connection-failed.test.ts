@@ -2,11 +2,15 @@
  * A database that cannot be reached, refuses the role, or does not exist is CONNECTION_FAILED for
  * every command that reads it — never "pending" or "nothing to do" (DESIGN "Errors from the database").
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { isVibormError, type Schema } from "viborm";
 import { createMigrationClient } from "viborm/migrations";
 import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient } from "viborm/pg";
 import { createClient as createPgliteClient } from "viborm/pglite";
+import { createClient as createSqliteClient } from "viborm/sqlite3";
 import { beforeAll, describe, expect, test } from "vitest";
 import { generateSet, memoryStorage } from "../fleet/helpers.js";
 import { MYSQL_URL, PG_URL, requireDatabase } from "../helpers/databases.js";
@@ -111,5 +115,43 @@ describe("PGlite: a data directory that cannot be opened", () => {
         expect(error.meta).toMatchObject({ driver: "pglite", database: dataDir });
     }
     await expect(client.$close()).resolves.toBeUndefined();
+  });
+});
+
+describe("SQLite: a file that is not a database", () => {
+  test("every command fails with CONNECTION_FAILED naming the file, which stays as it was", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "viborm-notadb-"));
+    try {
+      const filename = join(dir, "notes.txt");
+      const text = `${"These are notes, not a database. ".repeat(20)}\n`;
+      writeFileSync(filename, text);
+      const storage = memoryStorage();
+      await generateSet((schema) => createSqliteClient({ schema, filename: ":memory:" }), storage);
+      const client = createSqliteClient({ schema: {}, filename });
+      const migrations = createMigrationClient(client, { storageDriver: storage });
+      const calls: [string, () => Promise<unknown>][] = [
+        ["status", () => migrations.status()],
+        ["apply", () => migrations.apply()],
+        ["rollback", () => migrations.rollback()],
+        ["reset", () => migrations.reset()],
+        ["push", () => migrations.push({ force: true })],
+        ["$queryRaw", () => client.$queryRaw("SELECT 1")],
+      ];
+      for (const [name, call] of calls) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isVibormError(error) ? error.code : error, name).toBe("CONNECTION_FAILED");
+        if (isVibormError(error, "CONNECTION_FAILED")) {
+          expect(error.meta).toMatchObject({ driver: "sqlite3", database: filename });
+          expect(error.message).toMatch(/not a database/);
+        }
+      }
+      await client.$close();
+      expect(readFileSync(filename, "utf8")).toBe(text);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
