@@ -96,6 +96,38 @@ describe.each(byDialect("mysql"))("MySQL online DDL on $name", (driver) => {
     expect(summary(blocking)).toEqual(summary(online));
     expect(blocking.map((f) => f.message).join("\n")).not.toMatch(/before MySQL 5\.6|0\.0\.0/);
   });
+
+  test("removing ENUM values is DESTRUCTIVE and DATA_DEPENDENT, with the rows holding them", async () => {
+    const wide = { item: s.model({ id: s.int().id().increment(), status: s.enum(["a", "b", "c"]) }) };
+    const narrow = { item: s.model({ id: s.int().id().increment(), status: s.enum(["a"]) }) };
+    const storage = memoryStorage();
+    const first = createMigrationClient(db.client(wide), {
+      storageDriver: storage,
+      now: clock("2026-01-01T00:00:00Z"),
+    });
+    await first.generate({ name: "init" });
+    await first.apply();
+    await db.client(wide).$executeRaw("INSERT INTO `item` (`status`) VALUES ('a'), ('b'), ('c'), ('b')");
+    const migrations = createMigrationClient(db.client(narrow), {
+      storageDriver: storage,
+      now: clock("2026-01-02T00:00:00Z"),
+    });
+    await migrations.generate({ name: "narrow", force: true });
+    const { findings } = await migrations.lint();
+    const destructive = findings.filter((f) => f.code === "DESTRUCTIVE");
+    expect(destructive).toHaveLength(1);
+    expect(destructive[0]).toMatchObject({ severity: "error", statement: 0 });
+    expect(destructive[0]!.message).toMatch(/'b', 'c'.*item\.status.*3 rows/);
+    const data = findings.filter((f) => f.code === "DATA_DEPENDENT");
+    expect(data).toHaveLength(1);
+    expect(data[0]).toMatchObject({ severity: "error", statement: 0 });
+    expect(data[0]!.message).toMatch(/3 rows hold a removed value/);
+
+    await db.client(wide).$executeRaw("DELETE FROM `item` WHERE `status` <> 'a'");
+    const cleaned = (await migrations.lint()).findings;
+    expect(cleaned.filter((f) => f.code === "DATA_DEPENDENT")).toEqual([]);
+    expect(cleaned.filter((f) => f.code === "DESTRUCTIVE")[0]!.message).toMatch(/no row holds them today/);
+  });
 });
 
 describe.each(byDialect("sqlite"))("SQLite rebuilds on $name", (driver) => {

@@ -6,7 +6,7 @@
 import { compareColumnTypes } from "../../diff/changes.js";
 import type { OperationOf } from "../../diff/operations.js";
 import type { Column } from "../../schema/snapshot.js";
-import { type Draft, draft, formatCount, rowsOf } from "./format.js";
+import { type Draft, draft, formatCount, removedEnumValues, rowsOf } from "./format.js";
 import type { OperationContext } from "./rules.js";
 
 /** The DATA_DEPENDENT findings of one operation. */
@@ -123,8 +123,27 @@ function alterColumn(context: OperationContext, operation: OperationOf<"alterCol
       );
     }
   }
-  if (compareColumnTypes(from, to) === "narrowing") drafts.push(...narrowing(context, table, from, to));
+  const removed = removedEnumValues(from, to);
+  if (removed.length > 0) drafts.push(...holdingRemoved(context, table, to.name, removed, `${table}.${to.name}`));
+  else if (compareColumnTypes(from, to) === "narrowing") drafts.push(...narrowing(context, table, from, to));
   return drafts;
+}
+
+/** Rows holding values a change removes from an enum: they fail it. */
+function holdingRemoved(
+  context: OperationContext,
+  table: string,
+  column: string,
+  values: string[],
+  what: string,
+): Draft[] {
+  const answer = context.facts.count(context.unit, { kind: "holding", table, column, values });
+  if (answer?.n === 0) return [];
+  const count =
+    answer === undefined
+      ? "rows holding a removed value fail it"
+      : `${formatCount(answer.n)} row${answer.n === 1 ? " holds" : "s hold"} a removed value and fail it`;
+  return [draft("DATA_DEPENDENT", fails(answer?.n), `Removes values from ${what}: ${count}.`, FIX_FIRST)];
 }
 
 function narrowing(context: OperationContext, table: string, from: Column, to: Column): Draft[] {
@@ -222,25 +241,8 @@ function removedValues(context: OperationContext, operation: OperationOf<"alterE
     if (!context.existing(table.name)) continue;
     for (const column of table.columns) {
       if (column.type.kind !== "enum" || column.type.name !== operation.name) continue;
-      const answer = context.facts.count(context.unit, {
-        kind: "holding",
-        table: table.name,
-        column: column.name,
-        values: removed,
-      });
-      if (answer?.n === 0) continue;
-      const count =
-        answer === undefined
-          ? "rows holding a removed value fail it"
-          : `${formatCount(answer.n)} row${answer.n === 1 ? " holds" : "s hold"} a removed value and fail it`;
-      drafts.push(
-        draft(
-          "DATA_DEPENDENT",
-          fails(answer?.n),
-          `Removes values from enum ${operation.name} used by ${table.name}.${column.name}: ${count}.`,
-          FIX_FIRST,
-        ),
-      );
+      const what = `enum ${operation.name} used by ${table.name}.${column.name}`;
+      drafts.push(...holdingRemoved(context, table.name, column.name, removed, what));
     }
   }
   return drafts;

@@ -1,6 +1,7 @@
 /**
- * Small helpers the analyzers share: drafting a finding, counting rows, writing numbers.
+ * Small helpers the analyzers share: drafting a finding, counting rows, writing numbers, reading enums.
  */
+import type { Column } from "../../schema/snapshot.js";
 import type { Count } from "./facts.js";
 import type { OperationContext } from "./rules.js";
 import type { Draft, LintCode } from "./types.js";
@@ -26,4 +27,11 @@ export function formatCount(n: number): string {
   return Math.round(n)
     .toString()
     .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** The values an enum column's type loses (none unless both sides are enums). */
+export function removedEnumValues(from: Column, to: Column): string[] {
+  if (from.type.kind !== "enum" || to.type.kind !== "enum") return [];
+  const kept = to.type.values;
+  return from.type.values.filter((value) => !kept.includes(value));
 }

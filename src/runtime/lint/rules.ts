@@ -9,7 +9,7 @@ import type { Operation } from "../../diff/operations.js";
 import type { Column, Snapshot } from "../../schema/snapshot.js";
 import { dataDependent } from "./data-dependent.js";
 import type { Facts } from "./facts.js";
-import { type Draft, draft, formatCount, rowsOf } from "./format.js";
+import { type Draft, draft, formatCount, removedEnumValues, rowsOf } from "./format.js";
 import type { LintStatement, LintUnit } from "./types.js";
 
 /** One operation of one statement, in its place. */
@@ -78,6 +78,29 @@ function destructive(context: OperationContext): Draft[] {
       if (removed.length === 0) return [];
       const list = removed.map((value) => `'${value}'`).join(", ");
       return [draft("DESTRUCTIVE", "error", `Removes ${list} from enum ${operation.name}.`, DESTRUCTIVE_SUGGESTION)];
+    }
+    case "alterColumn": {
+      // A MySQL ENUM lives in its column: removing values is a MODIFY, and rows holding them fail
+      // it (strict mode) or are blanked to '' (without it).
+      const { table, to } = operation;
+      const removed = removedEnumValues(operation.from, to);
+      if (removed.length === 0 || !context.existing(table)) return [];
+      const holding = context.facts.count(context.unit, { kind: "holding", table, column: to.name, values: removed });
+      const what =
+        holding === undefined
+          ? "rows holding them lose their value"
+          : holding.n === 0
+            ? "no row holds them today"
+            : `${formatCount(holding.n)} row${holding.n === 1 ? " holds" : "s hold"} them and lose${holding.n === 1 ? "s" : ""} the value`;
+      const list = removed.map((value) => `'${value}'`).join(", ");
+      return [
+        draft(
+          "DESTRUCTIVE",
+          "error",
+          `Removes ${list} from the values of ${table}.${to.name}: ${what}.`,
+          DESTRUCTIVE_SUGGESTION,
+        ),
+      ];
     }
     default:
       return [];
