@@ -224,6 +224,36 @@ describe.each(DRIVERS)("lint on $name", (driver) => {
     expect(mine[0]!.message).toContain("Deletes every row of post (2 today)");
   });
 
+  test("nolint is read whatever its spacing and case; an unrelated comment silences nothing", async () => {
+    const { storage, next } = await seeded();
+    const migrations = next(base);
+    const [initId] = (await storage.list()).map((key) => key.split("/")[0]!);
+    const meta = JSON.parse((await storage.get(`${initId}/migration.json`))!) as Record<string, unknown>;
+    const id = "20260103000000_spacing";
+    const del = `DELETE FROM ${quote("post")}`;
+    await storage.put(
+      `${id}/up.sql`,
+      `${[
+        // MySQL reads `--` as a comment only when a space follows it.
+        `${driver.dialect === "mysql" ? "--\t" : "--"}viborm:NoLint DESTRUCTIVE\n${del}`,
+        `--   VIBORM:NOLINT   destructive\n${del}`,
+        `\t-- viborm : nolint\tNOT_ANALYSED ,Destructive\n${del}`,
+        `-- viborm:nolinting DESTRUCTIVE\n${del}`,
+        `-- keep viborm:nolint DESTRUCTIVE\n${del}`,
+      ].join(";\n\n")};\n`,
+    );
+    await storage.put(`${id}/down.sql`, "");
+    await storage.put(
+      `${id}/migration.json`,
+      `${JSON.stringify({ ...meta, id, name: "spacing", parents: [initId], operations: [], inverses: undefined, warnings: [] }, null, 2)}\n`,
+    );
+    const mine = (await migrations.lint()).findings.filter((finding) => finding.migration === id);
+    expect(mine.map((finding) => [finding.statement, finding.code])).toEqual([
+      [3, "DESTRUCTIVE"],
+      [4, "DESTRUCTIVE"],
+    ]);
+  });
+
   test("lint writes nothing, and a bad selection is a typed error", async () => {
     const storage = memoryStorage();
     const migrations = createMigrationClient(db.client(destructive), {

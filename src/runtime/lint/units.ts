@@ -15,6 +15,12 @@ import type { LintStatement, LintUnit } from "./types.js";
 export const NOLINT_DIRECTIVE = "-- viborm:nolint";
 
 /**
+ * A `-- viborm:nolint CODE` line as people type it: any case, any spacing around `--` and `:`
+ * (`--viborm:NoLint CODE`); the codes follow, separated by spaces or commas.
+ */
+const NOLINT_LINE = /^--\s*viborm\s*:\s*nolint(?![\w-])(.*)$/i;
+
+/**
  * A stored migration as a lint unit: each statement with what the folder state read from it and
  * the codes its `-- viborm:nolint` lines silence.
  */
@@ -111,10 +117,8 @@ function silencedCodes(sql: string, dialect: Dialect["name"]): Map<number, Set<s
     const gap = sql.slice(previousEnd, statement.start);
     const codes = new Set<string>();
     for (const line of gap.split(/\r?\n/)) {
-      const trimmed = line.trim();
-      if (!trimmed.toLowerCase().startsWith(NOLINT_DIRECTIVE)) continue;
-      for (const code of trimmed.slice(NOLINT_DIRECTIVE.length).split(/[\s,]+/))
-        if (code) codes.add(code.toUpperCase());
+      const listed = NOLINT_LINE.exec(line.trim())?.[1];
+      for (const code of listed?.split(/[\s,]+/) ?? []) if (code) codes.add(code.toUpperCase());
     }
     if (codes.size > 0) result.set(index, codes);
     previousEnd = statement.start + statement.sql.length;
