@@ -88,9 +88,10 @@ export interface LockSql {
  */
 export interface ObjectSql {
   /**
-   * Rows of `kind` (or `type`: the keyword after `DROP`, `VIEW`, `FUNCTION`…) and `name`; `target` when the drop
-   * names it otherwise than by the quoted name (a PostgreSQL function with its argument types), and
-   * `restore`, the statement that makes it again, where compensation needs one (MySQL).
+   * Rows of `kind` (or `type`: the keyword after `DROP`, `VIEW`, `FUNCTION`…) and `name`; `target`
+   * when the drop names it otherwise than by the quoted name (a PostgreSQL function with its
+   * argument types), `schema` where the drop is qualified, and `restore` (or `sql`), the statement
+   * that makes it again, where the catalog holds one.
    */
   query: Statement | ((options: IntrospectOptions) => Statement);
   /** Appended to each drop: PostgreSQL's ` CASCADE` takes dependants along (a view over a view). */

@@ -74,6 +74,12 @@ export async function resolveChanges(
   to: Snapshot,
   options: ResolveOptions = {},
 ): Promise<ResolvedPlan> {
+  const given = options.resolve as unknown;
+  if (given !== undefined && typeof given !== "function")
+    throw new InvalidArgumentError(
+      `resolve must be a function called with each destructive or ambiguous change; it was given a ${typeof given}.`,
+      { argument: "resolve", problem: "not a function" },
+    );
   const decisions: ChangeDecision[] = [];
   const renames: Rename[] = [];
   const settle = async (candidates: Change[]) => {

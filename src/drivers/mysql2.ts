@@ -10,7 +10,7 @@ import { createClient as createVibormClient, type SchemaClientOptions, type Vibo
 import { connectionFailed, errorCode, isMysqlConnectionCode, isNetworkCode } from "./connection-errors.js";
 import { rejectPostgresOnlyOptions } from "./pg-schema.js";
 import { runEach, scriptText, withPooledSession } from "./pooled.js";
-import { configTarget, urlTarget } from "./target.js";
+import { configTarget, requireDatabaseUrl, urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
 /** Something that runs SQL the mysql2/promise way: resolves to `[rows or result header, fields]`. */
@@ -124,6 +124,7 @@ function openPool(databaseUrl: string | undefined): MysqlPoolLike {
       argument: "databaseUrl",
       problem: "missing",
     });
+  requireDatabaseUrl("viborm/mysql2", databaseUrl, ["mysql", "mariadb"]);
   return mysql.createPool({
     uri: databaseUrl,
     multipleStatements: true,

@@ -19,7 +19,7 @@ import {
   withSearchPathOption,
 } from "./pg-schema.js";
 import { runEach, scriptText, withPooledSession } from "./pooled.js";
-import { configTarget, urlTarget } from "./target.js";
+import { configTarget, requireDatabaseUrl, urlTarget } from "./target.js";
 import type { Driver, DriverTarget, QueryResult, Session } from "./types.js";
 
 /** The result of one statement, as node-postgres returns it. */
@@ -138,6 +138,8 @@ function openPool(databaseUrl: string | undefined, path: string | undefined): Pg
       argument: "databaseUrl",
       problem: "missing",
     });
+  // pg also takes a socket directory followed by the database name.
+  requireDatabaseUrl("viborm/pg", databaseUrl, ["postgres", "postgresql", "socket"], (url) => url.startsWith("/"));
   // With pgSchema, search_path is a startup option of every connection: no extra round trip.
   const url = path === undefined ? databaseUrl : withSearchPathOption(databaseUrl, path);
   const pool = new pg.Pool(

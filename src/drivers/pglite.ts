@@ -5,7 +5,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { postgresDialect } from "../dialects/postgres/index.js";
 import type { Row, Statement } from "../dialects/types.js";
-import { QueryFailedError } from "../errors.js";
+import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
 import { createClient as createVibormClient, type SchemaClientOptions, type VibormClient } from "./client.js";
 import { connectionFailed } from "./connection-errors.js";
@@ -92,6 +92,11 @@ export function createClient<S extends Schema>(options: PgliteClientOptions<S>):
  */
 export function createPgliteDriver(options: PgliteDriverOptions & PgSchemaOption & ExtensionsOption = {}): Driver {
   const owned = options.client === undefined;
+  if (owned && options.dataDir !== undefined && typeof options.dataDir !== "string")
+    throw new InvalidArgumentError(
+      `viborm/pglite needs dataDir as a string (a directory, or memory:// for a database in memory); it was given a ${typeof options.dataDir}.`,
+      { argument: "dataDir", problem: "not a string" },
+    );
   const db: PgliteLike = options.client ?? new PGlite(options.dataDir);
   const pgSchema = checkPgSchema(options.pgSchema);
   const path = pgSchema === undefined ? undefined : searchPath(pgSchema, checkExtensions(options.extensions));

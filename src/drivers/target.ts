@@ -2,7 +2,7 @@
  * Which database a driver talks to, for people (a prompt before a destructive command, an error):
  * host and database name only, never a user, password or token.
  */
-import { rememberSecret } from "../errors.js";
+import { InvalidArgumentError, rememberSecret } from "../errors.js";
 import type { DriverTarget } from "./types.js";
 
 /**
@@ -55,4 +55,33 @@ function safeDecode(text: string): string {
   } catch {
     return text;
   }
+}
+
+/**
+ * Refuses a `databaseUrl` the driver's library would misread — not a string, not a URL, or a URL of
+ * another database (pg reads "not a url" as a path on a host named "base"; mysql2 throws a bare
+ * TypeError) — before any pool is made, naming the option and at most the scheme, never the URL.
+ * `schemes` are the driver's own, without "://"; `other` accepts what else its library takes.
+ *
+ * @example requireDatabaseUrl("viborm/pg", url, ["postgres", "postgresql", "socket"], (u) => u.startsWith("/"))
+ */
+export function requireDatabaseUrl(
+  driver: string,
+  url: unknown,
+  schemes: readonly string[],
+  other: (url: string) => boolean = () => false,
+): string {
+  const wanted = `${schemes[0]}://${schemes.length > 1 ? ` (or ${schemes.slice(1).join("://, ")}://)` : ""}`;
+  const refuse = (problem: string, detail: string): never => {
+    throw new InvalidArgumentError(`${driver} needs databaseUrl as a ${wanted} URL; ${detail}.`, {
+      argument: "databaseUrl",
+      problem,
+    });
+  };
+  if (typeof url !== "string") return refuse("not a string", `it was given a ${typeof url}, not a string`);
+  if (other(url)) return url;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) return refuse("not a URL", "the one given is not a URL");
+  if (!schemes.includes(scheme)) return refuse("wrong scheme", `the one given starts with ${scheme}://`);
+  return url;
 }

@@ -2,12 +2,13 @@
  * Adopts a database built by push or another tool: its live schema becomes one migration, written
  * to storage and recorded as applied without running, so the versioned workflow starts from it.
  */
+import { dependenciesFirst, dependentsFirst, liveObjects } from "../dialects/objects.js";
 import { diff } from "../diff/index.js";
 import { VibormError } from "../errors.js";
 import { emptySnapshot } from "../schema/snapshot.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import { buildMigration, writeFolder } from "./generate.js";
-import { introspect } from "./introspect.js";
+import { introspectWithObjects } from "./introspect.js";
 import { loadMigrations } from "./journal.js";
 import { MANIFEST_FILE } from "./manifest.js";
 import { nextMigrationId, toKebabName } from "./migration-id.js";
@@ -35,16 +36,35 @@ export async function baseline(context: RuntimeContext, options: BaselineOptions
       { migrations: existing, tables: [] },
     );
   }
-  const live = await introspect(context);
+  const { snapshot: live, objects: rows } = await introspectWithObjects(context);
   const { operations } = diff(emptySnapshot(), live);
   const id = nextMigrationId(context.now(), name, []);
-  const { up, down, files, migration } = await buildMigration(context, id, emptySnapshot(), operations, [], {
-    warnings: [],
-    lossy: [],
-  });
+  // Views, routines and sequences made by hand come after the tables (their SQL as the database
+  // prints it); what the catalog cannot print is named, never dropped silently.
+  const objects = liveObjects(context.dialect, rows);
+  const kept = objects.filter((object) => object.create !== null);
+  const warnings = objects
+    .filter((object) => object.create === null)
+    .map(
+      (object) =>
+        `${object.kind.toLowerCase()} ${object.name} is not in the baseline: the database cannot print its definition; add its CREATE statement to up.sql by hand`,
+    );
+  const extra = {
+    up: dependenciesFirst(context.dialect, kept).map((object) => ({ ...object.create!, inverse: [object.dropHere] })),
+    down: dependentsFirst(context.dialect, kept).map((object) => object.dropHere),
+  };
+  const { up, down, files, migration } = await buildMigration(
+    context,
+    id,
+    emptySnapshot(),
+    operations,
+    [],
+    { warnings, lossy: [] },
+    extra,
+  );
   // No folders (refused above): an existing manifest is rewritten to list the baseline alone.
   await writeFolder(storage, id, files, listing.includes(MANIFEST_FILE) ? [] : undefined);
   await ensureTracking(context);
   await context.strategy.run({ label: id, statements: [], tracking: [trackingInsert(context, migration)] });
-  return { migration, up: up.statements.map((s) => s.sql), down: down.statements.map((s) => s.sql) };
+  return { migration, up: up.statements.map((s) => s.sql), down: down.statements.map((s) => s.sql), warnings };
 }

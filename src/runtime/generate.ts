@@ -1,3 +1,4 @@
+import type { Statement } from "../dialects/types.js";
 import { adoptUndeclarable, invertOperations, isLossyInverse, resolveChanges } from "../diff/index.js";
 import type { Operation } from "../diff/operations.js";
 import { isVibormError, MigrationMissingError } from "../errors.js";
@@ -98,6 +99,8 @@ export async function buildMigration(
   parents: string[],
   /** What migration.json records; `lossy` (the undos that lose data) also heads down.sql. */
   notes: { warnings: string[]; lossy: string[] },
+  /** Statements beyond the operations' (a baseline's views and routines): up after them, down before. */
+  extra: { up: Statement[]; down: Statement[] } = { up: [], down: [] },
 ): Promise<{
   up: StatementPlan;
   down: StatementPlan;
@@ -105,8 +108,10 @@ export async function buildMigration(
   migration: Migration;
 }> {
   const { dialect } = context;
-  const up = planStatements(dialect, state, operations);
-  const down = planStatements(dialect, up.after, invertOperations(operations));
+  const planned = planStatements(dialect, state, operations);
+  const up = { ...planned, statements: [...planned.statements, ...extra.up] };
+  const back = planStatements(dialect, planned.after, invertOperations(operations));
+  const down = { ...back, statements: [...extra.down, ...back.statements] };
   const { warnings, lossy } = notes;
   const meta: MigrationMeta = {
     version: META_VERSION,

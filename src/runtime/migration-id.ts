@@ -9,6 +9,11 @@ import { InvalidArgumentError } from "../errors.js";
  * the newest existing id when the clock is behind it (or two generates land in the same second).
  */
 export function nextMigrationId(now: Date, name: string, existing: string[]): string {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw new InvalidArgumentError(`now() must return a valid Date; it returned ${String(now)}.`, {
+      argument: "now",
+      problem: "not a valid Date",
+    });
   let stamp = timestamp(now);
   const newest = existing.reduce<string | undefined>(
     (max, id) => (max === undefined || id > max ? id : max),

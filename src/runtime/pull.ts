@@ -1,9 +1,10 @@
 /**
- * The live database as viborm schema code: what a team adopting an existing database starts from.
+ * The live database as viborm schema code: what a team adopting an existing database starts from
+ * (views, routines and other objects outside the schema are named in its warnings).
  */
 import { schemaSource } from "../schema/source.js";
 import type { RuntimeContext } from "./context.js";
-import { introspect } from "./introspect.js";
+import { introspectWithObjects } from "./introspect.js";
 import type { PullResult } from "./types.js";
 
 /**
@@ -13,5 +14,15 @@ import type { PullResult } from "./types.js";
  * @example const { source } = await migrations.pull(); // → 'import { s } from "viborm"; …'
  */
 export async function pull(context: RuntimeContext): Promise<PullResult> {
-  return schemaSource(await introspect(context));
+  const { snapshot, objects } = await introspectWithObjects(context);
+  const result = schemaSource(snapshot);
+  if (objects.length === 0) return result;
+  const names = objects.map((row) => `${String(row.kind ?? row.type).toLowerCase()} ${String(row.name)}`);
+  return {
+    ...result,
+    warnings: [
+      ...result.warnings,
+      `The schema declares tables only, so it leaves out ${names.join(", ")}; migrate baseline keeps them in its SQL.`,
+    ],
+  };
 }

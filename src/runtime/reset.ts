@@ -1,9 +1,9 @@
-import { dropObjects } from "../dialects/objects.js";
+import { dependentsFirst, liveObjects } from "../dialects/objects.js";
 import { diff } from "../diff/index.js";
 import { emptySnapshot } from "../schema/snapshot.js";
 import { apply } from "./apply.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
-import { introspect } from "./introspect.js";
+import { introspectWithObjects } from "./introspect.js";
 import { loadMigrations } from "./journal.js";
 import { resetLoss } from "./loss.js";
 import { planStatements } from "./plan.js";
@@ -19,11 +19,15 @@ export async function reset(context: RuntimeContext, options: ResetOptions = {})
   const storage = requireStorage(context, "reset");
   const stored = await loadMigrations(storage, context.dialect.name);
   if (!options.dryRun) await context.strategy.recover?.();
-  const live = await introspect(context);
-  const objects = await liveObjects(context);
+  const { snapshot: live, objects: rows } = await introspectWithObjects(context);
+  const objects = dependentsFirst(context.dialect, liveObjects(context.dialect, rows));
   const { operations } = diff(live, emptySnapshot());
   const { statements } = planStatements(context.dialect, live, operations);
-  const dropped = [...objects.names, ...live.tables.map((table) => table.name), ...live.enums.map((e) => e.name)];
+  const dropped = [
+    ...objects.map((object) => object.name),
+    ...live.tables.map((table) => table.name),
+    ...live.enums.map((e) => e.name),
+  ];
   if (options.dryRun) {
     const changes = await resetLoss(context, live, operations);
     return { dropped, applied: stored.map((s) => s.migration), changes };
@@ -36,22 +40,9 @@ export async function reset(context: RuntimeContext, options: ResetOptions = {})
   }));
   await context.strategy.run({
     label: "reset",
-    statements: [...objects.statements, ...statements, ...bookkeeping],
+    statements: [...objects.map((object) => object.drop), ...statements, ...bookkeeping],
     tracking: [],
   });
   const { applied } = await apply(context, { allowOutOfOrder: true });
   return { dropped, applied };
-}
-
-// internal
-
-/** The views, routines and other objects outside the snapshot, and their drops (none where the dialect lists none). */
-async function liveObjects(context: RuntimeContext): Promise<ReturnType<typeof dropObjects>> {
-  const { dialect, driver } = context;
-  if (!dialect.objects) return { names: [], statements: [] };
-  const { query } = dialect.objects;
-  const options =
-    context.pgSchema === undefined ? { excludeTables: [] } : { excludeTables: [], schema: context.pgSchema };
-  const [rows = []] = await driver.queryAll([typeof query === "function" ? query(options) : query]);
-  return dropObjects(dialect, rows);
 }

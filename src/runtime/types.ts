@@ -197,6 +197,8 @@ export interface BaselineResult {
   /** Its up.sql statements: what builds the same schema on an empty database. */
   up: string[];
   down: string[];
+  /** Objects the baseline leaves out (e.g. a PostgreSQL aggregate, a MySQL event: the database cannot print them). */
+  warnings: string[];
 }
 
 /** Exactly one repair of the history; each names a migration storage holds (id or name). */

@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isVibormError, s } from "viborm";
+import { createClient as createMysqlClient } from "viborm/mysql2";
+import { createClient as createPgClient } from "viborm/pg";
+import { createClient as createPgliteClient } from "viborm/pglite";
 import { createClient as createSqliteClient } from "viborm/sqlite3";
 import { describe, expect, test } from "vitest";
 import { DRIVERS } from "../helpers/drivers.js";
@@ -30,6 +33,58 @@ test("an invalid schema fails with INVALID_SCHEMA before the database is opened"
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe("a connection option that cannot be right is INVALID_ARGUMENT at createClient, naming the option", () => {
+  const schema = { t: s.model({ id: s.int().id() }) };
+  const cases: [string, () => unknown, string, RegExp][] = [
+    ["pg: not a URL", () => createPgClient({ schema, databaseUrl: "not a url" }), "databaseUrl", /postgres:\/\//],
+    [
+      "pg: a MySQL URL",
+      () => createPgClient({ schema, databaseUrl: "mysql://root:s3cret-pw@127.0.0.1:3306/test" }),
+      "databaseUrl",
+      /starts with mysql:/,
+    ],
+    [
+      "pg: not a string",
+      () => createPgClient({ schema, databaseUrl: 5 as unknown as string }),
+      "databaseUrl",
+      /string/,
+    ],
+    ["mysql2: not a URL", () => createMysqlClient({ schema, databaseUrl: "not a url" }), "databaseUrl", /mysql:\/\//],
+    [
+      "mysql2: a PostgreSQL URL",
+      () => createMysqlClient({ schema, databaseUrl: "postgres://postgres:s3cret-pw@127.0.0.1:5432/test" }),
+      "databaseUrl",
+      /starts with postgres:/,
+    ],
+    [
+      "pglite: a dataDir that is not a string",
+      () => createPgliteClient({ schema, dataDir: 3 as unknown as string }),
+      "dataDir",
+      /string/,
+    ],
+  ];
+  test.each(cases)("%s", async (_, make, argument, message) => {
+    let error: unknown;
+    try {
+      const client = make() as { $close(): Promise<void> };
+      await client.$close();
+    } catch (e) {
+      error = e;
+    }
+    expect(isVibormError(error, "INVALID_ARGUMENT"), String(error)).toBe(true);
+    expect((error as { meta: { argument: string } }).meta.argument).toBe(argument);
+    expect((error as Error).message).toMatch(message);
+    expect(JSON.stringify((error as { toJSON(): unknown }).toJSON())).not.toContain("s3cret-pw");
+  });
+
+  test("what the drivers accept still works: postgresql:// and a socket directory, mysql:// and mariadb://", () => {
+    for (const databaseUrl of ["postgresql://postgres@127.0.0.1:5432/test", "/var/run/postgresql test"])
+      void createPgClient({ schema, databaseUrl }).$close();
+    for (const databaseUrl of ["mysql://root@127.0.0.1:3306/test", "mariadb://root@127.0.0.1:3306/test"])
+      void createMysqlClient({ schema, databaseUrl }).$close();
+  });
 });
 
 describe.each(DRIVERS)("raw SQL on $name", (driver) => {

@@ -120,6 +120,49 @@ describe("pgSchema on viborm/pg", () => {
     }
   });
 
+  test("a tenant's reset drops its own views and functions only, never another schema's", async (ctx) => {
+    if (!database) return ctx.skip();
+    const storage = memoryStorage();
+    const { migration } = await createMigrationClient(offlinePg(BLOG), { storageDriver: storage }).generate({
+      name: "blog",
+    });
+    const key = `${migration!.id}/up.sql`;
+    const views =
+      'CREATE VIEW "user_emails" AS SELECT "email" FROM "user";\nCREATE FUNCTION "user_count"() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM "user" $$;\n';
+    await storage.put(key, `${await storage.get(key)}\n${views}`);
+    // public holds objects of the same names, which the tenants' resets must leave alone.
+    await admin.query(
+      `CREATE TABLE public."user" (id int PRIMARY KEY, email text); ${views.replaceAll('"user', 'public."user')}`,
+    );
+    const a = createPgClient({ schema: BLOG, databaseUrl: database.url, pgSchema: "tenant_ra" });
+    const b = createPgClient({ schema: BLOG, databaseUrl: database.url, pgSchema: "tenant_rb" });
+    try {
+      const ma = createMigrationClient(a, { storageDriver: storage });
+      const mb = createMigrationClient(b, { storageDriver: storage });
+      await ma.apply();
+      await mb.apply();
+      await admin.query(`INSERT INTO tenant_rb."user" (email) VALUES ('b@x')`);
+      const reset = await ma.reset();
+      expect(reset.dropped).toEqual(expect.arrayContaining(["user_emails", "user_count", "user"]));
+      const objects = await admin.query<{ schema: string; name: string }>(
+        "SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'v' AND c.relname = 'user_emails' UNION ALL SELECT n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = 'user_count' ORDER BY 1, 2",
+      );
+      expect(objects.rows).toEqual(
+        ["public", "tenant_ra", "tenant_rb"].flatMap((schema) => [
+          { schema, name: "user_count" },
+          { schema, name: "user_emails" },
+        ]),
+      );
+      expect((await b.$queryRaw<{ n: string }>('SELECT "user_count"() AS n'))[0]?.n).toBe("1");
+      expect((await ma.check()).problems).toEqual([]);
+    } finally {
+      await closeAll(a, b);
+      await admin.query(
+        'DROP VIEW public."user_emails"; DROP FUNCTION public."user_count"(); DROP TABLE public."user"',
+      );
+    }
+  });
+
   test("two schemas never wait on each other's migration lock", async (ctx) => {
     if (!database) return ctx.skip();
     const storage = memoryStorage();

@@ -5,8 +5,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isVibormError, type Schema } from "viborm";
-import { createMigrationClient } from "viborm/migrations";
+import { isVibormError, type Schema, type VibormClient, type VibormError } from "viborm";
+import { createMigrationClient, type MigrationClient } from "viborm/migrations";
 import { createClient as createMysqlClient } from "viborm/mysql2";
 import { createClient } from "viborm/pg";
 import { createClient as createPgliteClient } from "viborm/pglite";
@@ -54,6 +54,34 @@ const cases = [
   })),
 ];
 
+/**
+ * Runs every command that needs the database (and a raw query) and expects each to fail with
+ * CONNECTION_FAILED, handing each error to `check`.
+ */
+async function expectEachUnreachable(
+  client: VibormClient,
+  migrations: MigrationClient,
+  check: (error: VibormError<"CONNECTION_FAILED">) => void,
+): Promise<void> {
+  const calls: [string, () => Promise<unknown>][] = [
+    ["status", () => migrations.status()],
+    ["apply", () => migrations.apply()],
+    ["apply dry-run", () => migrations.apply({ dryRun: true })],
+    ["rollback", () => migrations.rollback()],
+    ["reset", () => migrations.reset()],
+    ["push", () => migrations.push({ force: true })],
+    ["$queryRaw", () => client.$queryRaw("SELECT 1")],
+  ];
+  for (const [name, call] of calls) {
+    const error = await call().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isVibormError(error) ? error.code : error, name).toBe("CONNECTION_FAILED");
+    if (isVibormError(error, "CONNECTION_FAILED")) check(error);
+  }
+}
+
 describe.each(cases)("$name", ({ kind, driver, url, make }) => {
   test("status, apply, apply --dry-run, rollback, reset and push fail with CONNECTION_FAILED", async (ctx) => {
     if (!available[kind]) return ctx.skip();
@@ -62,28 +90,13 @@ describe.each(cases)("$name", ({ kind, driver, url, make }) => {
     const client = make({});
     const migrations = createMigrationClient(client, { storageDriver: storage });
     try {
-      const calls: [string, () => Promise<unknown>][] = [
-        ["status", () => migrations.status()],
-        ["apply", () => migrations.apply()],
-        ["apply dry-run", () => migrations.apply({ dryRun: true })],
-        ["rollback", () => migrations.rollback()],
-        ["reset", () => migrations.reset()],
-        ["push", () => migrations.push({ force: true })],
-      ];
-      for (const [name, call] of calls) {
-        const error = await call().then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(isVibormError(error) ? error.code : error, name).toBe("CONNECTION_FAILED");
-        if (isVibormError(error, "CONNECTION_FAILED")) {
-          expect(error.meta.driver).toBe(driver);
-          expect(error.meta.host).toBe(new URL(url).host);
-          const json = JSON.stringify(error.toJSON());
-          expect(json).not.toContain("nobody@");
-          expect(json).not.toContain("s3cret-pw");
-        }
-      }
+      await expectEachUnreachable(client, migrations, (error) => {
+        expect(error.meta.driver).toBe(driver);
+        expect(error.meta.host).toBe(new URL(url).host);
+        const json = JSON.stringify(error.toJSON());
+        expect(json).not.toContain("nobody@");
+        expect(json).not.toContain("s3cret-pw");
+      });
     } finally {
       await client.$close();
     }
@@ -98,22 +111,9 @@ describe("PGlite: a data directory that cannot be opened", () => {
     const dataDir = "/proc/viborm-no-such-directory/data";
     const client = createPgliteClient({ schema: {}, dataDir });
     const migrations = createMigrationClient(client, { storageDriver: storage });
-    const calls: [string, () => Promise<unknown>][] = [
-      ["status", () => migrations.status()],
-      ["apply", () => migrations.apply()],
-      ["rollback", () => migrations.rollback()],
-      ["push", () => migrations.push({ force: true })],
-      ["$queryRaw", () => client.$queryRaw("SELECT 1")],
-    ];
-    for (const [name, call] of calls) {
-      const error = await call().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(isVibormError(error) ? error.code : error, name).toBe("CONNECTION_FAILED");
-      if (isVibormError(error, "CONNECTION_FAILED"))
-        expect(error.meta).toMatchObject({ driver: "pglite", database: dataDir });
-    }
+    await expectEachUnreachable(client, migrations, (error) => {
+      expect(error.meta).toMatchObject({ driver: "pglite", database: dataDir });
+    });
     await expect(client.$close()).resolves.toBeUndefined();
   });
 });
@@ -129,25 +129,10 @@ describe("SQLite: a file that is not a database", () => {
       await generateSet((schema) => createSqliteClient({ schema, filename: ":memory:" }), storage);
       const client = createSqliteClient({ schema: {}, filename });
       const migrations = createMigrationClient(client, { storageDriver: storage });
-      const calls: [string, () => Promise<unknown>][] = [
-        ["status", () => migrations.status()],
-        ["apply", () => migrations.apply()],
-        ["rollback", () => migrations.rollback()],
-        ["reset", () => migrations.reset()],
-        ["push", () => migrations.push({ force: true })],
-        ["$queryRaw", () => client.$queryRaw("SELECT 1")],
-      ];
-      for (const [name, call] of calls) {
-        const error = await call().then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(isVibormError(error) ? error.code : error, name).toBe("CONNECTION_FAILED");
-        if (isVibormError(error, "CONNECTION_FAILED")) {
-          expect(error.meta).toMatchObject({ driver: "sqlite3", database: filename });
-          expect(error.message).toMatch(/not a database/);
-        }
-      }
+      await expectEachUnreachable(client, migrations, (error) => {
+        expect(error.meta).toMatchObject({ driver: "sqlite3", database: filename });
+        expect(error.message).toMatch(/not a database/);
+      });
       await client.$close();
       expect(readFileSync(filename, "utf8")).toBe(text);
     } finally {

@@ -261,3 +261,45 @@ test("a migration name that is not text is INVALID_ARGUMENT for generate and bas
   }
   expect(await storageDriver.list()).toEqual([]);
 });
+
+test("options that are not what they say are INVALID_ARGUMENT naming the option, before anything is written", async () => {
+  const storageDriver = memoryStorage();
+  const { createClient } = await import("viborm/sqlite3");
+  const client = createClient({ schema: base, filename: ":memory:" });
+  const bad: [string, Record<string, unknown>][] = [
+    ["storageDriver", { storageDriver: "migrations" }],
+    ["storageDriver", { storageDriver: { get: async () => null, put: async () => undefined } }],
+    ["now", { storageDriver, now: "2026-01-01" }],
+    ["onEvent", { storageDriver, onEvent: true }],
+  ];
+  for (const [argument, options] of bad) {
+    let error: unknown;
+    try {
+      createMigrationClient(client, options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(isVibormError(error, "INVALID_ARGUMENT"), `${argument}: ${String(error)}`).toBe(true);
+    expect((error as { meta: { argument: string } }).meta.argument).toBe(argument);
+  }
+  // A clock that returns no date would name the migration "0NaNNaN…".
+  for (const now of [() => new Date("not a date"), () => "2026-01-01"]) {
+    const migrations = createMigrationClient(client, { storageDriver, now: now as () => Date });
+    const error = await migrations.generate({ name: "init" }).catch((e: unknown) => e);
+    expect(isVibormError(error, "INVALID_ARGUMENT"), String(error)).toBe(true);
+    expect((error as { meta: { argument: string } }).meta.argument).toBe("now");
+  }
+  // resolve must be a function: a destructive change would otherwise call a string.
+  const migrations = createMigrationClient(client, { storageDriver });
+  for (const call of [
+    () => migrations.push({ resolve: "proceed" as never }),
+    () => migrations.generate({ resolve: "proceed" as never }),
+  ]) {
+    const error = await call().catch((e: unknown) => e);
+    expect(isVibormError(error, "INVALID_ARGUMENT"), String(error)).toBe(true);
+    expect((error as { meta: { argument: string } }).meta.argument).toBe("resolve");
+  }
+  expect(await storageDriver.list()).toEqual([]);
+  expect(await client.$queryRaw("SELECT name FROM sqlite_master")).toEqual([]);
+  await client.$close();
+});

@@ -150,6 +150,7 @@ export async function baselineCommand(context: CommandContext, flags: BaselineFl
       output.print(
         `${output.color.green("✓")} Wrote ${result.migration.id} (${plural(result.up.length, "statement")}) from the live schema and recorded it as applied; it did not run. Generate the next migration from here.`,
       );
+    if (!output.json) for (const warning of result.warnings) output.print(`${output.color.yellow("!")} ${warning}`);
     return EXIT.ok;
   });
 }

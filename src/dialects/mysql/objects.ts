@@ -1,8 +1,9 @@
 /**
  * MySQL/MariaDB objects migrations make by hand, for `reset`: views, stored functions and
  * procedures, events and (MariaDB) sequences of the current database. Each comes with the statement
- * that makes it again where the catalog holds enough to write one (views, routines), since on this
- * family a failed reset is undone statement by statement.
+ * that makes it again where the catalog holds enough to write one (views, routines): on this family
+ * a failed reset is undone statement by statement, and a baseline writes them. A view's names lose
+ * the database's qualification the server adds, so the statement fits any database.
  */
 import type { ObjectSql } from "../types.js";
 
@@ -20,7 +21,7 @@ const PARAMETERS = `COALESCE((SELECT GROUP_CONCAT(CONCAT(IF(r.ROUTINE_TYPE = 'PR
  */
 export const mysqlObjects: ObjectSql = {
   query: () => ({
-    sql: `SELECT kind, name, \`restore\` FROM (SELECT 'VIEW' AS kind, TABLE_NAME AS name, CONCAT('CREATE VIEW ', ${Q("TABLE_NAME")}, ' AS ', VIEW_DEFINITION) AS \`restore\`
+    sql: `SELECT kind, name, \`restore\` FROM (SELECT 'VIEW' AS kind, TABLE_NAME AS name, CONCAT('CREATE VIEW ', ${Q("TABLE_NAME")}, ' AS ', REPLACE(VIEW_DEFINITION, CONCAT(${Q("DATABASE()")}, '.'), '')) AS \`restore\`
 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()
 UNION ALL
 SELECT r.ROUTINE_TYPE, r.ROUTINE_NAME, CONCAT('CREATE ', r.ROUTINE_TYPE, ' ', ${Q("r.ROUTINE_NAME")}, '(', ${PARAMETERS}, ')',
