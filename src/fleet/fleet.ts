@@ -13,7 +13,7 @@ import { type FleetOperation, runOperation } from "./operations.js";
 import { toReport } from "./report.js";
 import { type RunTenant, type SchedulePolicy, schedule } from "./schedule.js";
 import { memoizeStorage } from "./storage.js";
-import { openClient, toFleetError } from "./tenants.js";
+import { checkSource, openClient, toFleetError } from "./tenants.js";
 import {
   DEFAULT_FLEET_CONCURRENCY,
   type Fleet,
@@ -22,6 +22,7 @@ import {
   type FleetReport,
   type FleetTenantReport,
   type Tenant,
+  type TenantSource,
 } from "./types.js";
 
 /**
@@ -106,12 +107,7 @@ export interface FleetSettings {
  */
 export function checkOptions(options: FleetOptions): FleetSettings {
   const given = (options ?? {}) as Partial<FleetOptions>;
-  if (given.tenants === undefined || given.tenants === null || typeof given.tenants === "string") {
-    throw new InvalidArgumentError(
-      "createFleet needs tenants: an array of { id, client }, an async iterable of them, or a function returning either.",
-      { argument: "tenants", problem: "missing" },
-    );
-  }
+  checkSource(given.tenants);
   if (!given.storageDriver) {
     throw new StorageRequiredError("createFleet needs storageDriver: the migration set every tenant shares.", {
       operation: "createFleet",
@@ -122,7 +118,7 @@ export function checkOptions(options: FleetOptions): FleetSettings {
     lockTimeoutMs: given.lockTimeoutMs,
   });
   return {
-    tenants: given.tenants,
+    tenants: given.tenants as TenantSource,
     storageDriver: given.storageDriver,
     policy: {
       concurrency: count("concurrency", given.concurrency ?? DEFAULT_FLEET_CONCURRENCY, 1),

@@ -3,9 +3,9 @@
  * canaries first, then the rest only if every canary succeeded; no new start once more than
  * `maxFailures` tenants have failed. A tenant never started is `skipped`, untouched.
  */
-import { FleetSourceFailedError } from "../errors.js";
+import { FleetSourceFailedError, isVibormError } from "../errors.js";
 import { summarize } from "./report.js";
-import { checkTenant, duplicateTenant, readTenants } from "./tenants.js";
+import { checkTenant, duplicateTenant, listTenants, readTenants, type TenantList } from "./tenants.js";
 import type { FleetTenantReport, Tenant, TenantSource } from "./types.js";
 
 /** How the scheduler starts tenants. */
@@ -19,8 +19,10 @@ export interface SchedulePolicy {
 export type RunTenant = (tenant: Tenant, index: number) => Promise<FleetTenantReport>;
 
 /**
- * Every tenant's line, in the source's order. A source that fails while being read stops new
- * starts; the tenants already running finish, then `FLEET_SOURCE_FAILED` carries what was done.
+ * Every tenant's line, in the source's order. A source function that returns no list is
+ * `INVALID_ARGUMENT`, and a viborm error it throws is thrown as it is, both before any tenant
+ * starts. A source that fails while being read stops new starts; the tenants already running
+ * finish, then `FLEET_SOURCE_FAILED` carries what was done.
  *
  * @example const lines = await schedule(tenants, { concurrency: 8, canary: 1, maxFailures: 0 }, run);
  */
@@ -30,7 +32,14 @@ export async function schedule(
   run: RunTenant,
 ): Promise<FleetTenantReport[]> {
   const state = createState(policy, run);
-  const iterator = readTenants(source)[Symbol.asyncIterator]();
+  let list: TenantList;
+  try {
+    list = await listTenants(source);
+  } catch (error) {
+    if (isVibormError(error)) throw error;
+    throw sourceFailed(error, 0, []);
+  }
+  const iterator = readTenants(list)[Symbol.asyncIterator]();
   let index = 0;
   try {
     for (; ; index++) {
@@ -43,15 +52,10 @@ export async function schedule(
     }
   } catch (error) {
     await state.drain();
-    const lines = state.lines.filter((line) => line !== undefined);
-    throw new FleetSourceFailedError(
-      `Reading the fleet's tenants failed after ${index} tenants: ${error instanceof Error ? error.message : String(error)}; the tenants already read finished (meta.report), the rest never started.`,
-      {
-        problem: error instanceof Error ? error.message : String(error),
-        tenantsRead: index,
-        report: { tenants: lines, summary: { ...summarize(lines) } },
-      },
-      { cause: error },
+    throw sourceFailed(
+      error,
+      index,
+      state.lines.filter((line) => line !== undefined),
     );
   }
   await state.drain();
@@ -99,4 +103,13 @@ function createState(policy: SchedulePolicy, run: RunTenant) {
       running.add(tracked);
     },
   };
+}
+
+function sourceFailed(error: unknown, read: number, lines: FleetTenantReport[]): FleetSourceFailedError {
+  const problem = error instanceof Error ? error.message : String(error);
+  return new FleetSourceFailedError(
+    `Reading the fleet's tenants failed after ${read} tenants: ${problem}; the tenants already read finished (meta.report), the rest never started.`,
+    { problem, tenantsRead: read, report: { tenants: lines, summary: { ...summarize(lines) } } },
+    { cause: error },
+  );
 }

@@ -6,21 +6,41 @@ import type { VibormClient } from "../drivers/client.js";
 import { InvalidArgumentError, isVibormError } from "../errors.js";
 import type { FleetError, Tenant, TenantSource } from "./types.js";
 
+/** What a tenant source yields its tenants from, once a function source has been called. */
+export type TenantList = Iterable<unknown> | AsyncIterable<unknown>;
+
 /**
- * The tenants of `source`, one at a time: a function is called first; an async iterable is read
- * lazily, so only the tenants being migrated are held. Yields the raw values, checked by {@link checkTenant}.
+ * `INVALID_ARGUMENT` naming `tenants` unless `source` is one: an array (or another iterable), an
+ * async iterable, or a function returning one. Checked by `createFleet`, before anything runs.
  */
-export async function* readTenants(source: TenantSource): AsyncGenerator<unknown> {
-  const value: unknown = typeof source === "function" ? await source() : source;
-  if (isAsyncIterable(value)) {
-    for await (const tenant of value) yield tenant;
-  } else if (isIterable(value)) {
-    for (const tenant of value) yield tenant;
+export function checkSource(source: unknown): void {
+  if (typeof source === "function" || isList(source)) return;
+  throw new InvalidArgumentError(
+    `createFleet needs tenants: an array of { id, client }, an async iterable of them, or a function returning either; it was given ${describe(source)}.`,
+    { argument: "tenants", problem: `got ${describe(source)}` },
+  );
+}
+
+/**
+ * The tenants of `source` as a list to read: a function is called, and what it returns must be a
+ * list (else `INVALID_ARGUMENT` naming `tenants`). What the function throws is thrown as it is.
+ */
+export async function listTenants(source: TenantSource): Promise<TenantList> {
+  if (typeof source !== "function") return source;
+  const value: unknown = await source();
+  if (isList(value)) return value;
+  throw new InvalidArgumentError(
+    `The tenants function returned ${describe(value)}; it must return an array of { id, client } or an async iterable of them.`,
+    { argument: "tenants", problem: `the function returned ${describe(value)}` },
+  );
+}
+
+/** The tenants of `list`, one at a time: an async iterable is read lazily, so only the tenants being migrated are held. */
+export async function* readTenants(list: TenantList): AsyncGenerator<unknown> {
+  if (isAsyncIterable(list)) {
+    for await (const tenant of list) yield tenant;
   } else {
-    throw new InvalidArgumentError(
-      "tenants must be an array of { id, client }, an async iterable of them, or a function returning either.",
-      { argument: "tenants", problem: `got ${describe(value)}` },
-    );
+    for (const tenant of list) yield tenant;
   }
 }
 
@@ -32,17 +52,30 @@ export function checkTenant(value: unknown, index: number): { id: string; tenant
   const candidate = (typeof value === "object" && value !== null ? value : {}) as Partial<Tenant>;
   const hasId = typeof candidate.id === "string" && candidate.id !== "";
   const id = hasId ? (candidate.id as string) : `#${index}`;
-  const client = candidate.client;
-  if (!hasId) return { id, error: invalidTenant(id, "id", "a tenant needs a non-empty string id") };
+  if (typeof value !== "object" || value === null) {
+    return { id, error: invalidTenant(id, "id", `it is ${describe(value)}, not { id, client }`) };
+  }
+  if (!hasId) {
+    const given = "id" in candidate ? describe(candidate.id) : "none";
+    return { id, error: invalidTenant(id, "id", `its id must be a non-empty string (it has ${given})`) };
+  }
+  const client: unknown = candidate.client;
   if (typeof client !== "function" && !isClient(client)) {
-    return { id, error: invalidTenant(id, "client", "client must be a viborm client or a function returning one") };
+    return {
+      id,
+      error: invalidTenant(
+        id,
+        "client",
+        `its client must be a viborm client or a function returning one, not ${describe(client)}`,
+      ),
+    };
   }
   return { id, tenant: candidate as Tenant };
 }
 
 /** A duplicate id in one run: reported as failed, never started. */
 export function duplicateTenant(id: string): FleetError {
-  return invalidTenant(id, "id", `tenant id "${id}" appears more than once; each tenant must be listed once`);
+  return invalidTenant(id, "id", "its id appears more than once; each tenant must be listed once");
 }
 
 /**
@@ -81,9 +114,11 @@ export function toFleetError(error: unknown): FleetError {
 
 // internal
 
+/** The tenant's INVALID_ARGUMENT, naming it: `Tenant "acme": …`, or `Tenant #3: …` by position when it has no id. */
 function invalidTenant(id: string, argument: string, problem: string): FleetError {
+  const name = id.startsWith("#") ? id : JSON.stringify(id);
   return toFleetError(
-    new InvalidArgumentError(`Tenant ${id}: ${problem}.`, { argument: `tenants.${argument}`, value: id, problem }),
+    new InvalidArgumentError(`Tenant ${name}: ${problem}.`, { argument: `tenants.${argument}`, value: id, problem }),
   );
 }
 
@@ -96,12 +131,28 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === "function";
 }
 
-function isIterable(value: unknown): value is Iterable<unknown> {
-  return typeof value !== "string" && typeof (value as Iterable<unknown> | null)?.[Symbol.iterator] === "function";
+/** An array, another iterable (not a string), or an async iterable. */
+function isList(value: unknown): value is TenantList {
+  if (typeof value !== "object" || value === null) return false;
+  return isAsyncIterable(value) || typeof (value as Iterable<unknown>)[Symbol.iterator] === "function";
 }
 
+/** What a value is, for messages: "null", "an array", "an object", "the number 42", "a string". */
 function describe(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : typeof value;
+  switch (typeof value) {
+    case "number":
+    case "boolean":
+      return `the ${typeof value} ${String(value)}`;
+    case "string":
+      return "a string";
+    case "function":
+      return "a function";
+    case "object":
+      return "an object";
+    default:
+      return `a ${typeof value}`;
+  }
 }
