@@ -51,7 +51,12 @@ export interface ErrorMeta {
   /** Applied migrations (tracking rows) whose folders storage does not hold. */
   MIGRATION_MISSING: { migrations: string[] };
   MIGRATION_CONFLICT: { migrations: string[]; tables: string[] };
-  INVALID_MIGRATION: { migration?: string; file?: string; problem: string };
+  INVALID_MIGRATION: {
+    migration?: string;
+    file?: string;
+    problem: string /** 0-based, in the file. */;
+    statement?: number;
+  };
   STORAGE_REQUIRED: { operation: string };
   STORAGE_READ_ONLY: { key: string; operation: "put" | "delete" };
   INVALID_STORAGE_KEY: { key: string; problem: string };

@@ -327,7 +327,7 @@ Examples:
   $ viborm migrate resolve --rolled-back 20261126184000_add-users --json`,
   lint: `
 Codes: DESTRUCTIVE (error), DATA_DEPENDENT (error when the rows show it fails), BACKWARD_INCOMPATIBLE,
-BLOCKING, EDGE_LIMIT, NOT_ANALYSED. A line "-- viborm:nolint CODE" above a statement silences CODE for it.
+BLOCKING, EDGE_LIMIT, TRANSACTION_CONTROL (error), NOT_ANALYSED. A line "-- viborm:nolint CODE" above a statement silences CODE for it.
 
 Examples:
   $ viborm migrate lint

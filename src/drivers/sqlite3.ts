@@ -3,7 +3,7 @@
  * Database you own.
  */
 import Database from "better-sqlite3";
-import { sqliteDialect } from "../dialects/sqlite/index.js";
+import { sqliteScriptDialect } from "../dialects/sqlite/script.js";
 import type { Row, Statement } from "../dialects/types.js";
 import { InvalidArgumentError, QueryFailedError } from "../errors.js";
 import type { Schema } from "../schema/index.js";
@@ -110,7 +110,7 @@ export function createSqlite3Driver(options: Sqlite3DriverOptions): Driver {
   return {
     name: "sqlite3",
     dialect: "sqlite",
-    sqlDialect: sqliteDialect,
+    sqlDialect: sqliteScriptDialect,
     target: { database: filename ?? String((options.database as { name?: unknown } | undefined)?.name ?? "") },
     query,
     queryAll: (statements: Statement[]): Promise<Row[][]> => runEach(statements, query),

@@ -3,7 +3,7 @@ import { ChecksumMismatchError, OutOfOrderError } from "../errors.js";
 import { type RuntimeContext, requireStorage } from "./context.js";
 import { loadMigrations, matchesRecord, type StoredMigration } from "./journal.js";
 import { allApplied, readManifest } from "./manifest.js";
-import { readStatements } from "./sql-files.js";
+import { readStatements, transactionControl } from "./sql-files.js";
 import { findMigration } from "./target.js";
 import { ensureTracking, readTracking, trackingInsert, trackingPrecheck } from "./tracking.js";
 import type { ApplyOptions, ApplyResult, Migration } from "./types.js";
@@ -32,13 +32,17 @@ export async function apply(context: RuntimeContext, options: ApplyOptions = {})
   const stored = await loadMigrations(storage, context.dialect.name, listing);
   const target = options.to === undefined ? undefined : findMigration(stored, options.to);
   if (!manifest) await recover();
-  // A dry run must not create the tracking table; a real one creates it and reads in one trip.
-  const records = options.dryRun ? await readTracking(context) : await ensureTracking(context);
+  const suspect = stored.filter((s) => transactionControl(context, s, "up"));
+  // A dry run must not create the tracking table; a real one creates it and reads in one trip. So
+  // must a run that may refuse a migration (had it been applied, the table would exist).
+  const records = options.dryRun || suspect.length > 0 ? await readTracking(context) : await ensureTracking(context);
   checkIntegrity(stored, records);
   const appliedIds = new Set(records.map((record) => record.id));
   const pending = stored.filter((s) => !appliedIds.has(s.migration.id));
   const toRun = target ? pending.filter((s) => s.migration.id <= target.migration.id) : pending;
   checkOrder(toRun, records, options.allowOutOfOrder === true);
+  // Before anything runs, as for a changed or out-of-order migration.
+  for (const s of toRun) readStatements(context, s, "up");
   if (options.dryRun) return { applied: [], pending: pending.map((s) => s.migration) };
 
   const applied: Migration[] = [];

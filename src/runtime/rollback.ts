@@ -50,6 +50,8 @@ export async function rollback(context: RuntimeContext, options: RollbackOptions
     }
     return files;
   });
+  // Before anything runs: a file that would split its unit stops the whole rollback.
+  for (const s of toRun) readStatements(context, s, "down");
   if (options.dryRun) {
     const applied = stored.filter((s) => records.some((record) => record.id === s.migration.id));
     return { rolledBack: toRun.map((s) => s.migration), changes: await rollbackLoss(context, applied, toRun) };

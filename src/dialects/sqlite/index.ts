@@ -4,7 +4,6 @@
  * Everything it writes is D1-safe: no `PRAGMA foreign_keys`, no TEMP tables, no pragma functions.
  */
 
-import { inlineStatement, sqliteInline } from "../inline.js";
 import { quoteDoubleQuoted } from "../quote.js";
 import type { Dialect } from "../types.js";
 import { sqliteCounts } from "./counts.js";
@@ -17,7 +16,9 @@ import { parseSqliteStatement } from "./parse-ddl.js";
 import { sqliteTracking } from "./tracking.js";
 
 /**
- * The SQLite dialect.
+ * The SQLite dialect. It writes no parameters in as literals (`inline`): D1 sends a unit as one
+ * batch, so only better-sqlite3's scripts join statements, and that driver takes
+ * {@link sqliteScriptDialect}, which can.
  *
  * @example const statements = sqliteDialect.ddl({ kind: "createTable", table }, { before, after });
  */
@@ -34,7 +35,6 @@ export const sqliteDialect: Dialect = {
   tracking: sqliteTracking,
   counts: sqliteCounts,
   lock: sqliteLock,
-  inline: (statement) => inlineStatement(statement, sqliteInline),
   transaction: sqliteTransaction,
   parse: parseSqliteStatement,
   lint: sqliteLint,

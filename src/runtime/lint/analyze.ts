@@ -6,6 +6,7 @@
 import { applyOperationWith } from "../../diff/apply.js";
 import type { Operation } from "../../diff/operations.js";
 import type { Snapshot } from "../../schema/snapshot.js";
+import { isTransactionControl } from "../sql-files.js";
 import { edgeStatementFindings, edgeUnitFindings, type Work } from "./edge.js";
 import type { Facts } from "./facts.js";
 import { type Draft, draft, formatCount, rowsOf } from "./format.js";
@@ -77,6 +78,19 @@ function analyzeStatement(
   rebuilds: Map<number, Rebuild>,
 ): { drafts: Draft[]; rows: number | null } {
   const { parsed } = statement;
+  if (unit.migration !== null && unit.transactional && isTransactionControl(statement.sql)) {
+    return {
+      drafts: [
+        draft(
+          "TRANSACTION_CONTROL",
+          "error",
+          `${statement.sql} ends or starts a transaction inside the unit viborm runs this migration in, with its tracking row; apply refuses the migration.`,
+          "Remove it (viborm wraps the migration already), or put -- viborm:no-transaction on the file's first line to run its statements one by one.",
+        ),
+      ],
+      rows: 0,
+    };
+  }
   if (parsed.kind === "unknown") {
     return {
       drafts: [

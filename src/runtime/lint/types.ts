@@ -21,6 +21,8 @@ export type LintCode =
   | "BACKWARD_INCOMPATIBLE"
   | "BLOCKING"
   | "EDGE_LIMIT"
+  /** A BEGIN, COMMIT or ROLLBACK in a migration viborm runs in one unit: apply refuses it. */
+  | "TRANSACTION_CONTROL"
   | "NOT_ANALYSED";
 
 /** Every lint code, in the order findings are listed for one statement. */
@@ -30,6 +32,7 @@ export const LINT_CODES = [
   "BACKWARD_INCOMPATIBLE",
   "BLOCKING",
   "EDGE_LIMIT",
+  "TRANSACTION_CONTROL",
   "NOT_ANALYSED",
 ] as const satisfies readonly LintCode[];
 
