@@ -87,8 +87,13 @@ export async function migrateTenant(
     settings.emit({ type: "tenant:failed", tenant: id, index, error, ms: ms(started) });
     return { id, state: "failed", applied, error };
   } finally {
-    // The tenant's outcome is decided; a failure to close its connection cannot change it.
-    if (opened?.owned) await opened.client.$close().catch(() => undefined);
+    // The tenant's outcome is decided; a failure to close its connection (a rejection, a throw, no
+    // $close at all) cannot change it.
+    const made = opened?.owned ? opened.client : undefined;
+    if (made)
+      await Promise.resolve()
+        .then(() => made.$close())
+        .catch(() => undefined);
   }
 }
 
