@@ -129,7 +129,13 @@ export function checkOptions(options: FleetOptions): FleetSettings {
           : count("maxFailures", given.maxFailures, 0),
     },
     clientOptions: { tableName, lockTimeoutMs, ...(given.now ? { now: given.now } : {}) },
-    emit: (event) => given.onEvent?.(event),
+    emit(event) {
+      // A listener that throws is the caller's bug: it must not stop a tenant or lose its line (as
+      // in the migration client, which ignores it too).
+      try {
+        given.onEvent?.(event);
+      } catch {}
+    },
   };
 }
 

@@ -48,17 +48,17 @@ export async function apply(context: RuntimeContext, options: ApplyOptions = {})
   const applied: Migration[] = [];
   const ran = new Set<string>();
   const { meter } = context;
+  const left = () => pending.filter((s) => !ran.has(s.migration.id)).map((s) => s.migration);
   for (const migration of toRun) {
     // Between migrations only: a unit is never cut, and the next run continues where this one stopped.
     if (meter.used() + unitCost(context, migration) > meter.budget) {
-      const left = pending.filter((s) => !ran.has(s.migration.id)).map((s) => s.migration);
-      return { applied, pending: left, stoppedAtBudget: { used: meter.used(), budget: meter.budget } };
+      return { applied, pending: left(), stoppedAtBudget: { used: meter.used(), budget: meter.budget } };
     }
     const done = await applyOne(context, migration);
     ran.add(migration.migration.id);
     if (done) applied.push(migration.migration);
   }
-  return { applied, pending: pending.filter((s) => !ran.has(s.migration.id)).map((s) => s.migration) };
+  return { applied, pending: left() };
 }
 
 /** Applied migrations whose files changed since: refuse before anything runs. */

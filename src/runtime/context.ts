@@ -58,7 +58,12 @@ export function createContext(client: VibormClient, options: MigrationClientOpti
     ...(pgSchema === undefined ? {} : { pgSchema }),
     storage: options.storageDriver,
     now: options.now ?? (() => new Date()),
-    emit: (event) => options.onEvent?.(event),
+    emit(event) {
+      // A listener that throws is the caller's bug: it must not fail (or half-finish) the command.
+      try {
+        options.onEvent?.(event);
+      } catch {}
+    },
   };
 }
 

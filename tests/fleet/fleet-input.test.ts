@@ -147,3 +147,30 @@ describe("bad tenants", () => {
     expect(tracked("t8")).toEqual(ids);
   });
 });
+
+describe("an onEvent callback that throws", () => {
+  test("is ignored: apply, status and rollback run every tenant and report them as without it", async () => {
+    const list = ["t0", "t1", "t2", "t3"].map((id) => tenant(id));
+    let calls = 0;
+    const fleet = createFleet({
+      tenants: list,
+      storageDriver: storage,
+      concurrency: 2,
+      canary: 1,
+      onEvent: () => {
+        calls += 1;
+        throw new Error("listener bug");
+      },
+    });
+    const applied = await fleet.apply();
+    expectComplete(applied, ["t0", "t1", "t2", "t3"]);
+    expect(applied.tenants.map((t) => [t.state, t.applied])).toEqual(Array(4).fill(["applied", ids]));
+    expect(calls).toBe(8);
+    for (const id of ["t0", "t1", "t2", "t3"]) expect(tracked(id)).toEqual(ids);
+    const status = await fleet.status();
+    expect(status.summary).toMatchObject({ upToDate: 4 });
+    const back = await fleet.rollback({ steps: 1 });
+    expect(back.tenants.map((t) => [t.state, t.applied])).toEqual(Array(4).fill(["rolled-back", [ids[2]]]));
+    for (const id of ["t0", "t1", "t2", "t3"]) expect(tracked(id)).toEqual(ids.slice(0, 2));
+  });
+});

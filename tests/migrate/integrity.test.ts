@@ -117,6 +117,30 @@ describe.each(DRIVERS)("migration integrity on $name", (driver) => {
     expect((await migrations.status()).map((m) => m.state)).toEqual(["pending"]);
   });
 
+  test("an onEvent that throws is ignored: apply and rollback finish and report as without it", async () => {
+    const storageDriver = memoryStorage();
+    const now = clock("2026-01-01T00:00:00Z");
+    await createMigrationClient(db.client(base), { storageDriver, now }).generate({ name: "one" });
+    await createMigrationClient(db.client(withPosts), { storageDriver, now }).generate({ name: "two" });
+    let calls = 0;
+    const migrations = createMigrationClient(db.client(withPosts), {
+      storageDriver,
+      onEvent: () => {
+        calls += 1;
+        throw new Error("listener bug");
+      },
+    });
+    expect((await migrations.apply()).applied.map((m) => m.name)).toEqual(["one", "two"]);
+    expect(calls).toBeGreaterThanOrEqual(4);
+    expect((await migrations.status()).map((m) => m.state)).toEqual(["applied", "applied"]);
+    expect((await tables(db.client(base), driver.dialect)).filter((t) => !t.startsWith("_viborm_")).sort()).toEqual([
+      "post",
+      "user",
+    ]);
+    expect((await migrations.rollback()).rolledBack.map((m) => m.name)).toEqual(["two"]);
+    expect((await migrations.status()).map((m) => m.state)).toEqual(["applied", "pending"]);
+  });
+
   test("two concurrent appliers apply each migration exactly once", async () => {
     const storageDriver = memoryStorage();
     await createMigrationClient(db.client(base), { storageDriver, now: clock("2026-01-01T00:00:00Z") }).generate({
