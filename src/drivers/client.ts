@@ -61,17 +61,25 @@ export function createClient<S extends Schema>(
   // A factory is called only once the schema is valid, so an invalid schema opens no connection.
   const driver = typeof options.driver === "function" ? options.driver() : options.driver;
   let closed: Promise<void> | undefined;
+  // Checked here, so that no driver library reads a number as SQL or a string as its parameters.
+  const raw = async (sql: string, params?: unknown[]) => {
+    const bad =
+      typeof sql !== "string"
+        ? { argument: "sql", value: sql }
+        : params && !Array.isArray(params) && { argument: "params", value: params };
+    if (bad)
+      throw new InvalidArgumentError(`Raw SQL takes text and a list of parameters; ${bad.argument} is not one.`, bad);
+    return driver.query(sql, params);
+  };
   return {
     $schema: schema,
     $snapshot: snapshot,
     $driver: driver,
     async $executeRaw(sql, params) {
-      const result = await driver.query(sql, params);
-      return result.rowsAffected ?? 0;
+      return (await raw(sql, params)).rowsAffected ?? 0;
     },
     async $queryRaw<T extends Row = Row>(sql: string, params?: unknown[]) {
-      const result = await driver.query(sql, params);
-      return result.rows as T[];
+      return (await raw(sql, params)).rows as T[];
     },
     $close() {
       closed ??= driver.close();

@@ -20,10 +20,11 @@ const NETWORK_CODES = new Set([
 /**
  * PostgreSQL SQLSTATEs that mean the session never started: connection exceptions (class 08),
  * invalid authorization (class 28), a database that does not exist (3D000), and a server that is
- * starting up or shutting down (57P03).
+ * starting up or shutting down (57P03). Not 08P01: the server sends that protocol violation for a
+ * statement bound with the wrong number of parameters, on a session that goes on working.
  */
 export function isPostgresConnectionCode(code: string): boolean {
-  return code.startsWith("08") || code.startsWith("28") || code === "3D000" || code === "57P03";
+  return (code.startsWith("08") && code !== "08P01") || code.startsWith("28") || code === "3D000" || code === "57P03";
 }
 
 /**

@@ -114,4 +114,33 @@ describe.each(DRIVERS)("raw SQL on $name", (driver) => {
     expect(isVibormError(error, "QUERY_FAILED")).toBe(true);
     expect((error as Error).cause).toBeDefined();
   });
+
+  test("SQL that is not text, or parameters that are not a list, is INVALID_ARGUMENT; a parameter count the statement does not take is QUERY_FAILED", async () => {
+    const client = db.client({ thing: s.model({ id: s.int().id() }) });
+    const p = driver.dialect === "postgres" ? "$1" : "?";
+    for (const [run, argument] of [
+      [() => client.$queryRaw(42 as never), "sql"],
+      [() => client.$executeRaw(undefined as never), "sql"],
+      [() => client.$queryRaw(`SELECT ${p} AS x`, "a" as never), "params"],
+      [() => client.$executeRaw(`SELECT ${p} AS x`, { 0: 1 } as never), "params"],
+    ] as const) {
+      const error = await run().catch((e: unknown) => e);
+      expect(isVibormError(error, "INVALID_ARGUMENT")).toBe(true);
+      expect((error as { meta: { argument: string } }).meta.argument).toBe(argument);
+    }
+    // The server refuses the statement; the connection is fine, so never CONNECTION_FAILED.
+    for (const [sql, params] of [
+      [`SELECT ${p} AS x`, []],
+      ["SELECT 1 AS x", [1, 2]],
+    ] as const) {
+      const error = await client.$queryRaw(sql, [...params]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      // MySQL ignores extra parameters; everything else refuses the count.
+      if (error === undefined && driver.dialect === "mysql" && params.length > 0) continue;
+      expect(isVibormError(error, "QUERY_FAILED")).toBe(true);
+    }
+    expect(await client.$queryRaw("SELECT 1 AS x")).toHaveLength(1);
+  });
 });
