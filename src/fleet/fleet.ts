@@ -3,11 +3,11 @@
  * with its own atomic strategy, lock and tracking table, so a failure stays inside its tenant.
  */
 import { InvalidArgumentError, StorageRequiredError } from "../errors.js";
-import { createMigrationClient } from "../runtime/client.js";
+import { checkCallbacks, createMigrationClient } from "../runtime/client.js";
 import { checkClientOptions } from "../runtime/context.js";
 import { loadMigrations } from "../runtime/journal.js";
 import { findMigration } from "../runtime/target.js";
-import type { MigrationEvent } from "../runtime/types.js";
+import type { MigrationClientOptions, MigrationEvent } from "../runtime/types.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
 import { type FleetOperation, runOperation } from "./operations.js";
 import { toReport } from "./report.js";
@@ -118,6 +118,8 @@ export function checkOptions(options: FleetOptions): FleetSettings {
       operation: "createFleet",
     });
   }
+  // The migration client's own checks: a storage driver with its four methods; a clock and a listener that are functions.
+  checkCallbacks(given as unknown as MigrationClientOptions);
   const { tableName, lockTimeoutMs } = checkClientOptions({
     tableName: given.tableName,
     lockTimeoutMs: given.lockTimeoutMs,

@@ -104,6 +104,18 @@ describe("a tenant source that is not one", () => {
   });
 });
 
+test.each([
+  ["storageDriver", { storageDriver: "migrations" }],
+  ["storageDriver", { storageDriver: { get: async () => null, list: async () => [] } }],
+  ["onEvent", { onEvent: true }],
+  ["now", { now: "2026-01-01" }],
+])("createFleet with %s that is not one is INVALID_ARGUMENT naming it", (argument, options) => {
+  const error = caught(() => createFleet({ tenants: [tenant("t1")], storageDriver: storage, ...options } as never));
+  expect(isVibormError(error, "INVALID_ARGUMENT"), String(error)).toBe(true);
+  expect((error as { meta: { argument: string } }).meta.argument).toBe(argument);
+  expect(existsSync(file("t1"))).toBe(false);
+});
+
 describe("bad tenants", () => {
   test("a tenant without an id, with a duplicate id or with a client that is no client fails alone, named, untouched", async () => {
     let duplicateOpened = false;
