@@ -85,16 +85,11 @@ function cliMessage(error: VibormError): string {
     const ids = error.meta.migrations.map((m) => m.id);
     return `Migration ${ids.join(", ")} changed after it was applied (checksum mismatch). Restore its files; or, if the edit is harmless (a comment), accept it with ${ids.map((id) => `viborm migrate resolve --accept-checksum ${id}`).join(" and ")}; or write a new migration for the change.`;
   }
-  if (isVibormError(error, "MIGRATION_FAILED") && alreadyExists(error.cause)) {
-    return `${error.message} If this database was built by \`viborm push\` or another tool, adopt it with \`viborm migrate baseline\` instead of applying its history from the start.`;
-  }
-  if (isVibormError(error, "CHECKSUM_MISMATCH")) {
-    const ids = error.meta.migrations.map((m) => m.id);
-    const accept = ids.map((id) => `viborm migrate resolve --accept-checksum ${id}`).join(" and ");
-    return `Migration ${ids.join(", ")} changed after it was applied (checksum mismatch). Restore its files; or, if the edit is harmless (a comment), accept it with ${accept}; or write a new migration for the change.`;
-  }
-  if (isVibormError(error, "DESTRUCTIVE_REJECTED")) {
-    const head = error.message.split("; pass `resolve`")[0]!;
+  // Only the runtime's own refusal names `resolve` and `force: true`: its way out is swapped for the
+  // CLI's. Any other DESTRUCTIVE_REJECTED (the CLI's own, e.g. "needs --force") is shown as written.
+  const runtimeHint = "; pass `resolve`";
+  if (isVibormError(error, "DESTRUCTIVE_REJECTED") && error.message.includes(runtimeHint)) {
+    const head = error.message.slice(0, error.message.indexOf(runtimeHint));
     return `${head}; decide each change with the flags listed, or pass --force to accept data loss.`;
   }
   return error.message;

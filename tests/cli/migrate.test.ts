@@ -366,6 +366,9 @@ describe("viborm migrate rollback and reset", () => {
     const json = await project.run(["migrate", "rollback", "--json"]);
     expect(json.code).toBe(1);
     expect(json.json().error.code).toBe("DESTRUCTIVE_REJECTED");
+    // The CLI's own message, as it wrote it: no hint for the runtime's options glued after it.
+    expect(json.json().error.message).toMatch(/needs --force without a terminal .*Nothing ran\.$/);
+    expect(json.json().error.message).not.toMatch(/decide each change|\.;/);
     expect(json.json().undecided).toEqual([
       expect.objectContaining({ kind: "dropTable", table: "posts", rows: 1, flags: ["--force"] }),
     ]);

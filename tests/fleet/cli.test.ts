@@ -111,6 +111,12 @@ describe("viborm fleet", () => {
     const refused = await project.run(["fleet", "rollback", "--steps", "2", "--json"]);
     expect(refused.code).toBe(1);
     expect(refused.json<FleetJson>().error?.code).toBe("DESTRUCTIVE_REJECTED");
+    const refusal = refused.json<{ error: { message: string } }>().error.message;
+    expect(refusal).toMatch(/^Rolling back 2 migrations on every tenant needs --force .*Nothing ran\.$/);
+    expect(refusal).not.toMatch(/decide each change|\.;/);
+    const said = await project.run(["fleet", "rollback", "--steps", "2"]);
+    expect(said.stderr).toMatch(/Nothing ran\.\n/);
+    expect(said.stderr).not.toMatch(/decide each change|\.;/);
     expect(sqliteRows(tenantDb("t5"), 'SELECT count(*) AS n FROM "_viborm_migrations"')).toEqual([{ n: 3 }]);
     const back = await project.run(["fleet", "rollback", "--steps", "2", "--force", "--json"]);
     expect(back.code, back.stderr).toBe(0);
