@@ -157,7 +157,8 @@ export function resolveStorage(
 
 /** A `CONFIG_ERROR` naming the config file and the problem. */
 export function configError(path: string, problem: string, cause?: unknown): VibormError<"CONFIG_ERROR"> {
-  const message = `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
+  // One sentence: a problem that already ends it (a question: "did you mean `x`?") gets no period.
+  const message = `${problem.charAt(0).toUpperCase()}${problem.slice(1)}${/[.?!]$/.test(problem) ? "" : "."}`;
   return new VibormError("CONFIG_ERROR", message, { path, problem }, cause === undefined ? undefined : { cause });
 }
 
@@ -171,15 +172,11 @@ function checkConfig(path: string, loaded: unknown): VibormConfig {
     );
   }
   const config = loaded as Partial<VibormConfig>;
-  const hasFleet = typeof config.fleet === "object" && config.fleet !== null;
-  if ((config.client === undefined || config.client === null) && !hasFleet) {
-    throw configError(path, `the config in ${path} has no \`client\` (make one with createClient from viborm/pg, …)`);
+  if (config.fleet !== undefined && !isPlainObject(config.fleet)) {
+    throw optionError(path, "fleet", config.fleet, "an object ({ tenants, concurrency, canary, maxFailures })");
   }
-  if (config.fleet !== undefined && (!hasFleet || config.fleet?.tenants === undefined)) {
-    throw configError(
-      path,
-      `\`fleet\` in ${path} must be an object with \`tenants\` ({ tenants, concurrency, canary, maxFailures })`,
-    );
+  if ((config.client === undefined || config.client === null) && config.fleet === undefined) {
+    throw configError(path, `the config in ${path} has no \`client\` (make one with createClient from viborm/pg, …)`);
   }
   if (config.migrations !== undefined && (typeof config.migrations !== "object" || config.migrations === null)) {
     throw configError(path, `\`migrations\` in ${path} must be an object ({ dir, tableName, storageDriver })`);
@@ -192,22 +189,12 @@ function checkConfig(path: string, loaded: unknown): VibormConfig {
       throw optionError(path, "migrations.dir", dir, "a folder path (a non-empty string)");
     if (tableName !== undefined && (typeof tableName !== "string" || tableName === ""))
       throw optionError(path, "migrations.tableName", tableName, "a table name (a non-empty string)");
-    if (lockTimeoutMs !== undefined && !(typeof lockTimeoutMs === "number" && lockTimeoutMs >= 0))
+    if (lockTimeoutMs !== undefined && !(Number.isFinite(lockTimeoutMs) && lockTimeoutMs >= 0))
       throw optionError(path, "migrations.lockTimeoutMs", lockTimeoutMs, "a number of milliseconds, 0 or more");
     if (storageDriver !== undefined && (typeof storageDriver !== "object" || storageDriver === null))
       throw optionError(path, "migrations.storageDriver", storageDriver, "a storage driver object");
   }
-  if (config.fleet) {
-    checkKeys(path, "fleet.", config.fleet, FLEET_KEYS);
-    for (const key of ["concurrency", "canary", "maxFailures"] as const) {
-      const value = config.fleet[key];
-      if (
-        value !== undefined &&
-        !(typeof value === "number" && value >= 0 && (Number.isInteger(value) || value === Number.POSITIVE_INFINITY))
-      )
-        throw optionError(path, `fleet.${key}`, value, "a whole number, 0 or more");
-    }
-  }
+  if (config.fleet) checkFleet(path, config.fleet);
   return config as VibormConfig;
 }
 
@@ -227,9 +214,65 @@ function checkKeys(path: string, prefix: string, object: object, known: readonly
   }
 }
 
+/**
+ * `fleet`'s options, checked as `createFleet` would check them but named as the config names them:
+ * `tenants` a list or a function returning one, `concurrency` at least 1, `canary` and
+ * `maxFailures` whole numbers (`maxFailures` may be Infinity).
+ */
+function checkFleet(path: string, fleet: NonNullable<VibormConfig["fleet"]>): void {
+  checkKeys(path, "fleet.", fleet, FLEET_KEYS);
+  if (fleet.tenants === undefined) {
+    throw configError(path, `\`fleet\` in ${path} has no \`tenants\` (${TENANTS_EXPECTED})`);
+  }
+  if (typeof fleet.tenants !== "function" && !isTenantList(fleet.tenants)) {
+    throw optionError(path, "fleet.tenants", fleet.tenants, TENANTS_EXPECTED);
+  }
+  const limits = { concurrency: 1, canary: 0, maxFailures: 0 } as const;
+  for (const [key, minimum] of Object.entries(limits) as [keyof typeof limits, number][]) {
+    const value: unknown = fleet[key];
+    if (value === undefined || (key === "maxFailures" && value === Number.POSITIVE_INFINITY)) continue;
+    if (!(typeof value === "number" && Number.isInteger(value) && value >= minimum)) {
+      throw optionError(path, `fleet.${key}`, value, `a whole number, ${minimum} or more`);
+    }
+  }
+}
+
+/** What `fleet.tenants` may be, for messages. */
+const TENANTS_EXPECTED = "an array of { id, client }, an async iterable of them, or a function returning either";
+
+/**
+ * `CONFIG_ERROR` naming `fleet.tenants` unless its function returned a list of tenants.
+ *
+ * @example const list = checkTenantsResult(configPath, await tenants());
+ */
+export function checkTenantsResult(path: string, value: unknown): Iterable<unknown> | AsyncIterable<unknown> {
+  if (isTenantList(value)) return value;
+  throw configError(
+    path,
+    `the \`fleet.tenants\` function in ${path} returned ${describeValue(value)}; it must return an array of { id, client } or an async iterable of them`,
+  );
+}
+
+function isTenantList(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  return Symbol.asyncIterator in value || Symbol.iterator in value;
+}
+
+function isPlainObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function optionError(path: string, option: string, value: unknown, expected: string): VibormError<"CONFIG_ERROR"> {
-  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  return configError(path, `\`${option}\` in ${path} must be ${expected}, not ${shown}`);
+  return configError(path, `\`${option}\` in ${path} must be ${expected}, not ${describeValue(value)}`);
+}
+
+/** A config value as a message shows it: strings quoted, numbers as written, anything else by kind. */
+function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined)
+    return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "function" ? "a function" : "an object";
 }
 
 async function makeClient(path: string, given: ConfigClient): Promise<VibormClient> {

@@ -3,11 +3,11 @@
  * with its own atomic strategy, lock and tracking table, so a failure stays inside its tenant.
  */
 import { InvalidArgumentError, StorageRequiredError } from "../errors.js";
-import { createMigrationClient } from "../runtime/client.js";
+import { checkCallbacks, createMigrationClient } from "../runtime/client.js";
 import { checkClientOptions } from "../runtime/context.js";
 import { loadMigrations } from "../runtime/journal.js";
 import { findMigration } from "../runtime/target.js";
-import type { MigrationEvent } from "../runtime/types.js";
+import type { MigrationClientOptions, MigrationEvent } from "../runtime/types.js";
 import type { MigrationStorageDriver } from "../storage/types.js";
 import { type FleetOperation, runOperation } from "./operations.js";
 import { toReport } from "./report.js";
@@ -87,8 +87,13 @@ export async function migrateTenant(
     settings.emit({ type: "tenant:failed", tenant: id, index, error, ms: ms(started) });
     return { id, state: "failed", applied, error };
   } finally {
-    // The tenant's outcome is decided; a failure to close its connection cannot change it.
-    if (opened?.owned) await opened.client.$close().catch(() => undefined);
+    // The tenant's outcome is decided; a failure to close its connection (a rejection, a throw, no
+    // $close at all) cannot change it.
+    const made = opened?.owned ? opened.client : undefined;
+    if (made)
+      await Promise.resolve()
+        .then(() => made.$close())
+        .catch(() => undefined);
   }
 }
 
@@ -113,6 +118,8 @@ export function checkOptions(options: FleetOptions): FleetSettings {
       operation: "createFleet",
     });
   }
+  // The migration client's own checks: a storage driver with its four methods; a clock and a listener that are functions.
+  checkCallbacks(given as unknown as MigrationClientOptions);
   const { tableName, lockTimeoutMs } = checkClientOptions({
     tableName: given.tableName,
     lockTimeoutMs: given.lockTimeoutMs,

@@ -5,7 +5,15 @@
  */
 import { FleetSourceFailedError, isVibormError } from "../errors.js";
 import { summarize } from "./report.js";
-import { checkTenant, duplicateTenant, listTenants, readTenants, type TenantList } from "./tenants.js";
+import {
+  checkTenant,
+  duplicateTenant,
+  listTenants,
+  readTenants,
+  type TenantList,
+  thrownMessage,
+  toFleetError,
+} from "./tenants.js";
 import type { FleetTenantReport, Tenant, TenantSource } from "./types.js";
 
 /** How the scheduler starts tenants. */
@@ -94,11 +102,19 @@ function createState(policy: SchedulePolicy, run: RunTenant) {
       }
       const error = checked.error ?? (seen.has(id) ? duplicateTenant(id) : undefined);
       seen.add(id);
-      if (error || !checked.tenant) {
+      const { tenant } = checked;
+      if (error || !tenant) {
         record(index, { id, state: "failed", applied: [], ...(error ? { error } : {}) });
         return;
       }
-      const task = run(checked.tenant, index).then((line) => record(index, line));
+      // `run` never rejects by contract; should it, the tenant still gets its line (failed), so the
+      // report lists every tenant once and the run goes on.
+      const task = Promise.resolve()
+        .then(() => run(tenant, index))
+        .then(
+          (line) => record(index, line),
+          (error: unknown) => record(index, { id, state: "failed", applied: [], error: toFleetError(error) }),
+        );
       const tracked = task.finally(() => running.delete(tracked));
       running.add(tracked);
     },
@@ -106,7 +122,7 @@ function createState(policy: SchedulePolicy, run: RunTenant) {
 }
 
 function sourceFailed(error: unknown, read: number, lines: FleetTenantReport[]): FleetSourceFailedError {
-  const problem = error instanceof Error ? error.message : String(error);
+  const problem = thrownMessage(error);
   return new FleetSourceFailedError(
     `Reading the fleet's tenants failed after ${read} tenants: ${problem}; the tenants already read finished (meta.report), the rest never started.`,
     { problem, tenantsRead: read, report: { tenants: lines, summary: { ...summarize(lines) } } },

@@ -89,7 +89,7 @@ export async function openClient(tenant: Tenant): Promise<{ client: VibormClient
     made = await tenant.client();
   } catch (error) {
     if (isVibormError(error)) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = thrownMessage(error);
     throw new InvalidArgumentError(`The client function of tenant "${tenant.id}" failed: ${reason}`, {
       argument: "client",
       value: tenant.id,
@@ -108,8 +108,18 @@ export async function openClient(tenant: Tenant): Promise<{ client: VibormClient
 /** A thrown value as report data: a viborm error's code, message and meta; anything else as UNKNOWN_ERROR. */
 export function toFleetError(error: unknown): FleetError {
   if (isVibormError(error)) return { code: error.code, message: error.message, meta: error.meta };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = thrownMessage(error);
   return { code: "UNKNOWN_ERROR", message, meta: { name: error instanceof Error ? error.name : typeof error } };
+}
+
+/** A thrown value's message: an Error's own, else the value as text (even one `String` cannot convert). */
+export function thrownMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }
 
 // internal

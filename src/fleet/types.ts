@@ -29,7 +29,11 @@ export interface Tenant {
 export type TenantSource =
   | readonly Tenant[]
   | AsyncIterable<Tenant>
-  | (() => readonly Tenant[] | Promise<readonly Tenant[]> | AsyncIterable<Tenant> | Iterable<Tenant>);
+  | (() =>
+      | readonly Tenant[]
+      | Iterable<Tenant>
+      | AsyncIterable<Tenant>
+      | Promise<readonly Tenant[] | Iterable<Tenant> | AsyncIterable<Tenant>>);
 
 /** What `createFleet` takes. */
 export interface FleetOptions {

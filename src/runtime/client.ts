@@ -81,7 +81,7 @@ const STORAGE_METHODS = ["get", "put", "delete", "list"] as const;
  * a storage driver without its four methods, a clock or an event callback that is not a function.
  * Refused here, before any command, rather than as a TypeError in the middle of one.
  */
-function checkCallbacks(options: MigrationClientOptions): void {
+export function checkCallbacks(options: MigrationClientOptions): void {
   const storage = options.storageDriver as unknown;
   if (storage !== undefined) {
     const missing = STORAGE_METHODS.filter(

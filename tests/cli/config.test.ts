@@ -121,6 +121,18 @@ describe("bad config values are typed errors that name the option, and nothing i
       "migrations: { lockTimeoutMs: -1 }",
       "`migrations.lockTimeoutMs`",
     ],
+    [
+      "an endless lock timeout",
+      'migrations: { dir: "migrations" }',
+      "migrations: { lockTimeoutMs: Infinity }",
+      "`migrations.lockTimeoutMs`",
+    ],
+    [
+      "an object as lock timeout",
+      'migrations: { dir: "migrations" }',
+      "migrations: { lockTimeoutMs: { ms: 5 } }",
+      "`migrations.lockTimeoutMs`",
+    ],
   ])("%s", async (_what, from, to, named) => {
     project = createProject({ "schema.ts": USERS, "viborm.config.ts": SQLITE_CONFIG.replace(from, to) });
     for (const args of [
@@ -136,6 +148,8 @@ describe("bad config values are typed errors that name the option, and nothing i
       // One sentence, the option named once.
       expect(error.message.split(named).length - 1).toBe(1);
       expect(error.message).not.toMatch(/\.\s*\./);
+      // Sentences, not JavaScript: no "?." and no "[object Object]".
+      expect(error.message).not.toMatch(/\?\.|\[object /);
     }
     expect(existsSync(join(project.dir, "app.db"))).toBe(false);
     expect(project.migrationIds()).toEqual([]);

@@ -3,7 +3,7 @@
  * SQLite files: JSON documents, exit codes, the failed tenants listed, the policy flags, the
  * progress line and the rollback question in a terminal.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createFsStorageDriver } from "viborm/migrations/storage/fs";
 import { createClient } from "viborm/sqlite3";
@@ -136,6 +136,46 @@ describe("viborm fleet", () => {
     project.write("viborm.config.ts", fleetConfig(2, 'client: createClient({ schema, filename: "app.db" }),'));
     expect((await project.run(["fleet", "apply", "--json"])).json<FleetJson>().summary.applied).toBe(2);
     expect(sqliteRows(join(project.dir, "app.db"), "SELECT name FROM sqlite_master")).toEqual([]);
+  });
+});
+
+describe("a bad fleet in the config", () => {
+  const withFleet = (fleet: string) => `import { defineConfig } from "viborm/config";
+import { createClient } from "viborm/sqlite3";
+import { schema } from "./schema.ts";
+const t0 = { id: "t0", client: () => createClient({ schema, filename: "tenants/t0.db" }) };
+export default defineConfig({ fleet: ${fleet}, migrations: { dir: "migrations" } } as never);
+`;
+  test.each([
+    ["fleet: 5", "5", "`fleet`"],
+    ["tenants: a number", "{ tenants: 5 }", "`fleet.tenants`"],
+    ["tenants: a string", '{ tenants: "t0" }', "`fleet.tenants`"],
+    ["tenants: an object", "{ tenants: { t0 } }", "`fleet.tenants`"],
+    ["tenants: null", "{ tenants: null }", "`fleet.tenants`"],
+    ["tenants: a function returning a number", "{ tenants: () => 5 }", "`fleet.tenants`"],
+    ["tenants: a function returning an object", "{ tenants: async () => ({ t0 }) }", "`fleet.tenants`"],
+    ["concurrency: 0", "{ tenants: [t0], concurrency: 0 }", "`fleet.concurrency`"],
+    ["concurrency: an object", "{ tenants: [t0], concurrency: { n: 2 } }", "`fleet.concurrency`"],
+    ["canary: Infinity", "{ tenants: [t0], canary: Infinity }", "`fleet.canary`"],
+    ["maxFailures: -1", "{ tenants: [t0], maxFailures: -1 }", "`fleet.maxFailures`"],
+    ["a typo", "{ tenants: [t0], canry: 1 }", "`fleet.canary`"],
+  ])("%s is CONFIG_ERROR naming the option; nothing runs", async (_, fleet, named) => {
+    project.write("viborm.config.ts", withFleet(fleet));
+    for (const args of [
+      ["fleet", "apply", "--json"],
+      ["fleet", "status", "--json"],
+    ]) {
+      const run = await project.run(args);
+      expect(run.code, run.stderr).toBe(1);
+      const { error } = run.json<{ error: { code: string; message: string } }>();
+      expect(error.code, error.message).toBe("CONFIG_ERROR");
+      expect(error.message).toContain(named);
+      expect(error.message).not.toMatch(/\?\.|\[object |\.\s*\.$/);
+    }
+    const human = await project.run(["fleet", "apply"]);
+    expect(human.stderr).toMatch(/CONFIG_ERROR/);
+    expect(human.stdout).toBe("");
+    expect(existsSync(tenantDb("t0"))).toBe(false);
   });
 });
 

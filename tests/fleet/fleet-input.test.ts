@@ -104,6 +104,18 @@ describe("a tenant source that is not one", () => {
   });
 });
 
+test.each([
+  ["storageDriver", { storageDriver: "migrations" }],
+  ["storageDriver", { storageDriver: { get: async () => null, list: async () => [] } }],
+  ["onEvent", { onEvent: true }],
+  ["now", { now: "2026-01-01" }],
+])("createFleet with %s that is not one is INVALID_ARGUMENT naming it", (argument, options) => {
+  const error = caught(() => createFleet({ tenants: [tenant("t1")], storageDriver: storage, ...options } as never));
+  expect(isVibormError(error, "INVALID_ARGUMENT"), String(error)).toBe(true);
+  expect((error as { meta: { argument: string } }).meta.argument).toBe(argument);
+  expect(existsSync(file("t1"))).toBe(false);
+});
+
 describe("bad tenants", () => {
   test("a tenant without an id, with a duplicate id or with a client that is no client fails alone, named, untouched", async () => {
     let duplicateOpened = false;
@@ -172,5 +184,73 @@ describe("an onEvent callback that throws", () => {
     const back = await fleet.rollback({ steps: 1 });
     expect(back.tenants.map((t) => [t.state, t.applied])).toEqual(Array(4).fill(["rolled-back", [ids[2]]]));
     for (const id of ["t0", "t1", "t2", "t3"]) expect(tracked(id)).toEqual(ids.slice(0, 2));
+  });
+});
+
+describe("a tenant whose run goes wrong in odd ways", () => {
+  test("a client that cannot be made, a close that throws or is missing, a driver that throws: each tenant has its line, the counts add up", async () => {
+    const closeThrows = (client: VibormClient) =>
+      Object.assign(client, {
+        $close: () => {
+          throw new Error("close failed");
+        },
+      });
+    const noClose = (client: VibormClient) => Object.assign(client, { $close: undefined }) as unknown as VibormClient;
+    const list: Tenant[] = [
+      tenant("ok0"),
+      {
+        id: "throws-string",
+        client: () => {
+          throw "no credentials";
+        },
+      },
+      { id: "rejects", client: () => Promise.reject(new Error("vault unreachable")) },
+      tenant("close-throws", closeThrows),
+      tenant("no-close", noClose),
+      {
+        id: "driver-throws",
+        client: () => {
+          const client = createClient({ schema: SCHEMA_V3, filename: file("driver-throws") });
+          client.$driver.query = () => {
+            throw new Error("socket closed");
+          };
+          return client;
+        },
+      },
+      {
+        id: "throws-odd",
+        client: () => {
+          const client = createClient({ schema: SCHEMA_V3, filename: file("throws-odd") });
+          client.$driver.query = () => {
+            // Neither an Error nor anything String() can turn into text.
+            throw Object.create(null);
+          };
+          return client;
+        },
+      },
+      tenant("ok7"),
+    ];
+    for (const concurrency of [1, 4]) {
+      const report = await createFleet({ tenants: list, storageDriver: storage, concurrency }).apply();
+      expectComplete(
+        report,
+        list.map((t) => t.id),
+      );
+      expect(report.tenants.map((t) => t.state)).toEqual([
+        concurrency === 1 ? "applied" : "up-to-date",
+        "failed",
+        "failed",
+        concurrency === 1 ? "applied" : "up-to-date",
+        concurrency === 1 ? "applied" : "up-to-date",
+        "failed",
+        "failed",
+        concurrency === 1 ? "applied" : "up-to-date",
+      ]);
+      expect(report.tenants[1]!.error).toMatchObject({ code: "INVALID_ARGUMENT" });
+      expect(report.tenants[1]!.error!.message).toMatch(/throws-string.*no credentials/);
+      expect(report.tenants[5]!.error!.message).toMatch(/socket closed/);
+      expect(report.tenants[6]!.error).toMatchObject({ code: "UNKNOWN_ERROR", message: "[object Object]" });
+    }
+    for (const id of ["ok0", "close-throws", "no-close", "ok7"]) expect(tracked(id)).toEqual(ids);
   });
 });

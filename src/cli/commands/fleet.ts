@@ -14,7 +14,7 @@ import { DestructiveChangeError, type VibormClient } from "../../index.js";
 import { abortedError } from "../decisions.js";
 import { EXIT } from "../exit-codes.js";
 import { createFleetProgress, duration } from "../fleet-progress.js";
-import { configError, findConfig, loadConfigFile, resolveStorage } from "../load-config.js";
+import { checkTenantsResult, configError, findConfig, loadConfigFile, resolveStorage } from "../load-config.js";
 import type { Palette } from "../output.js";
 import { plural } from "../render.js";
 import type { CommandContext, CommonFlags } from "./shared.js";
@@ -137,7 +137,7 @@ async function withFleet(
   const progress = createFleetProgress(output, context.errorColor, verb);
   const given = new Set<VibormClient>();
   const fleet = createFleet({
-    tenants: watchSource(fleetConfig.tenants, (total) => progress.setTotal(total), given),
+    tenants: watchSource(configPath, fleetConfig.tenants, (total) => progress.setTotal(total), given),
     storageDriver: storage.driver,
     ...pick({ tableName: flags.tableName ?? migrations.tableName, lockTimeoutMs: migrations.lockTimeoutMs }),
     ...pick({
@@ -167,22 +167,33 @@ async function withFleet(
 
 /**
  * The config's tenants as the fleet reads them, noting the total when it is known (an array) and
- * the clients given as objects (to close at the end). Still read lazily.
+ * the clients given as objects (to close at the end). Still read lazily. What a tenants function
+ * returns is checked here: anything but a list is the config's error (`CONFIG_ERROR`).
  */
-function watchSource(source: TenantSource, onTotal: (total: number) => void, given: Set<VibormClient>): TenantSource {
-  const note = (tenant: Tenant) => {
+function watchSource(
+  configPath: string,
+  source: TenantSource,
+  onTotal: (total: number) => void,
+  given: Set<VibormClient>,
+): TenantSource {
+  const note = (tenant: unknown) => {
     const client = (tenant as Partial<Tenant> | null)?.client;
     if (client && typeof client === "object") given.add(client);
-    return tenant;
+    return tenant as Tenant;
   };
-  return async function* () {
-    const value = typeof source === "function" ? await source() : source;
-    if (Array.isArray(value)) onTotal(value.length);
-    if (Symbol.asyncIterator in Object(value)) {
-      for await (const tenant of value as AsyncIterable<Tenant>) yield note(tenant);
-    } else {
-      for (const tenant of value as Iterable<Tenant>) yield note(tenant);
+  return async () => {
+    const list = typeof source === "function" ? checkTenantsResult(configPath, await source()) : source;
+    if (Array.isArray(list)) {
+      onTotal(list.length);
+      return list.map(note);
     }
+    return (async function* () {
+      if (Symbol.asyncIterator in list) {
+        for await (const tenant of list as AsyncIterable<unknown>) yield note(tenant);
+      } else {
+        for (const tenant of list as Iterable<unknown>) yield note(tenant);
+      }
+    })();
   };
 }
 

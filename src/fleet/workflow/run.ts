@@ -13,6 +13,7 @@ import { summarize } from "../report.js";
 import { memoizeStorage } from "../storage.js";
 import { toFleetError } from "../tenants.js";
 import { DEFAULT_FLEET_CONCURRENCY, type FleetSummary, type FleetTenantReport } from "../types.js";
+import { checkTenantIds, checkWorkflowOptions } from "./options.js";
 import { allFinished, checkRunId, lookAtParts, type PartState, partId, startParts } from "./parts.js";
 import { type StepSettings, safeStep, tenantSteps } from "./steps.js";
 import {
@@ -45,6 +46,7 @@ export interface FleetWorkflow {
  * }
  */
 export function createFleetWorkflow(options: FleetWorkflowOptions): FleetWorkflow {
+  checkWorkflowOptions(options);
   const clientOptions = checkClientOptions({ tableName: options.tableName, lockTimeoutMs: options.lockTimeoutMs });
   const maxSteps = whole("maxStepsPerInstance", options.maxStepsPerInstance ?? DEFAULT_MAX_STEPS_PER_INSTANCE, 20);
   const parallel = whole("parallelInstances", options.parallelInstances ?? DEFAULT_PARALLEL_INSTANCES, 1);
@@ -263,11 +265,7 @@ async function pageOf(run: Run, cursor: string | undefined, limit: number): Prom
     return end < source.length ? { ids: [...ids], cursor: String(end) } : { ids: [...ids] };
   }
   const page = await source(cursor, limit);
-  if (
-    !Array.isArray(page?.ids) ||
-    page.ids.length > limit ||
-    page.ids.some((id) => typeof id !== "string" || id === "")
-  ) {
+  if (!Array.isArray(page?.ids) || page.ids.length > limit) {
     throw new InvalidArgumentError(
       `A tenants page must be { ids, cursor? } with at most ${limit} (the limit asked) non-empty string ids.`,
       {
@@ -276,6 +274,7 @@ async function pageOf(run: Run, cursor: string | undefined, limit: number): Prom
       },
     );
   }
+  checkTenantIds(page.ids, "A tenants page");
   return page.cursor === undefined || page.cursor === "" ? { ids: page.ids } : { ids: page.ids, cursor: page.cursor };
 }
 
