@@ -26,12 +26,13 @@ export function createMigrationClient(client: VibormClient, options: MigrationCl
   checkCallbacks(options);
   const context = createContext(client, options);
   return {
-    push: (pushOptions) => push(context, pushOptions),
-    generate: (generateOptions) => generate(context, generateOptions),
-    apply: (applyOptions) => apply(context, applyOptions),
+    push: async (pushOptions) => push(context, checkFlags("push", pushOptions, ["dryRun", "force"])),
+    generate: async (generateOptions) =>
+      generate(context, checkFlags("generate", generateOptions, ["dryRun", "force"])),
+    apply: async (applyOptions) => apply(context, checkFlags("apply", applyOptions, ["dryRun", "allowOutOfOrder"])),
     status: () => status(context),
-    rollback: (rollbackOptions) => rollback(context, rollbackOptions),
-    reset: (resetOptions) => reset(context, resetOptions),
+    rollback: async (rollbackOptions) => rollback(context, checkFlags("rollback", rollbackOptions, ["dryRun"])),
+    reset: async (resetOptions) => reset(context, checkFlags("reset", resetOptions, ["dryRun"])),
     resolve: (resolveOptions) => resolve(context, resolveOptions),
     baseline: (baselineOptions) => baseline(context, baselineOptions),
     check: () => check(context),
@@ -41,6 +42,37 @@ export function createMigrationClient(client: VibormClient, options: MigrationCl
 }
 
 // internal
+
+/**
+ * A command's options as given, once they are an object whose flags are true or false: a flag
+ * read from the environment is a string, and `force: "false"` would otherwise accept data loss.
+ */
+function checkFlags<T extends object>(
+  command: string,
+  options: T | undefined,
+  flags: readonly string[],
+): T | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(
+      `${command}() takes an object of options, e.g. { dryRun: true }; it was given ${Array.isArray(options) ? "a list" : String(options) === "null" ? "null" : `a ${typeof options}`}.`,
+      { argument: "options", value: options },
+    );
+  }
+  for (const flag of flags) {
+    const value = (options as Record<string, unknown>)[flag];
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new InvalidArgumentError(
+        `${command}() option ${flag} must be true or false, not ${typeof value === "string" ? JSON.stringify(value) : String(value)}.`,
+        {
+          argument: flag,
+          value,
+        },
+      );
+    }
+  }
+  return options;
+}
 
 const STORAGE_METHODS = ["get", "put", "delete", "list"] as const;
 

@@ -7,7 +7,7 @@ import type { Dirent } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { StorageFailedError } from "../errors.js";
+import { InvalidArgumentError, StorageFailedError } from "../errors.js";
 import { assertKey, assertPrefix, isValidKey, sortKeys } from "./keys.js";
 import type { MigrationStorageDriver } from "./types.js";
 
@@ -35,6 +35,12 @@ export type { MigrationStorageDriver } from "./types.js";
  * await storageDriver.list(); // → ["20261126184000_add-users/up.sql"]
  */
 export function createFsStorageDriver(dir: string | URL): MigrationStorageDriver {
+  if (dir instanceof URL ? dir.protocol !== "file:" : typeof dir !== "string" || dir === "") {
+    throw new InvalidArgumentError(
+      `createFsStorageDriver takes the migrations folder as a path or a file: URL; it was given ${dir instanceof URL ? `a ${dir.protocol} URL` : dir === "" ? "an empty path" : dir === null ? "null" : `a ${typeof dir}`}.`,
+      { argument: "dir", value: dir },
+    );
+  }
   const root = resolve(typeof dir === "string" ? dir : fileURLToPath(dir));
   const pathOf = (key: string) => join(root, ...key.split("/"));
 
@@ -70,7 +76,7 @@ export function createFsStorageDriver(dir: string | URL): MigrationStorageDriver
     async list(prefix = "") {
       assertPrefix(prefix);
       try {
-        const keys = await walk(prefix ? pathOf(prefix.slice(0, -1)) : root, prefix);
+        const keys = await walk(prefix ? pathOf(prefix.slice(0, -1)) : root, prefix, !prefix);
         return sortKeys(keys.filter(isValidKey));
       } catch (error) {
         throw failed(root, prefix, "list", error);
@@ -120,12 +126,16 @@ async function removeEmptyFolders(root: string, folder: string): Promise<void> {
   }
 }
 
-async function walk(folder: string, keyPrefix: string): Promise<string[]> {
+/**
+ * The keys under `folder`. A folder not made yet holds none; but a migrations folder that is a file
+ * (`isRoot`) is a mistake to report, not a project without migrations.
+ */
+async function walk(folder: string, keyPrefix: string, isRoot = false): Promise<string[]> {
   let entries: Dirent[];
   try {
     entries = await readdir(folder, { withFileTypes: true });
   } catch (error) {
-    if (isMissing(error)) return [];
+    if (isMissing(error) && !(isRoot && errorCode(error) === "ENOTDIR")) return [];
     throw error;
   }
   const nested = await Promise.all(

@@ -327,3 +327,31 @@ test("options that are not what they say are INVALID_ARGUMENT naming the option,
   expect(await client.$queryRaw("SELECT name FROM sqlite_master")).toEqual([]);
   await client.$close();
 });
+
+test("a command's options that are not an object, or a flag that is not true or false, are INVALID_ARGUMENT and nothing runs", async () => {
+  const storageDriver = memoryStorage();
+  const { createClient } = await import("viborm/sqlite3");
+  const client = createClient({ schema: base, filename: ":memory:" });
+  const migrations = createMigrationClient(client, { storageDriver });
+  // A flag read from the environment is a string: "false" would have been taken as true (force
+  // accepting data loss), and an apply given a string as its options ran every migration.
+  const calls: [string, () => Promise<unknown>][] = [
+    ["force", () => migrations.push({ force: "false" as never })],
+    ["dryRun", () => migrations.push({ dryRun: 0 as never })],
+    ["force", () => migrations.generate({ name: "init", force: "no" as never })],
+    ["dryRun", () => migrations.generate({ name: "init", dryRun: "true" as never })],
+    ["allowOutOfOrder", () => migrations.apply({ allowOutOfOrder: 1 as never })],
+    ["options", () => migrations.apply("dry-run" as never)],
+    ["options", () => migrations.push([] as never)],
+    ["dryRun", () => migrations.rollback({ dryRun: "yes" as never })],
+    ["dryRun", () => migrations.reset({ dryRun: null as never })],
+  ];
+  for (const [argument, call] of calls) {
+    const error = await call().catch((e: unknown) => e);
+    expect(isVibormError(error, "INVALID_ARGUMENT"), `${argument}: ${String(error)}`).toBe(true);
+    expect((error as { meta: { argument: string } }).meta.argument).toBe(argument);
+  }
+  expect(await storageDriver.list()).toEqual([]);
+  expect(await client.$queryRaw("SELECT name FROM sqlite_master")).toEqual([]);
+  await client.$close();
+});

@@ -49,6 +49,25 @@ describe("createFsStorageDriver", () => {
     expect(await createFsStorageDriver(dir).get("m/up.sql")).toBe("\uFEFFSELECT 1;\r\n");
   });
 
+  it("a migrations folder that is a file fails listing with STORAGE_FAILED, not as a project without migrations", async () => {
+    const path = freshDir();
+    await writeFile(path, "not a folder");
+    const error = await createFsStorageDriver(path)
+      .list()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "STORAGE_FAILED", meta: { operation: "list" } });
+    expect(await readFile(path, "utf8")).toBe("not a folder");
+  });
+
+  it("a folder that is no path is INVALID_ARGUMENT", () => {
+    for (const dir of [42, null, "", new URL("https://example.com/migrations")]) {
+      expect(() => createFsStorageDriver(dir as never)).toThrow(
+        expect.objectContaining({ code: "INVALID_ARGUMENT", meta: expect.objectContaining({ argument: "dir" }) }),
+      );
+    }
+    expect(createFsStorageDriver(pathToFileURL(freshDir()))).toBeDefined();
+  });
+
   it("lists a missing folder as empty and reads nothing from it, without creating it", async () => {
     const dir = freshDir();
     const driver = createFsStorageDriver(dir);
