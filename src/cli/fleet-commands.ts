@@ -28,9 +28,10 @@ export function addFleetCommands(program: Command, runner: FleetRunner): void {
     .option("--allow-out-of-order", "apply pending migrations older than a tenant's newest applied one")
     .addHelpText("after", EXAMPLES.apply)
     .action((flags) => runner(async (c) => (await load()).fleetApplyCommand(c, flags), flags));
-  common(fleet.command("status"))
+  // The same policy flags as apply and rollback (one command line serves all three), though status
+  // reads every tenant whatever they say: it changes nothing, so there is nothing to stop.
+  policyOptions(common(fleet.command("status")), "reads")
     .description("each tenant's pending, modified and missing migrations (reads only)")
-    .option("--concurrency <n>", "tenants read at once (default: the config's, else 8)", atLeast(1))
     .option("--exit-code", "exit with 2 when any tenant has pending or modified migrations")
     .addHelpText("after", EXAMPLES.status)
     .action((flags) => runner(async (c) => (await load()).fleetStatusCommand(c, flags), flags));
@@ -59,13 +60,22 @@ function common(command: Command): Command {
     .option("--verbose", "list every tenant, and show error details");
 }
 
-function policyOptions(command: Command): Command {
+function policyOptions(command: Command, use: "migrates" | "reads" = "migrates"): Command {
+  const status = use === "reads" ? " (status reads every tenant: no effect)" : "";
   return command
-    .option("--concurrency <n>", "tenants migrated at once (default: the config's, else 8)", atLeast(1))
-    .option("--canary <n>", "migrate the first N tenants first; the rest only if all of them succeed", atLeast(0))
+    .option(
+      "--concurrency <n>",
+      `tenants ${use === "reads" ? "read" : "migrated"} at once (default: the config's, else 8)`,
+      atLeast(1),
+    )
+    .option(
+      "--canary <n>",
+      `migrate the first N tenants first; the rest only if all of them succeed${status}`,
+      atLeast(0),
+    )
     .option(
       "--max-failures <n>",
-      "start no new tenant once more than N have failed (0: stop at the first)",
+      `start no new tenant once more than N have failed (0: stop at the first)${status}`,
       atLeast(0),
     );
 }

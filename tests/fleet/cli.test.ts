@@ -145,6 +145,60 @@ describe("viborm fleet", () => {
   });
 });
 
+describe("viborm fleet edge cases", () => {
+  test("status takes --canary and --max-failures as apply does, and says they change nothing there", async () => {
+    for (const json of [true, false]) {
+      const run = await project.run([
+        "fleet",
+        "status",
+        "--canary",
+        "2",
+        "--max-failures",
+        "0",
+        ...(json ? ["--json"] : []),
+      ]);
+      expect(run.code, run.stderr).toBe(0);
+      if (json) expect(run.json<FleetJson>().summary).toMatchObject({ pending: 6 });
+      else expect(run.stdout).toMatch(/6 tenants .*6 pending/);
+      expect(run.stderr).toMatch(/--canary and --max-failures .*status/);
+    }
+    // Without them, no note.
+    expect((await project.run(["fleet", "status"])).stderr).toBe("");
+    const bad = await project.run(["fleet", "status", "--canary", "x", "--json"]);
+    expect(bad.code).toBe(1);
+    expect(bad.json<FleetJson>().error?.code).toBe("INVALID_ARGUMENT");
+  });
+
+  test("no tenants: an all-zero report, and a message that says so", async () => {
+    project.write("viborm.config.ts", fleetConfig(0));
+    for (const command of ["apply", "status", "rollback"]) {
+      const json = await project.run(
+        ["fleet", command, "--force", "--json"].filter((a) => command === "rollback" || a !== "--force"),
+      );
+      expect(json.code, json.stderr).toBe(0);
+      const doc = json.json<FleetJson>();
+      expect(doc).toMatchObject({ ok: true, tenants: [], failed: [] });
+      expect(Object.values(doc.summary)).toEqual([0, 0, 0, 0, 0, 0]);
+      const human = await project.run(["fleet", command, ...(command === "rollback" ? ["--force"] : [])]);
+      expect(human.code).toBe(0);
+      expect(human.stdout).toMatch(new RegExp(`fleet ${command}: no tenants .*fleet\\.tenants.*nothing ran`));
+    }
+  });
+
+  test("a canary larger than the fleet makes every tenant a canary", async () => {
+    sqliteExec(tenantDb("t3"), "CREATE TABLE comment (x INTEGER);");
+    const ok = await project.run(["fleet", "apply", "--canary", "50", "--to", "init", "--json"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json<FleetJson>().summary).toMatchObject({ applied: 6, failed: 0 });
+    // Every tenant is a canary: as with any canary, a failed one stops new starts.
+    const run = await project.run(["fleet", "apply", "--canary", "50", "--concurrency", "1", "--json"]);
+    expect(run.code).toBe(1);
+    const doc = run.json<FleetJson>();
+    expect(doc.tenants.map((t) => t.state)).toEqual(["applied", "applied", "applied", "failed", "skipped", "skipped"]);
+    expect(doc.summary).toEqual({ applied: 3, rolledBack: 0, upToDate: 0, pending: 0, failed: 1, skipped: 2 });
+  });
+});
+
 describe("a bad fleet in the config", () => {
   const withFleet = (fleet: string) => `import { defineConfig } from "viborm/config";
 import { createClient } from "viborm/sqlite3";

@@ -14,7 +14,14 @@ import { DestructiveChangeError, type VibormClient } from "../../index.js";
 import { abortedError } from "../decisions.js";
 import { EXIT } from "../exit-codes.js";
 import { createFleetProgress, duration } from "../fleet-progress.js";
-import { checkTenantsResult, configError, findConfig, loadConfigFile, resolveStorage } from "../load-config.js";
+import {
+  checkTenantsResult,
+  configError,
+  displayPath,
+  findConfig,
+  loadConfigFile,
+  resolveStorage,
+} from "../load-config.js";
 import type { Palette } from "../output.js";
 import { plural } from "../render.js";
 import type { CommandContext, CommonFlags } from "./shared.js";
@@ -70,6 +77,15 @@ export function fleetApplyCommand(context: CommandContext, flags: FleetApplyFlag
  * @example await fleetStatusCommand(context, { exitCode: true });
  */
 export function fleetStatusCommand(context: CommandContext, flags: FleetStatusFlags): Promise<number> {
+  const given = [flags.canary === undefined ? "" : "--canary", flags.maxFailures === undefined ? "" : "--max-failures"];
+  const named = given.filter(Boolean);
+  if (named.length > 0) {
+    context.output.note(
+      context.errorColor.yellow(
+        `note: ${named.join(" and ")} ${named.length > 1 ? "shape" : "shapes"} fleet apply and rollback; fleet status reads every tenant and changes nothing, so ${named.length > 1 ? "they change" : "it changes"} nothing here.`,
+      ),
+    );
+  }
   return withFleet(context, flags, "fleet status", "reading", async (fleet) => {
     const report = await fleet.status();
     const behind = report.tenants.some(
@@ -155,7 +171,7 @@ async function withFleet(
     if (output.json) {
       output.printJson({ ok: failed.length === 0, command, dryRun, ...report, failed: failed.map((t) => t.id) });
     } else {
-      printReport(context, command, report, dryRun, Date.now() - started);
+      printReport(context, { command, configPath }, report, dryRun, Date.now() - started);
     }
     return failed.length > 0 ? EXIT.failure : (exitCode ?? EXIT.ok);
   } finally {
@@ -197,10 +213,22 @@ function watchSource(
   };
 }
 
-function printReport(context: CommandContext, command: string, report: FleetReport, dryRun: boolean, ms: number): void {
+function printReport(
+  context: CommandContext,
+  run: { command: string; configPath: string },
+  report: FleetReport,
+  dryRun: boolean,
+  ms: number,
+): void {
   const { output } = context;
   const { color } = output;
   const { summary } = report;
+  const { command } = run;
+  if (report.tenants.length === 0) {
+    const where = displayPath(context.cwd, run.configPath);
+    output.print(`${color.yellow("!")} ${command}: no tenants (fleet.tenants in ${where} lists none), so nothing ran.`);
+    return;
+  }
   const counts = [
     summary.applied > 0 ? `${summary.applied} applied` : "",
     summary.rolledBack > 0 ? `${summary.rolledBack} rolled back` : "",
